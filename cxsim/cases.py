@@ -1,0 +1,140 @@
+"""Cases: what customers bring in a week, as a batch of arrays.
+
+A case is a routine journey touchpoint or a problem. Problems arise at a rate that the
+owning department's prevention capability lowers, and most need a partner department.
+Each customer slot has a fixed number of case *opportunities* per week, each decided by
+its own uniform draw, so that a policy that changes the problem rate changes which
+opportunities become problems and nothing else (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from cxsim.streams import Streams
+
+__all__ = ["OPPORTUNITIES", "TOUCHPOINT", "PROBLEM", "CaseBatch", "new_cases"]
+
+TOUCHPOINT = 0
+PROBLEM = 1
+
+OPPORTUNITIES = 4
+"""Case opportunities per customer-week: two for touchpoints, two for problems."""
+
+
+@dataclass
+class CaseBatch:
+    """Cases as parallel arrays, one row per case.
+
+    Attributes:
+        case_id: Identity for keyed draws: customer slot * OPPORTUNITIES + opportunity.
+        customer: Customer slot.
+        kind: TOUCHPOINT or PROBLEM.
+        department: Owning department.
+        partner: Partner department a problem needs, or -1.
+        attempts: Contacts already made about this case.
+        waited: Weeks the case has waited for capacity.
+    """
+
+    case_id: np.ndarray
+    customer: np.ndarray
+    kind: np.ndarray
+    department: np.ndarray
+    partner: np.ndarray
+    attempts: np.ndarray
+    waited: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.case_id)
+
+    def take(self, mask_or_index: np.ndarray) -> CaseBatch:
+        """Return the cases selected by a boolean mask or index array."""
+        return CaseBatch(**{f.name: getattr(self, f.name)[mask_or_index] for f in fields(self)})
+
+    @staticmethod
+    def concat(*batches: CaseBatch) -> CaseBatch:
+        """Join batches, in order."""
+        return CaseBatch(
+            **{
+                f.name: np.concatenate([getattr(b, f.name) for b in batches])
+                for f in fields(CaseBatch)
+            }
+        )
+
+    @staticmethod
+    def empty() -> CaseBatch:
+        """Return a batch with no cases."""
+        return CaseBatch(**{f.name: np.zeros(0, dtype=np.int64) for f in fields(CaseBatch)})
+
+
+def new_cases(
+    *,
+    streams: Streams,
+    week: int,
+    active: np.ndarray,
+    phase: np.ndarray,
+    stage_cdf: np.ndarray,
+    stage_owner: np.ndarray,
+    touchpoint_rate: float,
+    problem_rate: float,
+    capability: np.ndarray,
+    cross_functional_share: float,
+    n_departments: int,
+) -> CaseBatch:
+    """Generate this week's new cases for the active customers.
+
+    Args:
+        streams: The run's random streams.
+        week: The week.
+        active: Boolean mask of active customer slots.
+        phase: Journey phase of each slot (row of ``stage_cdf``).
+        stage_cdf: Cumulative stage mix, one row per phase.
+        stage_owner: Department owning each stage.
+        touchpoint_rate: Touchpoints per customer-week.
+        problem_rate: Problems per customer-week before prevention.
+        capability: Prevention capability of each department.
+        cross_functional_share: Share of problems that need a partner department.
+        n_departments: Number of departments.
+
+    Returns:
+        The new cases, ordered by customer slot and opportunity.
+    """
+    slots = len(active)
+    half = OPPORTUNITIES // 2
+    occurs = streams.uniform("cases/occurrence", week, (slots, OPPORTUNITIES))
+    stage_draw = streams.uniform("cases/stage", week, (slots, OPPORTUNITIES))
+    prevented = streams.uniform("cases/prevented", week, (slots, OPPORTUNITIES))
+    partner_draw = streams.uniform("cases/partner", week, (slots, OPPORTUNITIES))
+
+    kind = np.empty(OPPORTUNITIES, dtype=np.int64)
+    kind[:half] = TOUCHPOINT
+    kind[half:] = PROBLEM
+    rate = np.where(kind == TOUCHPOINT, touchpoint_rate / half, problem_rate / half)
+    customer, opportunity = np.nonzero((occurs < rate) & active[:, None])
+
+    cdf = stage_cdf[phase[customer]]  # (candidates, stages)
+    stage = (stage_draw[customer, opportunity][:, None] > cdf).sum(axis=1)
+    department = stage_owner[np.minimum(stage, stage_cdf.shape[1] - 1)]
+    kind = kind[opportunity]
+    keep = (kind == TOUCHPOINT) | (prevented[customer, opportunity] >= capability[department])
+    customer, opportunity = customer[keep], opportunity[keep]
+    kind, department = kind[keep], department[keep]
+    partner = np.full(len(customer), -1, dtype=np.int64)
+    if n_departments > 1:
+        draw = partner_draw[customer, opportunity]
+        needs = (kind == PROBLEM) & (draw < cross_functional_share)
+        # the rest of the draw, rescaled, picks one of the other departments
+        offset = (draw / max(cross_functional_share, 1e-12) * (n_departments - 1)).astype(np.int64)
+        offset = np.minimum(offset, n_departments - 2) + 1
+        partner = np.where(needs, (department + offset) % n_departments, -1)
+    return CaseBatch(
+        case_id=customer * OPPORTUNITIES + opportunity,
+        customer=customer,
+        kind=kind,
+        department=department,
+        partner=partner,
+        attempts=np.zeros(len(customer), dtype=np.int64),
+        waited=np.zeros(len(customer), dtype=np.int64),
+    )

@@ -1,0 +1,186 @@
+"""Pluggable components: the parameter contract, the registry, and build-by-name.
+
+A component is a small dataclass whose fields are its parameters (declared with
+:func:`cxsim.declare.param`) and whose runtime state ends in ``_``. Built-ins register by
+name; a scenario may also name a user's class by import path (``package.module:Class``)
+or by a name a package registers in the ``cxsim.components`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any, ClassVar, TypeVar
+
+from cxsim.declare import ParamSpec, build, describe, to_plain
+from cxsim.errors import InputError
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Component",
+    "build_component",
+    "register",
+    "registered",
+    "resolve",
+]
+
+ENTRY_POINT_GROUP = "cxsim.components"
+
+_REGISTRY: dict[str, dict[str, type[Component]]] = {}
+
+C = TypeVar("C", bound="type[Component]")
+
+
+@dataclass(kw_only=True)
+class Component:
+    """Base of structures, incentive schemes and interventions.
+
+    Fields are parameters, stored unchanged; state learned during a run ends in ``_``.
+    Subclasses set the class variable ``kind`` and override :meth:`setup` when they need
+    to prepare state for a model.
+    """
+
+    kind: ClassVar[str] = "component"
+
+    def setup(self, model: Any) -> None:
+        """Prepare runtime state for ``model``; called once before the first week."""
+
+    def get_params(self) -> dict[str, Any]:
+        """Return the parameters as a plain dict."""
+        return to_plain(self)
+
+    def set_params(self, **params: Any) -> Component:
+        """Return a copy with some parameters changed (validated)."""
+        values = {**self.get_params(), **params}
+        return build(type(self), values)
+
+    def clone(self) -> Component:
+        """Return an unfitted copy with the same parameters."""
+        return copy.deepcopy(type(self)(**self.get_params()))
+
+    @classmethod
+    def parameters(cls) -> list[ParamSpec]:
+        """Describe the declared parameters of this component."""
+        return describe(cls)
+
+    @classmethod
+    def summary(cls) -> str:
+        """Return the first line of the class docstring."""
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+
+def register(name: str):
+    """Register a built-in component class under ``name`` for its kind.
+
+    Args:
+        name: The name scenarios use in ``type = "..."``.
+
+    Returns:
+        A class decorator.
+    """
+
+    def decorate(cls: C) -> C:
+        _REGISTRY.setdefault(cls.kind, {})[name] = cls
+        cls.registered_name = name
+        return cls
+
+    return decorate
+
+
+def _entry_points() -> dict[str, dict[str, type[Component]]]:
+    found: dict[str, dict[str, type[Component]]] = {}
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            cls = entry.load()
+        except Exception as exc:  # a broken plugin must not break cxsim
+            raise InputError(
+                f"entry point {entry.name}",
+                f"an importable component ({entry.value}) in group {ENTRY_POINT_GROUP}",
+                f"{type(exc).__name__}: {exc}",
+            ) from None
+        if isinstance(cls, type) and issubclass(cls, Component):
+            found.setdefault(cls.kind, {})[entry.name] = cls
+    return found
+
+
+def registered(kind: str) -> dict[str, type[Component]]:
+    """Return every component of a kind: built-ins and entry points, by name."""
+    names = dict(_REGISTRY.get(kind, {}))
+    for name, cls in _entry_points().get(kind, {}).items():
+        names.setdefault(name, cls)
+    return dict(sorted(names.items()))
+
+
+def _import_path(type_name: str, base: type[Component], path: str) -> type[Component]:
+    module_name, _, attribute = type_name.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise InputError(path, f"an importable module for {type_name!r} ({exc})") from None
+    cls = getattr(module, attribute, None)
+    if not (isinstance(cls, type) and issubclass(cls, base)):
+        raise InputError(path, f"a {base.__name__} subclass at {type_name!r}", cls)
+    return cls
+
+
+def resolve(base: type[Component], type_name: Any, path: str) -> type[Component]:
+    """Find a component class by registered name or ``package.module:Class`` path.
+
+    Args:
+        base: The base class the component must derive from (its ``kind`` is looked up).
+        type_name: The name or import path given in the scenario.
+        path: Dotted path of the ``type`` field, for error messages.
+
+    Returns:
+        The component class.
+
+    Raises:
+        InputError: When the name is unknown or the path does not give a subclass of base.
+    """
+    if not isinstance(type_name, str) or not type_name:
+        raise InputError(path, f"the name of a {base.kind} component", type_name)
+    if ":" in type_name:
+        return _import_path(type_name, base, path)
+    known = registered(base.kind)
+    if type_name not in known:
+        names = ", ".join(known) or "none"
+        raise InputError(path, f"one of {names} (or package.module:Class)", type_name)
+    return known[type_name]
+
+
+def build_component(base: type[Component], spec: Any, path: str) -> Component:
+    """Build a component from its scenario table ``{type = "...", param = value, ...}``.
+
+    Args:
+        base: The base class of the kind wanted.
+        spec: The table from the scenario.
+        path: Dotted path of the table, for error messages.
+
+    Returns:
+        The component, with validated parameters.
+
+    Raises:
+        InputError: For an unknown type, unknown parameters or invalid values.
+    """
+    if not isinstance(spec, Mapping):
+        raise InputError(path, "a table with a 'type' key", spec)
+    if "type" not in spec:
+        raise InputError(f"{path}.type", f"the name of a {base.kind} component")
+    cls = resolve(base, spec["type"], f"{path}.type")
+    values = {k: v for k, v in spec.items() if k != "type"}
+    if not dataclasses.is_dataclass(cls):
+        raise InputError(f"{path}.type", "a dataclass component", cls)
+    return build(cls, values, path)
+
+
+def component_table(component: Component) -> dict[str, Any]:
+    """Return a component as its scenario table, the inverse of :func:`build_component`."""
+    cls = type(component)
+    name = getattr(cls, "registered_name", None)
+    if name is None or registered(cls.kind).get(name) is not cls:
+        name = f"{cls.__module__}:{cls.__qualname__}"
+    return {"type": name, **component.get_params()}

@@ -1,0 +1,345 @@
+"""Scenarios: TOML in, validated dataclasses out, dotted overrides, and back to TOML.
+
+A scenario names the horizon, the departments, one structure and one incentive scheme,
+and any model constants it changes from their defaults::
+
+    [scenario]
+    name = "siloed-baseline"
+    description = "Six departments, individual throughput targets."
+    weeks = 104
+
+    [customers]
+    count = 20000
+
+    [[departments]]
+    name = "support"
+    headcount = 80
+    stages = ["support"]
+
+    [structure]
+    type = "silo"
+
+    [incentives]
+    type = "individual_throughput"
+
+Every key is checked: unknown keys, wrong types, out-of-range values and unknown
+component names raise :class:`~cxsim.errors.InputError` naming the file, the dotted
+path and what was expected.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cxsim import incentives as _incentives  # noqa: F401  (registers the built-ins)
+from cxsim import structures as _structures  # noqa: F401
+from cxsim.components import build_component, component_table
+from cxsim.declare import build, to_plain
+from cxsim.employees import Department
+from cxsim.errors import InputError
+from cxsim.incentives import IncentiveScheme
+from cxsim.parameters import STAGES, ModelParameters
+from cxsim.structures import Structure
+
+__all__ = ["DEFAULT_DEPARTMENTS", "Scenario", "apply_override", "parse_override"]
+
+DEFAULT_DEPARTMENTS: tuple[dict[str, Any], ...] = (
+    {"name": "marketing", "headcount": 20, "stages": ["awareness"]},
+    {"name": "sales", "headcount": 35, "stages": ["purchase", "renewal"]},
+    {"name": "onboarding", "headcount": 25, "stages": ["onboarding"]},
+    {"name": "product", "headcount": 55, "stages": ["usage"]},
+    {"name": "support", "headcount": 80, "stages": ["support"]},
+    {"name": "billing", "headcount": 35, "stages": ["billing"]},
+)
+"""Six departments, 250 employees, owning the seven journey stages."""
+
+_PARAMETER_GROUPS = tuple(f.name for f in dataclasses.fields(ModelParameters))
+_TOP_LEVEL = ("scenario", "departments", "structure", "incentives", *_PARAMETER_GROUPS)
+
+
+@dataclass(kw_only=True)
+class ScenarioHeader:
+    """The ``[scenario]`` table."""
+
+    name: str = "unnamed"
+    description: str = ""
+    weeks: int = field(default=104, metadata={"ge": 1, "le": 5200})
+
+
+@dataclass
+class Scenario:
+    """A validated scenario.
+
+    Attributes:
+        name: Short name, used in results.
+        description: What the scenario represents.
+        weeks: Horizon in weeks.
+        departments: The departments, their headcounts and the stages they own.
+        structure: The organization structure component.
+        incentives: The incentive scheme component.
+        parameters: Every model constant.
+        source: The file the scenario was read from, if any.
+    """
+
+    name: str
+    description: str
+    weeks: int
+    departments: list[Department]
+    structure: Structure
+    incentives: IncentiveScheme
+    parameters: ModelParameters
+    source: str | None = None
+
+    # -- reading -------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+        """Read and validate a scenario file.
+
+        Args:
+            path: The TOML file.
+            overrides: Values to change, by dotted path (``{"customers.count": 5000}``).
+
+        Returns:
+            The scenario.
+
+        Raises:
+            InputError: When the file is missing, is not TOML, or does not validate.
+        """
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError("", "an existing scenario file", file=str(path)) from None
+        except OSError as exc:
+            raise InputError("", f"a readable scenario file ({exc.strerror})", file=str(path))
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError("", f"valid TOML ({exc})", file=str(path)) from None
+        return cls.from_dict(data, overrides=overrides, source=str(path))
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        overrides: Mapping[str, Any] | None = None,
+        source: str | None = None,
+    ) -> Scenario:
+        """Validate a scenario given as nested dicts (as read from TOML).
+
+        Args:
+            data: The scenario tables.
+            overrides: Values to change, by dotted path.
+            source: Where the data came from, for error messages.
+
+        Returns:
+            The scenario.
+
+        Raises:
+            InputError: For any invalid key or value.
+        """
+        data = copy.deepcopy(dict(data))
+        overrides = dict(overrides or {})
+        for path, value in overrides.items():
+            try:
+                apply_override(data, path, value)
+            except InputError as exc:
+                raise exc.in_file(f"--set {path}") from None
+        try:
+            return cls._validate(data, source)
+        except InputError as exc:
+            overridden = [p for p in overrides if exc.path == p or exc.path.startswith(p + ".")]
+            where = f"--set {overridden[0]}" if overridden else source
+            raise (exc.in_file(where) if where else exc) from None
+
+    @classmethod
+    def _validate(cls, data: dict[str, Any], source: str | None) -> Scenario:
+        unknown = sorted(set(data) - set(_TOP_LEVEL))
+        if unknown:
+            raise InputError(unknown[0], "one of the known tables (" + ", ".join(_TOP_LEVEL) + ")")
+        header = _build_header(data.get("scenario", {}))
+        departments = _build_departments(data.get("departments", list(DEFAULT_DEPARTMENTS)))
+        structure = build_component(Structure, data.get("structure", {"type": "silo"}), "structure")
+        incentives = build_component(
+            IncentiveScheme,
+            data.get("incentives", {"type": "individual_throughput"}),
+            "incentives",
+        )
+        groups = {k: v for k, v in data.items() if k in _PARAMETER_GROUPS}
+        parameters = build(ModelParameters, groups)
+        _check_journey(parameters)
+        return cls(
+            name=header.name,
+            description=header.description,
+            weeks=header.weeks,
+            departments=departments,
+            structure=structure,
+            incentives=incentives,
+            parameters=parameters,
+            source=source,
+        )
+
+    # -- writing -------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Return the whole scenario, defaults included, as TOML-ready nested dicts."""
+        return {
+            "scenario": {
+                "name": self.name,
+                "description": self.description,
+                "weeks": self.weeks,
+            },
+            "departments": [to_plain(d) for d in self.departments],
+            "structure": component_table(self.structure),
+            "incentives": component_table(self.incentives),
+            **to_plain(self.parameters),
+        }
+
+    def hash(self) -> str:
+        """Return a short stable hash of the scenario's full contents."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """Return a copy with values changed by dotted path (validated)."""
+        return Scenario.from_dict(self.to_dict(), overrides=overrides, source=self.source)
+
+    @property
+    def headcount(self) -> int:
+        """Total employees."""
+        return sum(d.headcount for d in self.departments)
+
+
+def _build_header(values: Any) -> ScenarioHeader:
+    if not isinstance(values, Mapping):
+        raise InputError("scenario", "a table", values)
+    allowed = {"name", "description", "weeks"}
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise InputError(
+            f"scenario.{unknown[0]}", "one of the known keys (description, name, weeks)"
+        )
+    header = ScenarioHeader()
+    for key in ("name", "description"):
+        if key in values:
+            if not isinstance(values[key], str):
+                raise InputError(f"scenario.{key}", "a string", values[key])
+            setattr(header, key, values[key])
+    if "weeks" in values:
+        weeks = values["weeks"]
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 5200:
+            raise InputError("scenario.weeks", "an integer between 1 and 5200", weeks)
+        header.weeks = weeks
+    return header
+
+
+def _build_departments(values: Any) -> list[Department]:
+    if not isinstance(values, list) or not values:
+        raise InputError("departments", "a non-empty list of [[departments]] tables", values)
+    departments = [build(Department, v, f"departments.{i}") for i, v in enumerate(values)]
+    seen: dict[str, int] = {}
+    owner: dict[str, str] = {}
+    for i, d in enumerate(departments):
+        if not d.name:
+            raise InputError(f"departments.{i}.name", "a non-empty department name", d.name)
+        if d.name in seen:
+            raise InputError(f"departments.{i}.name", "a name no other department has", d.name)
+        seen[d.name] = i
+        for stage in d.stages:
+            if stage not in STAGES:
+                raise InputError(
+                    f"departments.{i}.stages", "journey stages among " + ", ".join(STAGES), stage
+                )
+            if stage in owner:
+                raise InputError(
+                    f"departments.{i}.stages",
+                    f"each stage owned by one department ({stage!r} is {owner[stage]}'s)",
+                    stage,
+                )
+            owner[stage] = d.name
+    missing = [s for s in STAGES if s not in owner]
+    if missing:
+        raise InputError(
+            "departments",
+            "every journey stage owned by a department (" + ", ".join(missing) + " has no owner)",
+        )
+    return departments
+
+
+def _check_journey(parameters: ModelParameters) -> None:
+    for name in ("onboarding_mix", "usage_mix", "renewal_mix"):
+        mix = getattr(parameters.journey, name)
+        for stage in mix:
+            if stage not in STAGES:
+                raise InputError(f"journey.{name}.{stage}", "a stage among " + ", ".join(STAGES))
+        if sum(mix.values()) <= 0:
+            raise InputError(f"journey.{name}", "at least one stage with a positive weight")
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse ``dotted.path=value`` from the command line; the value is read as TOML.
+
+    Values that are not valid TOML (``structure.type=cross_functional``) are strings.
+
+    Raises:
+        InputError: When there is no ``=`` or no path.
+    """
+    path, sep, raw = text.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise InputError("--set", "dotted.path=value", text)
+    try:
+        value = tomllib.loads(f"value = {raw.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return path, value
+
+
+def apply_override(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at a dotted path in nested scenario dicts, creating tables as needed.
+
+    A list (``departments``) is indexed by position or by the ``name`` of its entries:
+    ``departments.support.headcount`` or ``departments.4.headcount``.
+
+    Raises:
+        InputError: When the path runs through something that is not a table or list.
+    """
+    parts = path.split(".")
+    if not all(parts):
+        raise InputError(path, "a dotted path such as customers.count")
+    node: Any = data
+    if parts[0] == "departments" and "departments" not in data:
+        data["departments"] = copy.deepcopy(list(DEFAULT_DEPARTMENTS))
+    for depth, part in enumerate(parts[:-1]):
+        here = ".".join(parts[: depth + 1])
+        if isinstance(node, list):
+            node = _list_item(node, part, here)
+        elif isinstance(node, dict):
+            node = node.setdefault(part, {})
+        else:
+            raise InputError(here, "a table or list to set a value in", node)
+    last = parts[-1]
+    if isinstance(node, list):
+        item = _list_item(node, last, path)
+        node[node.index(item)] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        raise InputError(path, "a table or list to set a value in", node)
+
+
+def _list_item(items: list[Any], key: str, path: str) -> Any:
+    if key.isdigit() and int(key) < len(items):
+        return items[int(key)]
+    for item in items:
+        if isinstance(item, dict) and item.get("name") == key:
+            return item
+    names = [str(i.get("name")) for i in items if isinstance(i, dict)]
+    raise InputError(path, "an index or a name among " + ", ".join(names), key)

@@ -1,0 +1,390 @@
+"""The week's work: routing cases within capacity, resolving them, handing them off.
+
+Everything here is vectorised over cases: the Python work of a week does not grow with
+the number of customers or cases. Cases go to a *unit* (a department, or a department's
+members in the customer's pod); each unit's serve capacity is pooled, cases beyond it
+wait. A problem that needs a partner department is handed off; the handoff fails with a
+probability that friction, internal trust, structured handoffs and the partner unit's
+help coverage set (Carley 1991; Starmer et al. 2014).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cxsim.cases import OPPORTUNITIES, PROBLEM, TOUCHPOINT, CaseBatch
+from cxsim.customers import disconfirmation_satisfaction
+from cxsim.parameters import ModelParameters
+from cxsim.streams import Streams
+from cxsim.structures import Structure
+
+__all__ = ["Routing", "Staff", "WorkWeek", "handoff_failure_probability", "work_week"]
+
+
+@dataclass
+class Routing:
+    """Where a department's cases go, fixed for a run (a new hire takes a leaver's slot).
+
+    Attributes:
+        order: Employee slots sorted by (department, pod).
+        unit_start: First position in ``order`` of each unit.
+        unit_stop: One past the last position of each unit.
+        unit_pod: Pod of each unit (-1 without pods).
+        unit_of: Unit that serves department d for a customer of pod p: ``unit_of[d, p]``.
+        slot_unit: Unit of each employee slot.
+        pods: Number of pods (1 without pods).
+    """
+
+    order: np.ndarray
+    unit_start: np.ndarray
+    unit_stop: np.ndarray
+    unit_pod: np.ndarray
+    unit_of: np.ndarray
+    slot_unit: np.ndarray
+    pods: int
+
+    @classmethod
+    def build(cls, departments: np.ndarray, pods: np.ndarray, n_departments: int) -> Routing:
+        """Build the routing of a workforce.
+
+        Args:
+            departments: Department of each employee slot.
+            pods: Pod of each slot, -1 everywhere when the structure has no pods.
+            n_departments: Number of departments.
+        """
+        has_pods = bool((pods >= 0).any())
+        pod = np.where(pods >= 0, pods, 0)
+        n_pods = int(pod.max()) + 1 if len(pod) else 1
+        order = np.lexsort((pod, departments))
+        key = departments[order] * n_pods + pod[order]
+        keys, starts = np.unique(key, return_index=True)
+        stops = np.append(starts[1:], len(order))
+        unit_of = np.full((n_departments, n_pods), -1, dtype=np.int64)
+        unit_of[keys // n_pods, keys % n_pods] = np.arange(len(keys))
+        slot_unit = np.empty(len(order), dtype=np.int64)
+        slot_unit[order] = np.repeat(np.arange(len(keys)), stops - starts)
+        for d in range(n_departments):
+            present = np.flatnonzero(unit_of[d] >= 0)
+            missing = np.flatnonzero(unit_of[d] < 0)
+            # a pod without this department sends its cases to another pod's members
+            unit_of[d, missing] = unit_of[d, present[missing % len(present)]]
+        return cls(
+            order=order,
+            unit_start=starts,
+            unit_stop=stops,
+            unit_pod=np.where(has_pods, keys % n_pods, -1),
+            unit_of=unit_of,
+            slot_unit=slot_unit,
+            pods=n_pods,
+        )
+
+
+@dataclass
+class Staff:
+    """A snapshot of the workforce for the week's vectorised work, one row per slot."""
+
+    department: np.ndarray
+    skill: np.ndarray
+    morale: np.ndarray
+    allocation: np.ndarray  # (slots, 4): serve, help, prevent, game
+    serve_capacity: np.ndarray
+    help_capacity: np.ndarray
+
+
+@dataclass
+class WorkWeek:
+    """What happened to the week's cases, by case, customer, employee and department.
+
+    Per employee slot: ``assigned`` (cases routed to the employee's unit, share),
+    ``load``, ``handled``, ``problems``, ``resolved``, ``first_contact``, ``failed``,
+    ``handoffs`` and ``handoff_failures`` (as owner), ``help_given``, ``help_failed`` (as partner),
+    ``survey_sum``, ``survey_count``. Per customer slot: ``performance_sum``, ``cases``,
+    ``recoveries``, ``effort``. Per department pair: ``pair_success``, ``pair_failure``.
+    """
+
+    carried: CaseBatch
+    load: np.ndarray
+    handled: np.ndarray
+    problems: np.ndarray
+    resolved: np.ndarray
+    first_contact: np.ndarray
+    failed: np.ndarray
+    handoffs: np.ndarray
+    handoff_failures: np.ndarray
+    help_given: np.ndarray
+    help_failed: np.ndarray
+    survey_sum: np.ndarray
+    survey_count: np.ndarray
+    performance_sum: np.ndarray
+    cases: np.ndarray
+    recoveries: np.ndarray
+    effort: np.ndarray
+    pair_success: np.ndarray
+    pair_failure: np.ndarray
+    department_cases: np.ndarray
+    department_waiting: np.ndarray
+    totals: dict[str, float]
+
+
+def handoff_failure_probability(
+    base: float,
+    friction: np.ndarray | float,
+    internal_trust: np.ndarray | float,
+    structured: bool,
+    coverage: np.ndarray | float,
+    params: ModelParameters,
+) -> np.ndarray:
+    """P = p0 * friction * (1 - kappa T) * (1 - sigma structured) * (1 - h coverage).
+
+    Args:
+        base: p0, the base failure probability.
+        friction: The structure's friction on this handoff.
+        internal_trust: Trust between the two departments, 0-1.
+        structured: Whether handoffs follow a shared checklist (I-PASS).
+        coverage: Share of the handoffs the partner unit has help capacity for, 0-1.
+        params: Model parameters (kappa, sigma, h).
+    """
+    h = params.handoffs
+    p = (
+        base
+        * np.asarray(friction)
+        * (1.0 - h.trust_effect * np.asarray(internal_trust))
+        * (1.0 - h.structured_effect * float(structured))
+        * (1.0 - h.help_effect * np.asarray(coverage))
+    )
+    return np.clip(p, 0.0, 1.0)
+
+
+def _draws(streams: Streams, name: str, week: int, ids: np.ndarray, slots: int) -> np.ndarray:
+    return streams.uniform(name, week, slots * OPPORTUNITIES)[ids]
+
+
+def _rank_within(groups_sorted: np.ndarray) -> np.ndarray:
+    """Position of each element within its run of equal values (input sorted)."""
+    n = len(groups_sorted)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, groups_sorted[1:] != groups_sorted[:-1]])
+    run_start = np.repeat(starts, np.diff(np.r_[starts, n]))
+    return np.arange(n) - run_start
+
+
+def work_week(
+    *,
+    cases: CaseBatch,
+    staff: Staff,
+    routing: Routing,
+    structure: Structure,
+    internal_trust: np.ndarray,
+    customer_pod: np.ndarray,
+    customer_expectation: np.ndarray,
+    n_customers: int,
+    params: ModelParameters,
+    streams: Streams,
+    week: int,
+) -> WorkWeek:
+    """Route, serve and resolve one week of cases.
+
+    Args:
+        cases: Carried and new cases.
+        staff: The workforce snapshot.
+        routing: The run's routing.
+        structure: The organization's structure.
+        internal_trust: Department-by-department trust.
+        customer_pod: Pod of every customer slot.
+        customer_expectation: Expectation of every customer slot (for survey scores).
+        n_customers: Number of used customer slots.
+        params: Model parameters.
+        streams: Random streams.
+        week: The week.
+
+    Returns:
+        The week's outcomes.
+    """
+    sp, cp, ep = params.service, params.cases, params.effort
+    n_staff = len(staff.department)
+    n_dept = internal_trust.shape[0]
+    # a carried case draws at a scrambled index so it does not share a new case's luck
+    # (within the id space of the starting customers, which every policy shares)
+    age = cases.attempts * 7 + cases.waited
+    space = params.customers.count * OPPORTUNITIES
+    key = np.where(age > 0, (cases.case_id * 40503 + age * 9973) % space, cases.case_id)
+
+    def draw(name: str) -> np.ndarray:
+        return _draws(streams, name, week, key, n_customers)
+
+    # -- routing within capacity -------------------------------------------------------
+    unit = routing.unit_of[cases.department, customer_pod[cases.customer]]
+    priority = draw("service/priority")
+    queue = np.lexsort((priority, -age, unit))
+    unit_sorted = unit[queue]
+    rank = np.empty(len(queue), dtype=np.int64)
+    rank[queue] = _rank_within(unit_sorted)
+
+    serve_cum = np.r_[0.0, np.cumsum(staff.serve_capacity[routing.order])]
+    unit_capacity = serve_cum[routing.unit_stop] - serve_cum[routing.unit_start]
+    n_units = len(routing.unit_start)
+    demand = np.bincount(unit, minlength=n_units).astype(float)
+    spacing = np.maximum(1.0, unit_capacity / np.maximum(demand, 1.0))
+    handled = rank + 0.5 < unit_capacity[unit]
+    position = serve_cum[routing.unit_start[unit]] + (rank + 0.5) * spacing[unit]
+    index = np.searchsorted(serve_cum, position, side="right") - 1
+    index = np.clip(index, routing.unit_start[unit], routing.unit_stop[unit] - 1)
+    owner = routing.order[index]
+
+    load = (demand / np.maximum(unit_capacity, 1e-9))[routing.slot_unit]
+
+    # -- quality of the owner's work -----------------------------------------------------
+    quality = (
+        sp.skill_effect * (staff.skill - params.employees.initial_skill)
+        + sp.morale_effect * staff.morale
+        + sp.information_effect * (structure.information - 0.5)
+        - sp.gaming_cost * staff.allocation[:, 3]
+    )
+    q = quality[owner]
+    noise = sp.noise * (2.0 * draw("service/noise") - 1.0) * np.sqrt(3.0)
+    is_problem = cases.kind == PROBLEM
+    first = cases.attempts == 0
+
+    solved = draw("service/solve") < np.clip(sp.solve_base + q, 0.02, 0.995)
+
+    # -- handoffs to the partner department ------------------------------------------------
+    cross = handled & is_problem & (cases.partner >= 0)
+    partner_unit = routing.unit_of[np.maximum(cases.partner, 0), customer_pod[cases.customer]]
+    help_cum = np.r_[0.0, np.cumsum(staff.help_capacity[routing.order])]
+    unit_help = help_cum[routing.unit_stop] - help_cum[routing.unit_start]
+    volume = np.bincount(partner_unit[cross], minlength=n_units).astype(float)
+    coverage = np.minimum(1.0, unit_help / np.maximum(volume, 1.0))
+    same_pod = (routing.unit_pod[unit] >= 0) & (
+        routing.unit_pod[unit] == routing.unit_pod[partner_unit]
+    )
+    friction = np.where(same_pod, structure.pod_friction(), structure.handoff_friction)
+    p_fail = handoff_failure_probability(
+        params.handoffs.base_failure,
+        friction,
+        internal_trust[cases.department, np.maximum(cases.partner, 0)],
+        structure.structured_handoffs,
+        coverage[partner_unit],
+        params,
+    )
+    handoff_failed = cross & (draw("service/handoff") < p_fail)
+    pick = draw("service/partner")
+    start, stop = routing.unit_start[partner_unit], routing.unit_stop[partner_unit]
+    helped_pos = help_cum[start] + pick * unit_help[partner_unit]
+    partner_index = np.where(
+        unit_help[partner_unit] > 0,
+        np.searchsorted(help_cum, helped_pos, side="right") - 1,
+        start + (pick * (stop - start)).astype(np.int64),
+    )
+    partner_slot = routing.order[np.clip(partner_index, start, stop - 1)]
+
+    # -- outcomes -------------------------------------------------------------------
+    resolved = handled & is_problem & solved & ~handoff_failed
+    failed = handled & is_problem & ~resolved
+    abandoned_contact = failed & (cases.attempts + 1 >= cp.max_attempts)
+    repeat = failed & ~abandoned_contact
+    waiting = ~handled
+    abandoned_wait = waiting & (cases.waited + 1 > cp.max_wait_weeks)
+    still_waiting = waiting & ~abandoned_wait
+    abandoned = abandoned_contact | abandoned_wait
+    recovery = resolved & ~first
+
+    performance = np.select(
+        [
+            abandoned,
+            failed,
+            recovery,
+            resolved,
+            handled & (cases.kind == TOUCHPOINT),
+        ],
+        [
+            np.full(len(q), sp.abandoned_performance),
+            np.full(len(q), sp.failed_performance),
+            sp.recovery_performance + 0.5 * q,
+            sp.resolved_performance + q,
+            sp.touch_performance + q,
+        ],
+        default=0.0,
+    )
+    performance = np.clip(performance + noise * (handled | abandoned), 0.0, 1.0)
+    experienced = handled | abandoned
+
+    effort = (
+        ep.per_repeat * (handled & ~first)
+        + ep.per_transfer * handoff_failed
+        + ep.per_wait * still_waiting
+        + ep.per_abandon * abandoned
+        + ep.repeat_information * (1.0 - structure.information) * (handled & is_problem)
+    )
+
+    # -- surveys: the measured score, which gaming lifts --------------------------------
+    surveyed = handled & (draw("service/survey") < sp.survey_rate)
+    survey_score = np.clip(
+        disconfirmation_satisfaction(
+            performance, customer_expectation[cases.customer], params.satisfaction
+        )
+        + sp.gaming_lift * staff.allocation[owner, 3],
+        0.0,
+        1.0,
+    )
+
+    # -- tallies ------------------------------------------------------------------------
+    def per_staff(mask: np.ndarray, who: np.ndarray = owner, weights=None) -> np.ndarray:
+        w = None if weights is None else weights[mask]
+        return np.bincount(who[mask], weights=w, minlength=n_staff).astype(float)
+
+    def per_customer(mask: np.ndarray, weights=None) -> np.ndarray:
+        w = None if weights is None else weights[mask]
+        return np.bincount(cases.customer[mask], weights=w, minlength=n_customers).astype(float)
+
+    pair = cases.department * n_dept + np.maximum(cases.partner, 0)
+    handoff_ok = cross & ~handoff_failed
+    pair_success = np.bincount(pair[handoff_ok], minlength=n_dept * n_dept).reshape(n_dept, -1)
+    pair_failure = np.bincount(pair[handoff_failed], minlength=n_dept * n_dept).reshape(n_dept, -1)
+
+    carried = cases.take(repeat | still_waiting)
+    carried.attempts = carried.attempts + repeat[repeat | still_waiting]
+    carried.waited = np.where(still_waiting[repeat | still_waiting], carried.waited + 1, 0)
+
+    first_problems = handled & is_problem & first
+    totals = {
+        "cases": float(len(cases)),
+        "handled": float(handled.sum()),
+        "problems_new": float((is_problem & first & (cases.waited == 0)).sum()),
+        "first_contact_problems": float(first_problems.sum()),
+        "first_contact_resolved": float((resolved & first).sum()),
+        "handoffs": float(cross.sum()),
+        "handoff_failures": float(handoff_failed.sum()),
+        "surveyed": float(surveyed.sum()),
+        "survey_sum": float(survey_score[surveyed].sum()),
+        "abandoned": float(abandoned.sum()),
+        "waiting": float(still_waiting.sum()),
+    }
+    return WorkWeek(
+        carried=carried,
+        load=load,
+        handled=per_staff(handled),
+        problems=per_staff(handled & is_problem),
+        resolved=per_staff(resolved),
+        first_contact=per_staff(resolved & first),
+        failed=per_staff(failed),
+        handoffs=per_staff(cross),
+        handoff_failures=per_staff(handoff_failed),
+        help_given=per_staff(handoff_ok, partner_slot),
+        help_failed=per_staff(handoff_failed, partner_slot),
+        survey_sum=per_staff(surveyed, owner, survey_score),
+        survey_count=per_staff(surveyed),
+        performance_sum=per_customer(experienced, performance),
+        cases=per_customer(experienced),
+        recoveries=per_customer(recovery),
+        effort=per_customer(np.ones(len(q), dtype=bool), effort),
+        pair_success=pair_success,
+        pair_failure=pair_failure,
+        department_cases=np.bincount(cases.department, minlength=n_dept).astype(float),
+        department_waiting=np.bincount(cases.department[still_waiting], minlength=n_dept).astype(
+            float
+        ),
+        totals=totals,
+    )

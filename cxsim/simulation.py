@@ -1,0 +1,84 @@
+"""One run of one scenario: the Python API behind ``cxsim run``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from cxsim.errors import InputError
+from cxsim.model import OrganizationModel
+from cxsim.provenance import provenance
+from cxsim.scenario import Scenario
+
+__all__ = ["RunResult", "run"]
+
+
+@dataclass
+class RunResult:
+    """The outcome of one run.
+
+    Attributes:
+        scenario: The scenario that ran.
+        seed: Its seed.
+        weeks: Weeks simulated.
+        metrics: Weekly metrics (index ``week``, one column per metric).
+        departments: Weekly per-department figures.
+        model: The model, for inspection.
+        provenance: Seed, scenario hash and package versions.
+    """
+
+    scenario: Scenario
+    seed: int
+    weeks: int
+    metrics: pd.DataFrame
+    departments: pd.DataFrame
+    model: OrganizationModel
+    provenance: dict[str, Any]
+
+    def final(self) -> dict[str, float]:
+        """Metrics of the last week."""
+        return {k: float(v) for k, v in self.metrics.iloc[-1].items()}
+
+    def to_json(self) -> dict[str, Any]:
+        """The run as the JSON object ``cxsim run --json`` prints."""
+        return {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "weeks": self.weeks,
+            "metrics": self.final(),
+            "provenance": self.provenance,
+        }
+
+
+def run(scenario: Scenario, seed: int = 0, weeks: int | None = None) -> RunResult:
+    """Run a scenario once.
+
+    Args:
+        scenario: The scenario (see :meth:`Scenario.load`).
+        seed: Seed of the run; the same seed reproduces the run bit for bit.
+        weeks: Horizon; the scenario's ``scenario.weeks`` by default.
+
+    Returns:
+        The run's metrics, per-department figures, model and provenance.
+
+    Raises:
+        InputError: For a negative seed or a horizon below one week.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError("seed", "a non-negative integer", seed)
+    horizon = scenario.weeks if weeks is None else weeks
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+        raise InputError("weeks", "an integer >= 1", horizon)
+    model = OrganizationModel(scenario, seed=seed)
+    model.run(horizon)
+    return RunResult(
+        scenario=scenario,
+        seed=seed,
+        weeks=horizon,
+        metrics=model.metrics_frame(),
+        departments=model.departments_frame(),
+        model=model,
+        provenance=provenance(scenario, seed, horizon),
+    )
