@@ -81,7 +81,7 @@ def new_cases(
     problem_rate: float,
     capability: np.ndarray,
     cross_functional_share: float,
-    n_departments: int,
+    partner_cdf: np.ndarray,
 ) -> CaseBatch:
     """Generate this week's new cases for the active customers.
 
@@ -96,7 +96,8 @@ def new_cases(
         problem_rate: Problems per customer-week before prevention.
         capability: Prevention capability of each department.
         cross_functional_share: Share of problems that need a partner department.
-        n_departments: Number of departments.
+        partner_cdf: Cumulative chance of each partner department, one row per owner
+            (zero weight on the owner itself).
 
     Returns:
         The new cases, ordered by customer slot and opportunity.
@@ -122,13 +123,14 @@ def new_cases(
     customer, opportunity = customer[keep], opportunity[keep]
     kind, department = kind[keep], department[keep]
     partner = np.full(len(customer), -1, dtype=np.int64)
+    n_departments = partner_cdf.shape[0]
     if n_departments > 1:
         draw = partner_draw[customer, opportunity]
         needs = (kind == PROBLEM) & (draw < cross_functional_share)
-        # the rest of the draw, rescaled, picks one of the other departments
-        offset = (draw / max(cross_functional_share, 1e-12) * (n_departments - 1)).astype(np.int64)
-        offset = np.minimum(offset, n_departments - 2) + 1
-        partner = np.where(needs, (department + offset) % n_departments, -1)
+        # the rest of the draw, rescaled, picks the partner department
+        pick = draw / max(cross_functional_share, 1e-12)
+        chosen = (pick[:, None] > partner_cdf[department]).sum(axis=1)
+        partner = np.where(needs, np.minimum(chosen, n_departments - 1), -1)
     return CaseBatch(
         case_id=customer * OPPORTUNITIES + opportunity,
         customer=customer,

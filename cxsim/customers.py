@@ -101,7 +101,7 @@ def recommendation_score(
 ) -> np.ndarray:
     """Likelihood to recommend on 0-10, from trust and satisfaction."""
     w = p.trust_in_recommendation
-    return 10.0 * (w * trust + (1.0 - w) * satisfaction)
+    return np.clip(10.0 * (w * trust + (1.0 - w) * satisfaction) + p.recommendation_offset, 0, 10)
 
 
 class Customers:

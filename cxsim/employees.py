@@ -51,6 +51,7 @@ class WeekAtWork:
         success: Share of the employee's problems resolved.
         support: Social support from the structure and from partners' help.
         achievement: Standing on what the incentive scheme measures, 0-1.
+        partner_trust: The department's mean internal trust toward the others, 0-1.
         pull_serve: Incentive pull on serving.
         pull_help: Incentive pull on helping.
         pull_prevent: Incentive pull on preventing.
@@ -62,6 +63,7 @@ class WeekAtWork:
     success: float
     support: float
     achievement: float
+    partner_trust: float
     pull_serve: float
     pull_help: float
     pull_prevent: float
@@ -146,13 +148,16 @@ class Employee(mesa.Agent):
         The target allocation weighs each use by a base weight (help and prevention grow
         with service orientation and shrink with low morale: discretionary effort), the
         structure's help norm and the incentive pull; effort moves toward it with a lag.
+        Willingness to help other departments also follows internal trust (Carley 1991):
+        a department that trusts its partners less helps them less.
         Unmeasured uses therefore decay toward their base (Holmstrom & Milgrom 1991).
         """
         p = params.allocation
         discretionary = min(1.5, max(0.1, 0.5 + self.morale))
+        willingness = 0.5 + week.partner_trust
         weights = (
             p.serve_base + week.pull_serve,
-            (p.help_base + p.orientation_help * self.orientation) * discretionary
+            (p.help_base + p.orientation_help * self.orientation) * discretionary * willingness
             + help_norm
             + week.pull_help,
             (p.prevent_base + p.orientation_prevent * self.orientation) * discretionary

@@ -50,6 +50,13 @@ class InternalTrust:
         np.clip(t, 0.0, 1.0, out=t)
         np.fill_diagonal(t, 1.0)
 
+    def toward_others(self) -> np.ndarray:
+        """Each department's mean trust toward the other departments."""
+        n = len(self.matrix)
+        if n < 2:
+            return np.ones(n)
+        return (self.matrix.sum(axis=1) - 1.0) / (n - 1)
+
     def mean_between_departments(self) -> float:
         """Mean trust over distinct department pairs."""
         n = len(self.matrix)

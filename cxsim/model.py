@@ -77,6 +77,7 @@ class OrganizationModel(mesa.Model):
         owner = {s: i for i, d in enumerate(scenario.departments) for s in d.stages}
         self.stage_owner = np.array([owner[s] for s in STAGES], dtype=np.int64)
         self.stage_cdf = self._stage_cdf()
+        self.partner_cdf = self._partner_cdf()
 
         slot_department = np.repeat(
             np.arange(n_dept), [d.headcount for d in scenario.departments]
@@ -158,7 +159,7 @@ class OrganizationModel(mesa.Model):
             problem_rate=p.problem_rate,
             capability=self.prevention.level,
             cross_functional_share=p.cross_functional_share,
-            n_departments=len(self.department_names),
+            partner_cdf=self.partner_cdf,
         )
         carried = self.backlog.take(c.active[self.backlog.customer])
         return CaseBatch.concat(carried, fresh)
@@ -272,7 +273,10 @@ class OrganizationModel(mesa.Model):
             work.handoffs > 0, 1.0 - work.handoff_failures / np.maximum(work.handoffs, 1.0), 1.0
         )
         support = 0.5 * self.structure.team_support + 0.5 * reliability
-        rows = np.column_stack([work.load, conflict, success, support, achievement, pull]).tolist()
+        partner_trust = self.internal_trust.toward_others()[self.slot_department]
+        rows = np.column_stack(
+            [work.load, conflict, success, support, achievement, partner_trust, pull]
+        ).tolist()
         help_norm = self.structure.help_norm
         for employee, row in zip(self.staff, rows, strict=True):
             employee.end_week(WeekAtWork(*row), p, help_norm)
@@ -327,6 +331,17 @@ class OrganizationModel(mesa.Model):
             w = np.array([mix.get(s, 0.0) for s in STAGES])
             rows.append(np.cumsum(w / w.sum()))
         cdf = np.array(rows)
+        cdf[:, -1] = 1.0
+        return cdf
+
+    def _partner_cdf(self) -> np.ndarray:
+        """Partner departments are drawn in proportion to headcount (where work is done)."""
+        headcount = np.array([d.headcount for d in self.scenario.departments], dtype=float)
+        n = len(headcount)
+        weights = np.tile(headcount, (n, 1))
+        np.fill_diagonal(weights, 0.0)
+        totals = weights.sum(axis=1, keepdims=True)
+        cdf = np.cumsum(np.divide(weights, totals, where=totals > 0, out=weights * 0), axis=1)
         cdf[:, -1] = 1.0
         return cdf
 
@@ -408,8 +423,7 @@ class OrganizationModel(mesa.Model):
         dept = self.slot_department
         handoffs = np.bincount(dept, weights=work.handoffs, minlength=n)
         failures = np.bincount(dept, weights=work.handoff_failures, minlength=n)
-        trust = self.internal_trust.matrix
-        others = (trust.sum(axis=1) - 1.0) / max(n - 1, 1)
+        others = self.internal_trust.toward_others()
         means = {
             "morale": self._department_mean(morale),
             "skill": self._department_mean(staff.skill),

@@ -318,7 +318,7 @@ class EffortParameters:
 class RepurchaseParameters:
     """Repurchase at renewal: logit P = b0 + bT T + bS S - bE effort."""
 
-    intercept: float = param(-1.7, unit="logit", source="calibrated: churn 10-30%/year", help="")
+    intercept: float = param(-1.35, unit="logit", source="calibrated: churn 10-30%/year", help="")
     trust_weight: float = param(4.0, ge=0, unit="logit per unit", source="Bolton 1998", help="")
     satisfaction_weight: float = param(
         2.0, ge=0, unit="logit per unit", source="Bolton 1998", help=""
@@ -359,6 +359,14 @@ class AcquisitionParameters:
         source="assumed",
         help="weight of trust (rest: satisfaction) in likelihood to recommend",
     )
+    recommendation_offset: float = param(
+        1.2,
+        ge=-10,
+        le=10,
+        unit="0-10 points",
+        source="calibrated: B2B NPS around 0 to +30 (Bain & Company benchmarks)",
+        help="added to 10 x (weighted trust and satisfaction) to give likelihood to recommend",
+    )
 
 
 @dataclass(kw_only=True)
@@ -366,7 +374,7 @@ class EmployeeParameters:
     """Employees: capacity, skill and learning, service orientation."""
 
     capacity: float = param(
-        32.0, gt=0, unit="cases per week", source="assumed", help="at full serve effort"
+        40.0, gt=0, unit="cases per week", source="assumed", help="at full serve effort"
     )
     initial_skill: float = param(0.75, ge=0, le=1, unit="0-1", source="assumed", help="")
     new_hire_skill: float = param(0.4, ge=0, le=1, unit="0-1", source="assumed", help="")
@@ -453,7 +461,7 @@ class TurnoverParameters:
     """Quitting P = q0 exp(-k M), replacement by new hires."""
 
     base_quit: float = param(
-        0.006,
+        0.01,
         ge=0,
         le=1,
         unit="per week",
@@ -507,7 +515,7 @@ class EconomicsParameters:
     """Money: margin, salaries, leavers, acquisition, incentive budget."""
 
     margin_per_customer_week: float = param(
-        12.0, ge=0, unit="currency per customer-week", source="assumed", help=""
+        18.0, ge=0, unit="currency per customer-week", source="assumed", help=""
     )
     salary_per_employee: float = param(
         52000.0, ge=0, unit="currency per year", source="assumed", help=""

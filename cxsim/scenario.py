@@ -52,12 +52,12 @@ from cxsim.structures import Structure
 __all__ = ["DEFAULT_DEPARTMENTS", "Scenario", "apply_override", "parse_override"]
 
 DEFAULT_DEPARTMENTS: tuple[dict[str, Any], ...] = (
-    {"name": "marketing", "headcount": 20, "stages": ["awareness"]},
-    {"name": "sales", "headcount": 35, "stages": ["purchase", "renewal"]},
-    {"name": "onboarding", "headcount": 25, "stages": ["onboarding"]},
-    {"name": "product", "headcount": 55, "stages": ["usage"]},
-    {"name": "support", "headcount": 80, "stages": ["support"]},
-    {"name": "billing", "headcount": 35, "stages": ["billing"]},
+    {"name": "marketing", "headcount": 16, "stages": ["awareness"]},
+    {"name": "sales", "headcount": 24, "stages": ["purchase", "renewal"]},
+    {"name": "onboarding", "headcount": 12, "stages": ["onboarding"]},
+    {"name": "product", "headcount": 74, "stages": ["usage"]},
+    {"name": "support", "headcount": 84, "stages": ["support"]},
+    {"name": "billing", "headcount": 40, "stages": ["billing"]},
 )
 """Six departments, 250 employees, owning the seven journey stages."""
 

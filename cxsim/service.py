@@ -34,6 +34,8 @@ class Routing:
         unit_pod: Pod of each unit (-1 without pods).
         unit_of: Unit that serves department d for a customer of pod p: ``unit_of[d, p]``.
         slot_unit: Unit of each employee slot.
+        department_start: First position in ``order`` of each department.
+        department_stop: One past the last position of each department.
         pods: Number of pods (1 without pods).
     """
 
@@ -43,6 +45,8 @@ class Routing:
     unit_pod: np.ndarray
     unit_of: np.ndarray
     slot_unit: np.ndarray
+    department_start: np.ndarray
+    department_stop: np.ndarray
     pods: int
 
     @classmethod
@@ -77,6 +81,10 @@ class Routing:
             unit_pod=np.where(has_pods, keys % n_pods, -1),
             unit_of=unit_of,
             slot_unit=slot_unit,
+            department_start=np.searchsorted(departments[order], np.arange(n_departments)),
+            department_stop=np.searchsorted(
+                departments[order], np.arange(n_departments), side="right"
+            ),
             pods=n_pods,
         )
 
@@ -161,6 +169,42 @@ def _draws(streams: Streams, name: str, week: int, ids: np.ndarray, slots: int) 
     return streams.uniform(name, week, slots * OPPORTUNITIES)[ids]
 
 
+def _range_sums(values: np.ndarray, order: np.ndarray, starts, stops) -> np.ndarray:
+    cum = np.r_[0.0, np.cumsum(values[order])]
+    return cum[stops] - cum[starts]
+
+
+def _allocate(
+    group: np.ndarray,
+    age: np.ndarray,
+    priority: np.ndarray,
+    capacity: np.ndarray,
+    order: np.ndarray,
+    starts: np.ndarray,
+    stops: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Serve cases from pooled group capacity: oldest first, then in random order.
+
+    Each group's members are ``order[starts[g]:stops[g]]``. Cases beyond the group's
+    capacity wait; served cases are spread over the members in proportion to capacity.
+
+    Returns:
+        Whether each case is served, and the employee slot serving it (-1 if none).
+    """
+    queue = np.lexsort((priority, -age, group))
+    rank = np.empty(len(queue), dtype=np.int64)
+    rank[queue] = _rank_within(group[queue])
+    cum = np.r_[0.0, np.cumsum(capacity[order])]
+    group_capacity = cum[stops] - cum[starts]
+    demand = np.bincount(group, minlength=len(starts)).astype(float)
+    spacing = np.maximum(1.0, group_capacity / np.maximum(demand, 1.0))
+    served = rank + 0.5 < group_capacity[group]
+    position = cum[starts[group]] + (rank + 0.5) * spacing[group]
+    index = np.searchsorted(cum, position, side="right") - 1
+    index = np.clip(index, starts[group], stops[group] - 1)
+    return served, np.where(served, order[index], -1)
+
+
 def _rank_within(groups_sorted: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal values (input sorted)."""
     n = len(groups_sorted)
@@ -215,26 +259,48 @@ def work_week(
     def draw(name: str) -> np.ndarray:
         return _draws(streams, name, week, key, n_customers)
 
-    # -- routing within capacity -------------------------------------------------------
-    unit = routing.unit_of[cases.department, customer_pod[cases.customer]]
-    priority = draw("service/priority")
-    queue = np.lexsort((priority, -age, unit))
-    unit_sorted = unit[queue]
-    rank = np.empty(len(queue), dtype=np.int64)
-    rank[queue] = _rank_within(unit_sorted)
-
-    serve_cum = np.r_[0.0, np.cumsum(staff.serve_capacity[routing.order])]
-    unit_capacity = serve_cum[routing.unit_stop] - serve_cum[routing.unit_start]
+    # help time that no handoff will need goes back to serving the unit's own cases
     n_units = len(routing.unit_start)
-    demand = np.bincount(unit, minlength=n_units).astype(float)
-    spacing = np.maximum(1.0, unit_capacity / np.maximum(demand, 1.0))
-    handled = rank + 0.5 < unit_capacity[unit]
-    position = serve_cum[routing.unit_start[unit]] + (rank + 0.5) * spacing[unit]
-    index = np.searchsorted(serve_cum, position, side="right") - 1
-    index = np.clip(index, routing.unit_start[unit], routing.unit_stop[unit] - 1)
-    owner = routing.order[index]
+    unit = routing.unit_of[cases.department, customer_pod[cases.customer]]
+    is_problem = cases.kind == PROBLEM
+    needs_partner = is_problem & (cases.partner >= 0)
+    partner_unit = routing.unit_of[np.maximum(cases.partner, 0), customer_pod[cases.customer]]
+    expected = np.bincount(partner_unit[needs_partner], minlength=n_units).astype(float)
+    unit_help = _range_sums(
+        staff.help_capacity, routing.order, routing.unit_start, routing.unit_stop
+    )
+    idle = np.where(unit_help > 0, np.maximum(0.0, 1.0 - expected / np.maximum(unit_help, 1e-9)), 0)
+    help_capacity = staff.help_capacity * (1.0 - idle[routing.slot_unit])
+    serve_capacity = staff.serve_capacity + staff.help_capacity * idle[routing.slot_unit]
 
-    load = (demand / np.maximum(unit_capacity, 1e-9))[routing.slot_unit]
+    # -- routing within capacity: the unit first, then the department's spare capacity --
+    priority = draw("service/priority")
+    handled, owner = _allocate(
+        unit, age, priority, serve_capacity, routing.order, routing.unit_start, routing.unit_stop
+    )
+    used = np.bincount(owner[handled], minlength=n_staff)
+    spare = np.maximum(0.0, serve_capacity - used)
+    overflow = np.flatnonzero(~handled)
+    handled_2, owner_2 = _allocate(
+        cases.department[overflow],
+        age[overflow],
+        priority[overflow],
+        spare,
+        routing.order,
+        routing.department_start,
+        routing.department_stop,
+    )
+    handled[overflow] = handled_2
+    owner[overflow] = owner_2
+    owner = np.where(handled, owner, routing.order[routing.department_start[cases.department]])
+    assigned = np.bincount(owner[handled], minlength=n_staff)
+    left_waiting = np.bincount(cases.department[~handled], minlength=n_dept)
+    department_capacity = np.bincount(staff.department, weights=serve_capacity, minlength=n_dept)
+    load = (
+        assigned / np.maximum(serve_capacity, 1e-9)
+        + (left_waiting / np.maximum(department_capacity, 1e-9))[staff.department]
+    )
+    owner_pod = routing.unit_pod[routing.slot_unit[owner]]
 
     # -- quality of the owner's work -----------------------------------------------------
     quality = (
@@ -245,21 +311,17 @@ def work_week(
     )
     q = quality[owner]
     noise = sp.noise * (2.0 * draw("service/noise") - 1.0) * np.sqrt(3.0)
-    is_problem = cases.kind == PROBLEM
     first = cases.attempts == 0
 
     solved = draw("service/solve") < np.clip(sp.solve_base + q, 0.02, 0.995)
 
     # -- handoffs to the partner department ------------------------------------------------
-    cross = handled & is_problem & (cases.partner >= 0)
-    partner_unit = routing.unit_of[np.maximum(cases.partner, 0), customer_pod[cases.customer]]
-    help_cum = np.r_[0.0, np.cumsum(staff.help_capacity[routing.order])]
+    cross = handled & needs_partner
+    help_cum = np.r_[0.0, np.cumsum(help_capacity[routing.order])]
     unit_help = help_cum[routing.unit_stop] - help_cum[routing.unit_start]
     volume = np.bincount(partner_unit[cross], minlength=n_units).astype(float)
     coverage = np.minimum(1.0, unit_help / np.maximum(volume, 1.0))
-    same_pod = (routing.unit_pod[unit] >= 0) & (
-        routing.unit_pod[unit] == routing.unit_pod[partner_unit]
-    )
+    same_pod = (owner_pod >= 0) & (owner_pod == routing.unit_pod[partner_unit])
     friction = np.where(same_pod, structure.pod_friction(), structure.handoff_friction)
     p_fail = handoff_failure_probability(
         params.handoffs.base_failure,
@@ -341,7 +403,11 @@ def work_week(
 
     pair = cases.department * n_dept + np.maximum(cases.partner, 0)
     handoff_ok = cross & ~handoff_failed
-    pair_success = np.bincount(pair[handoff_ok], minlength=n_dept * n_dept).reshape(n_dept, -1)
+    # a handoff is joint work to the extent the partner unit had time to help with it
+    joint = coverage[partner_unit]
+    pair_success = np.bincount(
+        pair[handoff_ok], weights=joint[handoff_ok], minlength=n_dept * n_dept
+    ).reshape(n_dept, -1)
     pair_failure = np.bincount(pair[handoff_failed], minlength=n_dept * n_dept).reshape(n_dept, -1)
 
     carried = cases.take(repeat | still_waiting)
