@@ -10,6 +10,7 @@ Load a scenario, run it with a seed, read the weekly metrics::
 """
 
 from cxsim.components import Component, register, registered
+from cxsim.declare import param
 from cxsim.errors import InputError
 from cxsim.incentives import IncentiveScheme
 from cxsim.metrics import METRICS, metric_names
@@ -28,6 +29,7 @@ __all__ = [
     "Scenario",
     "Structure",
     "metric_names",
+    "param",
     "register",
     "registered",
     "run",

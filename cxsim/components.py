@@ -67,6 +67,14 @@ class Component:
         """Describe the declared parameters of this component."""
         return describe(cls)
 
+    def type_name(self) -> str:
+        """Return the name a scenario uses for this component: registered or import path."""
+        cls = type(self)
+        name = getattr(cls, "registered_name", None)
+        if name is None or registered(cls.kind).get(name) is not cls:
+            return f"{cls.__module__}:{cls.__qualname__}"
+        return name
+
     @classmethod
     def summary(cls) -> str:
         """Return the first line of the class docstring."""
@@ -179,8 +187,4 @@ def build_component(base: type[Component], spec: Any, path: str) -> Component:
 
 def component_table(component: Component) -> dict[str, Any]:
     """Return a component as its scenario table, the inverse of :func:`build_component`."""
-    cls = type(component)
-    name = getattr(cls, "registered_name", None)
-    if name is None or registered(cls.kind).get(name) is not cls:
-        name = f"{cls.__module__}:{cls.__qualname__}"
-    return {"type": name, **component.get_params()}
+    return {"type": component.type_name(), **component.get_params()}

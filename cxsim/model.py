@@ -172,7 +172,7 @@ class OrganizationModel(mesa.Model):
         skill, morale, allocation = rows[:, 0], rows[:, 1], rows[:, 2:6]
         ep = self.params.employees
         productivity = 0.6 + 0.4 * skill / max(ep.initial_skill, 1e-9)
-        working = ep.capacity * (1.0 - self.structure.coordination_cost) * productivity
+        working = ep.capacity * (1.0 - self.structure.coordination_share()) * productivity
         return Staff(
             department=self.slot_department,
             skill=skill,

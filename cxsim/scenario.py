@@ -152,12 +152,12 @@ class Scenario:
             try:
                 apply_override(data, path, value)
             except InputError as exc:
-                raise exc.in_file(f"--set {path}") from None
+                raise exc.in_file(_via_set(source)) from None
         try:
             return cls._validate(data, source)
         except InputError as exc:
             overridden = [p for p in overrides if exc.path == p or exc.path.startswith(p + ".")]
-            where = f"--set {overridden[0]}" if overridden else source
+            where = _via_set(source) if overridden else source
             raise (exc.in_file(where) if where else exc) from None
 
     @classmethod
@@ -215,6 +215,10 @@ class Scenario:
     def headcount(self) -> int:
         """Total employees."""
         return sum(d.headcount for d in self.departments)
+
+
+def _via_set(source: str | None) -> str:
+    return f"{source} (via --set)" if source else "--set"
 
 
 def _build_header(values: Any) -> ScenarioHeader:

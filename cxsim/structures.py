@@ -83,6 +83,10 @@ class Structure(Component):
         """Return the handoff friction when the partner sits in the same pod."""
         return self.handoff_friction
 
+    def coordination_share(self) -> float:
+        """Return the share of working time coordination takes (meetings, syncs)."""
+        return self.coordination_cost
+
 
 @register("silo")
 @dataclass(kw_only=True)

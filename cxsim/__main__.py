@@ -1,0 +1,7 @@
+"""``python -m cxsim``: the same as the ``cxsim`` command."""
+
+import sys
+
+from cxsim.cli import main
+
+sys.exit(main())

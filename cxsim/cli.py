@@ -1,0 +1,285 @@
+"""The ``cxsim`` command line.
+
+Every command reports bad input as one line naming the file, the dotted path and what
+was expected, and exits with code 2; it never shows a traceback for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cxsim.components import registered
+from cxsim.declare import describe
+from cxsim.errors import InputError
+from cxsim.incentives import IncentiveScheme
+from cxsim.metrics import METRICS
+from cxsim.parameters import ModelParameters
+from cxsim.scenario import Scenario, parse_override
+from cxsim.structures import Structure
+
+__all__ = ["main"]
+
+USAGE_ERROR = 2
+KINDS = (("structure", Structure), ("incentives", IncentiveScheme))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cxsim",
+        description=(
+            "Agent-based simulation of silo versus collaborative organizations: "
+            "customer trust, repurchase, employee morale and what collaboration is worth."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser(
+        "run",
+        help="run one scenario once and print its final metrics",
+        description="Run one scenario once and print its final metrics.",
+    )
+    run.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    run.add_argument("--seed", type=int, default=0, help="seed of the run (default 0)")
+    run.add_argument("--weeks", type=int, help="horizon in weeks (default: scenario.weeks)")
+    _add_set(run)
+    run.add_argument("--out", metavar="FILE.csv", help="write the weekly metrics as CSV")
+    run.add_argument(
+        "--departments", metavar="FILE.csv", help="write the weekly per-department figures"
+    )
+    run.add_argument("--json", action="store_true", help="print one JSON object")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a scenario file and print what it runs",
+        description="Check a scenario file (and any --set overrides) without running it.",
+    )
+    validate.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    _add_set(validate)
+
+    components = commands.add_parser(
+        "components",
+        help="list every structure, incentive scheme and intervention with its parameters",
+        description="List every registered component with its parameters and defaults.",
+    )
+    components.add_argument("--json", action="store_true", help="print JSON")
+
+    parameters = commands.add_parser(
+        "parameters",
+        help="list the model's constants with defaults, units and sources",
+        description="List every model constant: default, unit, valid range and source.",
+    )
+    parameters.add_argument(
+        "--markdown", action="store_true", help="print Markdown tables (as in docs/ODD.md)"
+    )
+
+    commands.add_parser(
+        "metrics",
+        help="list the metrics with their units and definitions",
+        description="List the weekly metrics with their units and definitions.",
+    )
+    return parser
+
+
+def _add_set(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="override any value by dotted path, e.g. --set customers.count=5000",
+    )
+
+
+def _load(args: argparse.Namespace) -> Scenario:
+    overrides = dict(parse_override(text) for text in args.overrides)
+    return Scenario.load(args.scenario, overrides=overrides)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from cxsim.simulation import run  # the model loads only when a run is asked for
+
+    if args.seed < 0:
+        raise InputError("--seed", "a non-negative integer", args.seed)
+    if args.weeks is not None and args.weeks < 1:
+        raise InputError("--weeks", "an integer >= 1", args.weeks)
+    scenario = _load(args)
+    result = run(scenario, seed=args.seed, weeks=args.weeks)
+    for option, frame, index in (
+        (args.out, result.metrics, True),
+        (args.departments, result.departments, False),
+    ):
+        if option:
+            _write_csv(frame, option, index)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+        return 0
+    print(f"{scenario.name}: {scenario.description}".rstrip(": "))
+    print(
+        f"seed {result.seed}, {result.weeks} weeks, {scenario.headcount} employees, "
+        f"{scenario.parameters.customers.count} customers at week 0, "
+        f"structure {scenario.structure.type_name()}, "
+        f"incentives {scenario.incentives.type_name()}"
+    )
+    print()
+    final = result.final()
+    width = max(len(m.name) for m in METRICS)
+    print(f"{'metric':<{width}}  {'week ' + str(result.weeks):>14}  unit")
+    for metric in METRICS:
+        print(f"{metric.name:<{width}}  {_number(final[metric.name]):>14}  {metric.unit}")
+    for option in (args.out, args.departments):
+        if option:
+            print(f"\nwrote {option}")
+    return 0
+
+
+def _write_csv(frame: Any, path: str, index: bool) -> None:
+    target = Path(path)
+    if not target.parent.exists():
+        raise InputError("--out", f"a file in an existing directory ({target.parent})", path)
+    frame.to_csv(target, index=index)
+
+
+def _number(value: float) -> str:
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3f}"
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = _load(args)
+    print(f"{args.scenario}: valid")
+    print(f"  name        {scenario.name}")
+    print(f"  weeks       {scenario.weeks}")
+    print(f"  customers   {scenario.parameters.customers.count}")
+    departments = ", ".join(f"{d.name} {d.headcount}" for d in scenario.departments)
+    print(f"  departments {departments} ({scenario.headcount} employees)")
+    print(f"  structure   {scenario.structure.type_name()}")
+    print(f"  incentives  {scenario.incentives.type_name()}")
+    print(f"  hash        {scenario.hash()}")
+    return 0
+
+
+def _components(args: argparse.Namespace) -> int:
+    listing: dict[str, Any] = {}
+    for kind, base in KINDS:
+        listing[kind] = {
+            name: {
+                "summary": cls.summary(),
+                "parameters": [
+                    {
+                        "name": spec.name,
+                        "default": spec.default,
+                        "expected": spec.expected,
+                        "unit": spec.unit,
+                    }
+                    for spec in cls.parameters()
+                ],
+            }
+            for name, cls in registered(base.kind).items()
+        }
+    listing["interventions"] = {
+        name: {"summary": cls.summary(), "parameters": []}
+        for name, cls in registered("intervention").items()
+    }
+    if args.json:
+        print(json.dumps(listing, indent=2, default=str))
+        return 0
+    for kind, entries in listing.items():
+        print(f"{kind}:")
+        if not entries:
+            print("  (none registered)")
+        for name, entry in entries.items():
+            print(f"  {name} - {entry['summary']}")
+            for spec in entry["parameters"]:
+                unit = f" [{spec['unit']}]" if spec["unit"] else ""
+                print(f"      {spec['name']} = {spec['default']!r}{unit}  ({spec['expected']})")
+        print()
+    return 0
+
+
+def _parameters(args: argparse.Namespace) -> int:
+    print(parameter_tables(markdown=args.markdown), end="")
+    return 0
+
+
+def parameter_tables(markdown: bool = True) -> str:
+    """Return every model constant as text: Markdown tables or plain lines, by group."""
+    lines: list[str] = []
+    defaults = ModelParameters()
+    for group in describe_groups(defaults):
+        name, cls = group
+        if markdown:
+            lines += [f"#### `[{name}]`", "", (cls.__doc__ or "").strip().splitlines()[0], ""]
+            lines += ["| parameter | default | unit | valid | source |", "|---|---|---|---|---|"]
+        else:
+            lines.append(f"[{name}]")
+        for spec in describe(cls):
+            default = _format_default(spec.default)
+            if markdown:
+                lines.append(
+                    f"| `{name}.{spec.name}` | {default} | {spec.unit} | {spec.expected} "
+                    f"| {spec.source} |"
+                )
+            else:
+                lines.append(f"  {spec.name} = {default}  {spec.unit}  ({spec.source})")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def describe_groups(defaults: ModelParameters) -> list[tuple[str, type]]:
+    """Return (section name, parameter class) for each group of model constants."""
+    import dataclasses
+
+    return [(f.name, type(getattr(defaults, f.name))) for f in dataclasses.fields(defaults)]
+
+
+def _format_default(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v:g}" for k, v in value.items())
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    width = max(len(m.name) for m in METRICS)
+    for metric in METRICS:
+        print(f"{metric.name:<{width}}  [{metric.unit}]  {metric.definition}")
+    return 0
+
+
+COMMANDS = {
+    "run": _run,
+    "validate": _validate,
+    "components": _components,
+    "parameters": _parameters,
+    "metrics": _metrics,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (2 for usage and input errors)."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as error:
+        print(f"cxsim: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("cxsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into a reader that stopped early (| head)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+import sys
+import textwrap
+
+import pytest
+
+from cxsim import IncentiveScheme, Structure
+from cxsim.components import ENTRY_POINT_GROUP, build_component, registered, resolve
+from cxsim.errors import InputError
+from cxsim.structures import CrossFunctional, Silo
+from tests.conftest import ROOT, small
+
+EXAMPLES = ROOT / "docs" / "examples"
+
+
+def test_builtins_are_found_by_name():
+    assert set(registered("structure")) >= {"silo", "cross_functional", "cx_council"}
+    assert set(registered("incentives")) >= {
+        "individual_throughput",
+        "individual_csat",
+        "resolution_bonus",
+        "prevention_bonus",
+        "team_recognition",
+        "universal",
+        "balanced_scorecard",
+    }
+    assert resolve(Structure, "silo", "structure.type") is Silo
+
+
+def test_unknown_name_lists_what_exists():
+    with pytest.raises(InputError) as error:
+        resolve(Structure, "matrix", "structure.type")
+    assert "cross_functional, cx_council, silo" in str(error.value)
+
+
+def test_parameters_are_validated_and_defaults_declared():
+    pods = build_component(Structure, {"type": "cross_functional", "pod_size": 8}, "structure")
+    assert isinstance(pods, CrossFunctional) and pods.pod_size == 8
+    assert {p.name for p in CrossFunctional.parameters()} >= {"pod_size", "in_pod_friction"}
+    with pytest.raises(InputError) as error:
+        build_component(Structure, {"type": "silo", "pod_size": 8}, "structure")
+    assert error.value.path == "structure.pod_size"
+
+
+def test_params_contract_get_set_clone():
+    pods = CrossFunctional(pod_size=9)
+    assert pods.get_params()["pod_size"] == 9
+    changed = pods.set_params(pod_size=6)
+    assert changed.pod_size == 6 and pods.pod_size == 9
+    assert pods.clone() == pods and pods.clone() is not pods
+
+
+def test_user_classes_load_by_import_path(monkeypatch):
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    scenario = small(
+        {
+            "structure.type": "custom_policies:DailyHuddles",
+            "structure.huddle_minutes": 20,
+            "incentives.type": "custom_policies:RepeatFreeBonus",
+        },
+        weeks=3,
+    )
+    assert type(scenario.structure).__name__ == "DailyHuddles"
+    assert scenario.structure.huddle_minutes == 20
+    assert scenario.to_dict()["structure"]["type"] == "custom_policies:DailyHuddles"
+    from cxsim import run
+
+    result = run(scenario, seed=1)
+    assert result.model.structure.coordination_share() == pytest.approx(20 * 5 / 60 / 40)
+    assert len(result.metrics) == 3
+
+
+def test_import_path_to_the_wrong_kind_is_refused(monkeypatch):
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    with pytest.raises(InputError) as error:
+        resolve(Structure, "custom_policies:RepeatFreeBonus", "structure.type")
+    assert "Structure subclass" in str(error.value)
+    with pytest.raises(InputError):
+        resolve(Structure, "no_such_module_here:Thing", "structure.type")
+
+
+def test_entry_point_registers_a_short_name(tmp_path, monkeypatch):
+    package = tmp_path / "cxsim_plugin_demo"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        textwrap.dedent(
+            '''
+            from dataclasses import dataclass
+            import numpy as np
+            from cxsim import IncentiveScheme
+
+            @dataclass(kw_only=True)
+            class HelpfulnessAward(IncentiveScheme):
+                """Rewards help given to other departments."""
+                uses = (0.5, 0.5, 0.0, 0.0)
+
+                def measure(self, performance):
+                    return performance.work.help_given
+            '''
+        )
+    )
+    info = tmp_path / "cxsim_plugin_demo-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: cxsim-plugin-demo\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        f"[{ENTRY_POINT_GROUP}]\nhelpfulness_award = cxsim_plugin_demo:HelpfulnessAward\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert "helpfulness_award" in registered("incentives")
+    scheme = build_component(IncentiveScheme, {"type": "helpfulness_award"}, "incentives")
+    assert type(scheme).__name__ == "HelpfulnessAward"
+    sys.modules.pop("cxsim_plugin_demo", None)
