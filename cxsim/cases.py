@@ -4,7 +4,9 @@ A case is a routine journey touchpoint or a problem. Problems arise at a rate th
 owning department's prevention capability lowers, and most need a partner department.
 Each customer slot has a fixed number of case *opportunities* per week, each decided by
 its own uniform draw, so that a policy that changes the problem rate changes which
-opportunities become problems and nothing else (common random numbers).
+opportunities become problems and nothing else (common random numbers). What an
+opportunity that occurs is about (stage, partner, whether prevention stopped it) is
+drawn by the opportunity's identity, so it too is the same under every policy.
 """
 
 from __future__ import annotations
@@ -105,34 +107,33 @@ def new_cases(
     slots = len(active)
     half = OPPORTUNITIES // 2
     occurs = streams.uniform("cases/occurrence", week, (slots, OPPORTUNITIES))
-    stage_draw = streams.uniform("cases/stage", week, (slots, OPPORTUNITIES))
-    prevented = streams.uniform("cases/prevented", week, (slots, OPPORTUNITIES))
-    partner_draw = streams.uniform("cases/partner", week, (slots, OPPORTUNITIES))
 
     kind = np.empty(OPPORTUNITIES, dtype=np.int64)
     kind[:half] = TOUCHPOINT
     kind[half:] = PROBLEM
     rate = np.where(kind == TOUCHPOINT, touchpoint_rate / half, problem_rate / half)
     customer, opportunity = np.nonzero((occurs < rate) & active[:, None])
+    case_id = customer * OPPORTUNITIES + opportunity
 
     cdf = stage_cdf[phase[customer]]  # (candidates, stages)
-    stage = (stage_draw[customer, opportunity][:, None] > cdf).sum(axis=1)
+    stage = (streams.keyed_uniform("cases/stage", week, case_id)[:, None] > cdf).sum(axis=1)
     department = stage_owner[np.minimum(stage, stage_cdf.shape[1] - 1)]
     kind = kind[opportunity]
-    keep = (kind == TOUCHPOINT) | (prevented[customer, opportunity] >= capability[department])
-    customer, opportunity = customer[keep], opportunity[keep]
+    prevented = streams.keyed_uniform("cases/prevented", week, case_id)
+    keep = (kind == TOUCHPOINT) | (prevented >= capability[department])
+    customer, case_id = customer[keep], case_id[keep]
     kind, department = kind[keep], department[keep]
     partner = np.full(len(customer), -1, dtype=np.int64)
     n_departments = partner_cdf.shape[0]
     if n_departments > 1:
-        draw = partner_draw[customer, opportunity]
+        draw = streams.keyed_uniform("cases/partner", week, case_id)
         needs = (kind == PROBLEM) & (draw < cross_functional_share)
         # the rest of the draw, rescaled, picks the partner department
         pick = draw / max(cross_functional_share, 1e-12)
         chosen = (pick[:, None] > partner_cdf[department]).sum(axis=1)
         partner = np.where(needs, np.minimum(chosen, n_departments - 1), -1)
     return CaseBatch(
-        case_id=customer * OPPORTUNITIES + opportunity,
+        case_id=case_id,
         customer=customer,
         kind=kind,
         department=department,

@@ -126,6 +126,7 @@ class Customers:
         self.streams = streams
         self.pods = max(1, pods)
         self.size = 0
+        self._cached_block: tuple[int, dict[str, np.ndarray]] | None = None
         capacity = max(_BLOCK, int(params.count * 1.5))
         self._allocate(capacity)
         self.ever_acquired = 0
@@ -150,27 +151,36 @@ class Customers:
 
     def _traits(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """Traits of slots [start, stop), drawn block by block from the slot number."""
-        p = self.params
         parts: dict[str, list[np.ndarray]] = {}
         for block in range(start // _BLOCK, (stop - 1) // _BLOCK + 1):
-            rng = self.streams.generator("customers/traits", block)
-            k = p.spread
-            values = {
-                "trust": rng.beta(p.initial_trust * k, (1 - p.initial_trust) * k, _BLOCK),
-                "expectation": rng.beta(
-                    max(p.initial_expectation, 1e-3) * k,
-                    max(1 - p.initial_expectation, 1e-3) * k,
-                    _BLOCK,
-                ),
-                "phase": rng.random(_BLOCK),
-                "margin": rng.lognormal(-0.125, 0.5, _BLOCK),
-                "pod": rng.random(_BLOCK),
-            }
+            values = self._block_traits(block)
             lo = max(start, block * _BLOCK) - block * _BLOCK
             hi = min(stop, (block + 1) * _BLOCK) - block * _BLOCK
             for name, array in values.items():
                 parts.setdefault(name, []).append(array[lo:hi])
         return {name: np.concatenate(chunks) for name, chunks in parts.items()}
+
+    def _block_traits(self, block: int) -> dict[str, np.ndarray]:
+        """Traits of one block of slots (the last block is kept, as acquisitions fill it)."""
+        cached = self._cached_block
+        if cached is not None and cached[0] == block:
+            return cached[1]
+        p = self.params
+        rng = self.streams.generator("customers/traits", block)
+        k = p.spread
+        values = {
+            "trust": rng.beta(p.initial_trust * k, (1 - p.initial_trust) * k, _BLOCK),
+            "expectation": rng.beta(
+                max(p.initial_expectation, 1e-3) * k,
+                max(1 - p.initial_expectation, 1e-3) * k,
+                _BLOCK,
+            ),
+            "phase": rng.random(_BLOCK),
+            "margin": rng.lognormal(-0.125, 0.5, _BLOCK),
+            "pod": rng.random(_BLOCK),
+        }
+        self._cached_block = (block, values)
+        return values
 
     def _add(self, n: int, week: int, initial: bool = False) -> None:
         if n <= 0:

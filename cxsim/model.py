@@ -117,8 +117,10 @@ class OrganizationModel(mesa.Model):
         return self._week
 
     def step(self) -> None:
-        """One week: policies, cases, routing and work, customers, renewal and
-        acquisition, incentives with morale and staffing, prevention, record.
+        """Simulate one week, in the order of docs/ODD.md.
+
+        Policies, cases, routing and work, customers, renewal and acquisition,
+        incentives with morale and staffing, prevention, record.
         """
         week = self.week
         self.update_policies(week)
@@ -217,11 +219,11 @@ class OrganizationModel(mesa.Model):
         """Phase 6: renewals decide, churners leave, new customers arrive."""
         c = self.customers
         due = c.due_for_renewal(week)
-        draws = self.streams.uniform("customers/renewal", week, c.size)
+        draws = self.streams.keyed_uniform("customers/renewal", week, due)
         probability = repurchase_probability(
             c.trust[due], c.satisfaction[due], c.effort[due], self.params.repurchase
         )
-        stays = draws[due] < probability
+        stays = draws < probability
         active_before = c.active_count
         c.renew(due, stays, week)
 

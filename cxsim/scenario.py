@@ -119,7 +119,9 @@ class Scenario:
         except FileNotFoundError:
             raise InputError("", "an existing scenario file", file=str(path)) from None
         except OSError as exc:
-            raise InputError("", f"a readable scenario file ({exc.strerror})", file=str(path))
+            raise InputError(
+                "", f"a readable scenario file ({exc.strerror})", file=str(path)
+            ) from None
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

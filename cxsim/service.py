@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cxsim.cases import OPPORTUNITIES, PROBLEM, TOUCHPOINT, CaseBatch
+from cxsim.cases import PROBLEM, TOUCHPOINT, CaseBatch
 from cxsim.customers import disconfirmation_satisfaction
 from cxsim.parameters import ModelParameters
 from cxsim.streams import Streams
@@ -165,10 +165,6 @@ def handoff_failure_probability(
     return np.clip(p, 0.0, 1.0)
 
 
-def _draws(streams: Streams, name: str, week: int, ids: np.ndarray, slots: int) -> np.ndarray:
-    return streams.uniform(name, week, slots * OPPORTUNITIES)[ids]
-
-
 def _range_sums(values: np.ndarray, order: np.ndarray, starts, stops) -> np.ndarray:
     cum = np.r_[0.0, np.cumsum(values[order])]
     return cum[stops] - cum[starts]
@@ -250,14 +246,14 @@ def work_week(
     sp, cp, ep = params.service, params.cases, params.effort
     n_staff = len(staff.department)
     n_dept = internal_trust.shape[0]
-    # a carried case draws at a scrambled index so it does not share a new case's luck
-    # (within the id space of the starting customers, which every policy shares)
+    # a case's draws are keyed by its identity and its contact history, so a repeat
+    # contact gets fresh luck and no case shares another's
     age = cases.attempts * 7 + cases.waited
-    space = params.customers.count * OPPORTUNITIES
-    key = np.where(age > 0, (cases.case_id * 40503 + age * 9973) % space, cases.case_id)
+    key = (cases.case_id << 16) | (np.minimum(cases.attempts, 255) << 8)
+    key |= np.minimum(cases.waited, 255)
 
     def draw(name: str) -> np.ndarray:
-        return _draws(streams, name, week, key, n_customers)
+        return streams.keyed_uniform(name, week, key)
 
     # help time that no handoff will need goes back to serving the unit's own cases
     n_units = len(routing.unit_start)

@@ -1,10 +1,17 @@
 """Random streams keyed by decision, so that policies share every draw they do not touch.
 
-Each stochastic decision in the model has a name ("cases/touchpoint", "turnover/quit",
-...). Its draws for a given week come from ``SeedSequence([seed, crc32(name), week])``,
-and they are drawn for every customer or employee slot before indexing. Two
-scenarios that differ in one policy therefore see the same luck in every decision that
-policy does not change: common random numbers.
+Each stochastic decision in the model has a name ("cases/occurrence", "turnover/quit",
+...). Its draws for a given week come from ``SeedSequence([seed, crc32(name), week])``:
+
+* per-slot decisions draw for every customer or employee slot before indexing
+  (:meth:`Streams.uniform`);
+* per-case decisions draw by the case's identity (:meth:`Streams.keyed_uniform`): a
+  counter-based draw that hashes the identity with the decision's stream key, so a case
+  gets the same luck whatever other cases exist, at a cost that grows with the cases
+  present rather than with every slot that could have had one.
+
+Two scenarios that differ in one policy therefore see the same luck in every decision
+that policy does not change: common random numbers.
 """
 
 from __future__ import annotations
@@ -14,6 +21,11 @@ import zlib
 import numpy as np
 
 __all__ = ["Streams", "decision_key"]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_UNIT = 1.0 / float(1 << 53)
 
 
 def decision_key(name: str) -> int:
@@ -53,3 +65,25 @@ class Streams:
     def normal(self, decision: str, week: int, size: int | tuple[int, ...]) -> np.ndarray:
         """Draw standard normals for every slot of a decision in a week."""
         return self.generator(decision, week).standard_normal(size)
+
+    def keyed_uniform(self, decision: str, week: int, keys: np.ndarray) -> np.ndarray:
+        """Draw one uniform on [0, 1) per key, the same for a key whatever the other keys.
+
+        The decision's stream key comes from its ``SeedSequence``; each identity is
+        mixed with it by the SplitMix64 finalizer (Steele, Lea & Flood 2014), a
+        counter-based generator.
+
+        Args:
+            decision: The decision's name.
+            week: The week the draws belong to.
+            keys: Non-negative integer identities (for example case ids).
+        """
+        sequence = np.random.SeedSequence([self.seed, decision_key(decision), int(week)])
+        stream = sequence.generate_state(1, dtype=np.uint64)[0]
+        x = np.asarray(keys).astype(np.uint64) * _GOLDEN + stream
+        x ^= x >> np.uint64(30)
+        x *= _MIX1
+        x ^= x >> np.uint64(27)
+        x *= _MIX2
+        x ^= x >> np.uint64(31)
+        return (x >> np.uint64(11)).astype(np.float64) * _UNIT

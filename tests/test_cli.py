@@ -33,7 +33,12 @@ def test_run_prints_a_readable_table_and_writes_csv(tmp_path, capsys):
     frame = pd.read_csv(out_file, index_col="week")
     assert list(frame.index) == [1, 2, 3, 4] and list(frame.columns) == metric_names()
     assert set(pd.read_csv(departments)["department"]) == {
-        "marketing", "sales", "onboarding", "product", "support", "billing",
+        "marketing",
+        "sales",
+        "onboarding",
+        "product",
+        "support",
+        "billing",
     }
 
 
@@ -50,8 +55,12 @@ def test_validate_and_components_and_parameters(capsys):
     assert main(["components", "--json"]) == 0
     listing = json.loads(capsys.readouterr().out)
     assert "balanced_scorecard" in listing["incentives"] and "silo" in listing["structure"]
-    weights = {p["name"]: p["default"] for p in listing["incentives"]["balanced_scorecard"]["parameters"]}
-    assert weights["action_plan_weight"] > weights["negative_theme_weight"] > weights["survey_weight"]
+    weights = {
+        p["name"]: p["default"] for p in listing["incentives"]["balanced_scorecard"]["parameters"]
+    }
+    assert (
+        weights["action_plan_weight"] > weights["negative_theme_weight"] > weights["survey_weight"]
+    )
     assert main(["components"]) == 0
     assert "cross_functional" in capsys.readouterr().out
     assert main(["parameters"]) == 0
@@ -81,9 +90,13 @@ def test_bad_input_is_one_clear_line_and_exit_code_2(args, message, capsys):
 
 def test_bad_file_content_names_file_and_path(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
-    bad.write_text('[scenario]\nname = "x"\n[incentives]\ntype = "individual_throughput"\nstrength = "high"\n')
+    bad.write_text(
+        '[scenario]\nname = "x"\n[incentives]\ntype = "individual_throughput"\nstrength = "high"\n'
+    )
     assert main(["validate", str(bad)]) == 2
-    assert f"{bad}: incentives.strength: expected a number >= 0, got 'high'" in capsys.readouterr().err
+    assert (
+        f"{bad}: incentives.strength: expected a number >= 0, got 'high'" in capsys.readouterr().err
+    )
 
 
 def test_usage_errors_exit_2(capsys):

@@ -57,9 +57,18 @@ def test_expectations_drift_toward_experience_plus_promise():
 
 def test_repurchase_rises_with_trust_and_satisfaction_and_falls_with_effort():
     base = repurchase_probability(np.array([0.5]), np.array([0.5]), np.array([0.5]), P.repurchase)
-    assert repurchase_probability(np.array([0.8]), np.array([0.5]), np.array([0.5]), P.repurchase) > base
-    assert repurchase_probability(np.array([0.5]), np.array([0.8]), np.array([0.5]), P.repurchase) > base
-    assert repurchase_probability(np.array([0.5]), np.array([0.5]), np.array([2.0]), P.repurchase) < base
+    assert (
+        repurchase_probability(np.array([0.8]), np.array([0.5]), np.array([0.5]), P.repurchase)
+        > base
+    )
+    assert (
+        repurchase_probability(np.array([0.5]), np.array([0.8]), np.array([0.5]), P.repurchase)
+        > base
+    )
+    assert (
+        repurchase_probability(np.array([0.5]), np.array([0.5]), np.array([2.0]), P.repurchase)
+        < base
+    )
 
 
 def test_recommendation_is_on_a_zero_to_ten_scale():

@@ -19,7 +19,10 @@ def test_joint_success_builds_and_failed_handoffs_erode():
 
 
 def test_failures_erode_faster_than_successes_build():
-    up, down = InternalTrust(2, InternalTrustParameters()), InternalTrust(2, InternalTrustParameters())
+    up, down = (
+        InternalTrust(2, InternalTrustParameters()),
+        InternalTrust(2, InternalTrustParameters()),
+    )
     volume = np.array([[0.0, 30.0], [0.0, 0.0]])
     up.update(volume, np.zeros((2, 2)))
     down.update(np.zeros((2, 2)), volume)

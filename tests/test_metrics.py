@@ -3,10 +3,23 @@ import pytest
 from cxsim.metrics import METRICS, RollingCounts, metric_names
 
 REQUIRED = [
-    "trust", "csat", "nps", "customer_effort", "repurchase_rate", "retention", "churn_rate",
-    "active_customers", "morale", "turnover_rate", "cross_dept_help_rate",
-    "handoff_failure_rate", "first_contact_resolution", "incidents_per_customer",
-    "revenue", "cost", "profit",
+    "trust",
+    "csat",
+    "nps",
+    "customer_effort",
+    "repurchase_rate",
+    "retention",
+    "churn_rate",
+    "active_customers",
+    "morale",
+    "turnover_rate",
+    "cross_dept_help_rate",
+    "handoff_failure_rate",
+    "first_contact_resolution",
+    "incidents_per_customer",
+    "revenue",
+    "cost",
+    "profit",
 ]
 
 

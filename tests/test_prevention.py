@@ -15,7 +15,10 @@ def test_capability_grows_with_prevention_and_decays_without_it():
 
 
 def test_structure_multiplier_speeds_capability():
-    a, b = PreventionCapability(1, PreventionParameters()), PreventionCapability(1, PreventionParameters())
+    a, b = (
+        PreventionCapability(1, PreventionParameters()),
+        PreventionCapability(1, PreventionParameters()),
+    )
     a.update(np.array([0.2]), 1.0)
     b.update(np.array([0.2]), 1.6)
     assert b.level[0] > a.level[0]

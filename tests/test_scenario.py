@@ -35,7 +35,11 @@ def test_collaborative_has_the_siloed_headcount_and_budget():
 def test_scripted_paths_exist():
     scenario = Scenario.load(
         SCENARIOS / "siloed.toml",
-        overrides={"scenario.weeks": 10, "customers.count": 500, "departments.support.headcount": 9},
+        overrides={
+            "scenario.weeks": 10,
+            "customers.count": 500,
+            "departments.support.headcount": 9,
+        },
     )
     assert scenario.weeks == 10 and scenario.parameters.customers.count == 500
     assert scenario.departments[4].headcount == 9

@@ -32,3 +32,26 @@ def test_negative_seed_is_refused():
 
     with pytest.raises(ValueError):
         Streams(-1)
+
+
+def test_keyed_draws_depend_only_on_the_key():
+    s = Streams(3)
+    keys = np.array([5, 17, 900, 2**40])
+    alone = s.keyed_uniform("service/solve", 2, keys[2:3])
+    together = s.keyed_uniform("service/solve", 2, keys)
+    assert together[2] == alone[0]
+    assert not np.array_equal(together, s.keyed_uniform("service/handoff", 2, keys))
+    assert not np.array_equal(together, s.keyed_uniform("service/solve", 3, keys))
+
+
+def test_keyed_draws_are_uniform_and_independent_across_decisions():
+    from scipy import stats
+
+    s = Streams(1)
+    keys = np.arange(200_000)
+    a = s.keyed_uniform("a", 0, keys)
+    b = s.keyed_uniform("b", 0, keys)
+    assert a.min() >= 0 and a.max() < 1
+    assert stats.kstest(a, "uniform").pvalue > 0.001
+    assert abs(np.corrcoef(a, b)[0, 1]) < 0.01
+    assert abs(np.corrcoef(a[:-1], a[1:])[0, 1]) < 0.01
