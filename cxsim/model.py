@@ -100,6 +100,7 @@ class OrganizationModel(mesa.Model):
         self.backlog = CaseBatch.empty()
         self.rolling = RollingCounts()
         self.current: dict[str, float] = {}
+        self.disconfirmation_ = np.zeros(0)
         self._last_csat = float(self.customers.satisfaction[self.customers.slots].mean())
         self._quits = np.zeros(n_dept)
 
@@ -205,7 +206,7 @@ class OrganizationModel(mesa.Model):
 
     def update_customers(self, work: WorkWeek) -> None:
         """Phase 5: satisfaction, trust, expectations and effort."""
-        self.customers.experience(
+        self.disconfirmation_ = self.customers.experience(
             work.performance_sum,
             work.cases,
             work.recoveries,

@@ -498,11 +498,11 @@ class InternalTrustParameters:
         0.04, ge=0, le=1, unit="per week", source="Carley 1991", help="joint success builds"
     )
     erode: float = param(
-        0.12,
+        0.08,
         ge=0,
         le=1,
         unit="per week",
-        source="Carley 1991; negativity bias (Slovic 1993)",
+        source="Carley 1991; negativity bias erode/build = 2 (Slovic 1993)",
         help="failed handoffs erode",
     )
     volume_scale: float = param(

@@ -1,0 +1,135 @@
+"""Stylized facts, tested statistically.
+
+Each comparison runs the shipped scenarios at full size over their two-year horizon
+with the same seeds (common random numbers) and asserts on a 95% confidence interval
+of the paired difference, never on one run. Outcomes are averaged over the last
+quarter (13 weeks) unless the fact is about the final state.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+
+import numpy as np
+import pytest
+
+from cxsim import OrganizationModel, Scenario, run
+from cxsim.stats import mean_interval, paired_difference
+from tests.conftest import SCENARIOS
+
+pytestmark = pytest.mark.slow
+
+SEEDS = tuple(range(8))
+QUARTER = 13
+
+
+def _summary(job: tuple[str, tuple[tuple[str, object], ...], int]) -> dict[str, float]:
+    name, overrides, seed = job
+    result = run(Scenario.load(SCENARIOS / f"{name}.toml", overrides=dict(overrides)), seed=seed)
+    m = result.metrics
+    last = m.iloc[-QUARTER:].mean()
+    second_quarter = m.iloc[QUARTER : 2 * QUARTER].mean()
+    second_year = result.departments[result.departments["week"] > 52]
+    return {
+        "churn": float(m["churn_rate"].iloc[-QUARTER:].mean()),
+        "turnover": float(second_year["quits"].sum() / result.scenario.headcount),
+        "first_contact_resolution": float(last["first_contact_resolution"]),
+        "retention": float(m["retention"].iloc[-1]),
+        "trust": float(last["trust"]),
+        "csat": float(last["csat"]),
+        "help": float(last["cross_dept_help_rate"]),
+        "incidents_late": float(last["incidents_per_customer"]),
+        "incidents_early": float(second_quarter["incidents_per_customer"]),
+        "internal_trust": result.model.internal_trust.mean_between_departments(),
+        "initial_internal_trust": result.model.params.internal_trust.initial,
+    }
+
+
+@cache
+def replicate(name: str, **overrides) -> dict[str, np.ndarray]:
+    """Summaries of one scenario over SEEDS, as arrays by outcome."""
+    jobs = [(name, tuple(sorted(overrides.items())), seed) for seed in SEEDS]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=context) as pool:
+        rows = list(pool.map(_summary, jobs))
+    return {key: np.array([row[key] for row in rows]) for key in rows[0]}
+
+
+@pytest.mark.parametrize(
+    ("outcome", "low", "high"),
+    [
+        ("churn", 0.10, 0.30),  # annual customer churn
+        ("turnover", 0.10, 0.45),  # annual employee turnover, second year
+        ("first_contact_resolution", 0.60, 0.80),
+    ],
+)
+def test_the_siloed_baseline_lands_in_published_ranges(outcome, low, high):
+    interval = mean_interval(replicate("siloed")[outcome])
+    assert low <= interval.low and interval.high <= high, interval
+
+
+def test_collaborative_beats_silo_on_two_year_retention_and_trust_at_equal_headcount():
+    silo, collab = replicate("siloed"), replicate("collaborative")
+    retention = paired_difference(collab["retention"], silo["retention"])
+    trust = paired_difference(collab["trust"], silo["trust"])
+    assert retention.low > 0, retention
+    assert trust.low > 0, trust
+
+
+def test_trust_falls_faster_after_a_failure_than_it_rises_after_a_success():
+    differences = []
+    for seed in SEEDS[:5]:
+        model = OrganizationModel(Scenario.load(SCENARIOS / "siloed.toml"), seed=seed)
+        model.run(20)
+        gains, losses = [], []
+        tolerance = model.params.trust.tolerance
+        for _ in range(10):
+            n = model.customers.size
+            before = model.customers.trust[:n].copy()
+            model.step()
+            change = model.customers.trust[:n] - before
+            d = model.disconfirmation_[:n]
+            gains.append(change[d >= 0])
+            losses.append(-change[d < -tolerance])
+        differences.append(np.concatenate(losses).mean() - np.concatenate(gains).mean())
+    asymmetry = mean_interval(differences)
+    assert asymmetry.low > 0, asymmetry
+
+
+def test_rewarding_resolution_over_prevention_raises_incidents_over_time():
+    resolution = replicate("siloed", **{"incentives.type": "resolution_bonus"})
+    prevention = replicate("siloed", **{"incentives.type": "prevention_bonus"})
+    late = paired_difference(resolution["incidents_late"], prevention["incidents_late"])
+    growth = paired_difference(
+        resolution["incidents_late"] - prevention["incidents_late"],
+        resolution["incidents_early"] - prevention["incidents_early"],
+    )
+    assert late.low > 0, late
+    assert growth.low > 0, growth  # the gap widens: capability decays without upkeep
+
+
+def test_a_survey_score_scheme_raises_measured_csat_without_raising_trust():
+    silo, gaming = replicate("siloed"), replicate("survey_gaming")
+    csat = paired_difference(gaming["csat"], silo["csat"])
+    trust = paired_difference(gaming["trust"], silo["trust"])
+    assert csat.low > 0, csat
+    assert trust.high <= 0, trust
+
+
+def test_team_recognition_raises_cross_department_help_over_individual_throughput():
+    throughput = replicate("siloed")
+    team = replicate("siloed", **{"incentives.type": "team_recognition"})
+    help_rate = paired_difference(team["help"], throughput["help"])
+    assert help_rate.low > 0, help_rate
+
+
+def test_internal_trust_erodes_in_a_silo_and_grows_in_a_collaborative_structure():
+    silo, collab = replicate("siloed"), replicate("collaborative")
+    start = silo["initial_internal_trust"][0]
+    eroded = mean_interval(silo["internal_trust"])
+    grown = mean_interval(collab["internal_trust"])
+    assert eroded.high < start, eroded
+    assert grown.low > start, grown
