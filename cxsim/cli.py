@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from cxsim.components import registered
-from cxsim.declare import describe
 from cxsim.errors import InputError
 from cxsim.incentives import IncentiveScheme
 from cxsim.metrics import METRICS
-from cxsim.parameters import ModelParameters
 from cxsim.scenario import Scenario, parse_override
 from cxsim.structures import Structure
 
@@ -205,47 +203,10 @@ def _components(args: argparse.Namespace) -> int:
 
 
 def _parameters(args: argparse.Namespace) -> int:
-    print(parameter_tables(markdown=args.markdown), end="")
+    from cxsim.reference import model_tables, plain_listing
+
+    print(model_tables() if args.markdown else plain_listing(), end="")
     return 0
-
-
-def parameter_tables(markdown: bool = True) -> str:
-    """Return every model constant as text: Markdown tables or plain lines, by group."""
-    lines: list[str] = []
-    defaults = ModelParameters()
-    for group in describe_groups(defaults):
-        name, cls = group
-        if markdown:
-            lines += [f"#### `[{name}]`", "", (cls.__doc__ or "").strip().splitlines()[0], ""]
-            lines += ["| parameter | default | unit | valid | source |", "|---|---|---|---|---|"]
-        else:
-            lines.append(f"[{name}]")
-        for spec in describe(cls):
-            default = _format_default(spec.default)
-            if markdown:
-                lines.append(
-                    f"| `{name}.{spec.name}` | {default} | {spec.unit} | {spec.expected} "
-                    f"| {spec.source} |"
-                )
-            else:
-                lines.append(f"  {spec.name} = {default}  {spec.unit}  ({spec.source})")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def describe_groups(defaults: ModelParameters) -> list[tuple[str, type]]:
-    """Return (section name, parameter class) for each group of model constants."""
-    import dataclasses
-
-    return [(f.name, type(getattr(defaults, f.name))) for f in dataclasses.fields(defaults)]
-
-
-def _format_default(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {v:g}" for k, v in value.items())
-    if isinstance(value, bool):
-        return str(value).lower()
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _metrics(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 
 from cxsim.errors import InputError
 
-__all__ = ["ParamSpec", "build", "describe", "param", "to_plain"]
+__all__ = ["ParamSpec", "build", "describe", "param", "redeclare", "to_plain"]
 
 
 def param(
@@ -60,6 +60,17 @@ def param(
     if isinstance(default, list | dict):
         return field(default_factory=lambda: _copy(default), metadata=metadata)
     return field(default=default, metadata=metadata)
+
+
+def redeclare(base: type, name: str, default: Any, **changes: Any) -> Any:
+    """Re-declare a parameter a subclass inherits, with a new default.
+
+    The declaration (bounds, unit, help) is kept; ``changes`` replace parts of it, for
+    example the ``source`` of the new default.
+    """
+    inherited = {f.name: f for f in dataclasses.fields(base)}[name]
+    metadata = {**inherited.metadata, **changes}
+    return param(default, **metadata)
 
 
 def _copy(value: Any) -> Any:

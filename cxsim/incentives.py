@@ -244,10 +244,22 @@ class BalancedScorecard(IncentiveScheme):
     level = TEAM
 
     action_plan_weight: float = param(
-        0.5, ge=0, unit="weight", source="Hunsaker (Applied Materials)", help=""
+        0.5,
+        ge=0,
+        unit="weight",
+        source="Hunsaker (Applied Materials practice)",
+        help="weight of the action-plan metric (root-cause actions: prevention, help)",
     )
-    negative_theme_weight: float = param(0.3, ge=0, unit="weight", source="Hunsaker", help="")
-    survey_weight: float = param(0.2, ge=0, unit="weight", source="Hunsaker", help="")
+    negative_theme_weight: float = param(
+        0.3,
+        ge=0,
+        unit="weight",
+        source="Hunsaker",
+        help="weight of the downward trend of negative comment themes (failed cases)",
+    )
+    survey_weight: float = param(
+        0.2, ge=0, unit="weight", source="Hunsaker", help="weight of the survey rating"
+    )
     trend_weeks: float = param(
         8.0, ge=1, unit="weeks", source="assumed", help="memory of the negative-theme trend"
     )

@@ -60,6 +60,8 @@ class OrganizationModel(mesa.Model):
         internal_trust: Department-by-department trust.
         prevention: Prevention capability by department.
         datacollector: Mesa DataCollector with one row of metrics per week.
+        disconfirmation_: D = P - E of each customer slot last week (NaN without cases).
+        cases_seen_: Cases (new, repeat and waiting) worked through so far.
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0) -> None:
@@ -101,6 +103,7 @@ class OrganizationModel(mesa.Model):
         self.rolling = RollingCounts()
         self.current: dict[str, float] = {}
         self.disconfirmation_ = np.zeros(0)
+        self.cases_seen_ = 0
         self._last_csat = float(self.customers.satisfaction[self.customers.slots].mean())
         self._quits = np.zeros(n_dept)
 
@@ -373,6 +376,7 @@ class OrganizationModel(mesa.Model):
         active = c.active[c.slots]
         n_active = int(active.sum())
         totals = work.totals
+        self.cases_seen_ += int(totals["cases"])
         self.rolling.add(
             renewed=renewals["renewed"],
             due=renewals["due"],

@@ -32,7 +32,13 @@ _PHASE_SOURCE = "assumed journey mix (Hunsaker: the journey is horizontal across
 class CustomerParameters:
     """The customer population: size, starting state and renewal cycle."""
 
-    count: int = param(20000, ge=1, unit="customers", help="customers at week 0")
+    count: int = param(
+        20000,
+        ge=1,
+        unit="customers",
+        source="the organization modelled",
+        help="customers at week 0",
+    )
     initial_trust: float = param(
         0.7, ge=0.01, le=0.99, unit="0-1", source="assumed", help="mean trust at week 0"
     )
@@ -298,10 +304,30 @@ class TrustParameters:
 class EffortParameters:
     """Customer effort: what each hassle adds, and how fast it is forgotten."""
 
-    per_repeat: float = param(0.3, ge=0, unit="effort", source="Dixon et al. 2010", help="")
-    per_transfer: float = param(0.2, ge=0, unit="effort", source="Dixon et al. 2010", help="")
-    per_wait: float = param(0.25, ge=0, unit="effort", source="Dixon et al. 2010", help="")
-    per_abandon: float = param(0.8, ge=0, unit="effort", source="Dixon et al. 2010", help="")
+    per_repeat: float = param(
+        0.3,
+        ge=0,
+        unit="effort",
+        source="Dixon et al. 2010",
+        help="effort a repeat contact costs the customer",
+    )
+    per_transfer: float = param(
+        0.2,
+        ge=0,
+        unit="effort",
+        source="Dixon et al. 2010",
+        help="effort a transfer between departments costs",
+    )
+    per_wait: float = param(
+        0.25,
+        ge=0,
+        unit="effort",
+        source="Dixon et al. 2010",
+        help="effort of a week spent waiting for capacity",
+    )
+    per_abandon: float = param(
+        0.8, ge=0, unit="effort", source="Dixon et al. 2010", help="effort of a case given up on"
+    )
     repeat_information: float = param(
         0.1,
         ge=0,
@@ -318,13 +344,24 @@ class EffortParameters:
 class RepurchaseParameters:
     """Repurchase at renewal: logit P = b0 + bT T + bS S - bE effort."""
 
-    intercept: float = param(-1.35, unit="logit", source="calibrated: churn 10-30%/year", help="")
-    trust_weight: float = param(4.0, ge=0, unit="logit per unit", source="Bolton 1998", help="")
+    intercept: float = param(
+        -1.35,
+        unit="logit",
+        source="calibrated: churn 10-30%/year",
+        help="b0: log-odds of repurchase at zero trust, satisfaction and effort",
+    )
+    trust_weight: float = param(
+        4.0, ge=0, unit="logit per unit", source="Bolton 1998", help="bT: weight of trust"
+    )
     satisfaction_weight: float = param(
-        2.0, ge=0, unit="logit per unit", source="Bolton 1998", help=""
+        2.0, ge=0, unit="logit per unit", source="Bolton 1998", help="bS: weight of satisfaction"
     )
     effort_weight: float = param(
-        0.8, ge=0, unit="logit per unit", source="Dixon et al. 2010", help=""
+        0.8,
+        ge=0,
+        unit="logit per unit",
+        source="Dixon et al. 2010",
+        help="bE: weight of accumulated effort",
     )
 
 
@@ -376,9 +413,20 @@ class EmployeeParameters:
     capacity: float = param(
         40.0, gt=0, unit="cases per week", source="assumed", help="at full serve effort"
     )
-    initial_skill: float = param(0.75, ge=0, le=1, unit="0-1", source="assumed", help="")
-    new_hire_skill: float = param(0.4, ge=0, le=1, unit="0-1", source="assumed", help="")
-    skill_ceiling: float = param(0.9, ge=0, le=1, unit="0-1", source="assumed", help="")
+    initial_skill: float = param(
+        0.75,
+        ge=0,
+        le=1,
+        unit="0-1",
+        source="assumed",
+        help="mean skill of the starting workforce (the reference skill)",
+    )
+    new_hire_skill: float = param(
+        0.4, ge=0, le=1, unit="0-1", source="assumed", help="skill of a new hire"
+    )
+    skill_ceiling: float = param(
+        0.9, ge=0, le=1, unit="0-1", source="assumed", help="skill a learning employee approaches"
+    )
     learning_rate: float = param(
         0.06,
         ge=0,
@@ -391,7 +439,11 @@ class EmployeeParameters:
         0.5, ge=0.01, le=0.99, unit="0-1", source="assumed", help="mean at hiring"
     )
     orientation_spread: float = param(
-        10.0, gt=0, unit="Beta concentration", source="assumed", help=""
+        10.0,
+        gt=0,
+        unit="Beta concentration",
+        source="assumed",
+        help="concentration of the Beta law of service orientation",
     )
 
 
@@ -399,14 +451,40 @@ class EmployeeParameters:
 class AllocationParameters:
     """Effort allocation over serve / help / prevent / game."""
 
-    serve_base: float = param(0.75, ge=0, unit="weight", source="assumed", help="")
-    help_base: float = param(0.04, ge=0, unit="weight", source="assumed", help="")
-    prevent_base: float = param(0.03, ge=0, unit="weight", source="assumed", help="")
+    serve_base: float = param(
+        0.75,
+        ge=0,
+        unit="weight",
+        source="assumed",
+        help="weight of serving own cases in the effort allocation",
+    )
+    help_base: float = param(
+        0.04,
+        ge=0,
+        unit="weight",
+        source="assumed",
+        help="weight of helping other departments, before orientation",
+    )
+    prevent_base: float = param(
+        0.03,
+        ge=0,
+        unit="weight",
+        source="assumed",
+        help="weight of root-cause prevention, before orientation",
+    )
     orientation_help: float = param(
-        0.08, ge=0, unit="weight per unit orientation", source="assumed", help=""
+        0.08,
+        ge=0,
+        unit="weight per unit orientation",
+        source="assumed",
+        help="extra help weight per unit of service orientation",
     )
     orientation_prevent: float = param(
-        0.04, ge=0, unit="weight per unit orientation", source="assumed", help=""
+        0.04,
+        ge=0,
+        unit="weight per unit orientation",
+        source="assumed",
+        help="extra prevention weight per unit of service orientation",
     )
     incentive_strength: float = param(
         0.5,
@@ -439,21 +517,57 @@ class AllocationParameters:
 class MoraleParameters:
     """Job demands-resources morale: engagement G, strain Z, M = G - Z."""
 
-    initial_engagement: float = param(0.5, ge=0, le=1, unit="0-1", source="assumed", help="")
-    initial_strain: float = param(0.2, ge=0, le=1, unit="0-1", source="assumed", help="")
-    engagement_base: float = param(0.35, unit="0-1", source="job demands-resources", help="")
-    reward_effect: float = param(0.25, ge=0, unit="per unit", source="JD-R", help="")
-    support_effect: float = param(0.15, ge=0, unit="per unit", source="JD-R", help="")
-    success_effect: float = param(0.15, ge=0, unit="per unit", source="JD-R", help="")
-    strain_base: float = param(0.10, unit="0-1", source="JD-R", help="")
-    load_effect: float = param(0.5, ge=0, unit="per unit overload", source="JD-R", help="")
+    initial_engagement: float = param(
+        0.5, ge=0, le=1, unit="0-1", source="assumed", help="engagement at week 0 and of new hires"
+    )
+    initial_strain: float = param(
+        0.2, ge=0, le=1, unit="0-1", source="assumed", help="strain at week 0 and of new hires"
+    )
+    engagement_base: float = param(
+        0.35, unit="0-1", source="job demands-resources", help="engagement with no job resources"
+    )
+    reward_effect: float = param(
+        0.25,
+        ge=0,
+        unit="per unit",
+        source="JD-R",
+        help="engagement from the incentive standing (achievement 0 to 1 maps to -1 to 1)",
+    )
+    support_effect: float = param(
+        0.15, ge=0, unit="per unit", source="JD-R", help="engagement from social support"
+    )
+    success_effect: float = param(
+        0.15, ge=0, unit="per unit", source="JD-R", help="engagement from resolving one's problems"
+    )
+    strain_base: float = param(0.10, unit="0-1", source="JD-R", help="strain with no job demands")
+    load_effect: float = param(
+        0.5,
+        ge=0,
+        unit="per unit overload",
+        source="JD-R",
+        help="strain per unit of load above 0.85",
+    )
     conflict_effect: float = param(
-        0.3, ge=0, unit="per unit failure share", source="JD-R; Homer 1985", help=""
+        0.3,
+        ge=0,
+        unit="per unit failure share",
+        source="JD-R; Homer 1985",
+        help="strain per unit share of failed handoffs in one's work",
     )
     dissonance_effect: float = param(
-        0.3, ge=0, unit="per unit gaming x orientation", source="assumed", help=""
+        0.3,
+        ge=0,
+        unit="per unit gaming x orientation",
+        source="assumed",
+        help="strain of gaming against one's service orientation",
     )
-    adjustment_weeks: float = param(6.0, ge=1, unit="weeks", source="Homer 1985", help="")
+    adjustment_weeks: float = param(
+        6.0,
+        ge=1,
+        unit="weeks",
+        source="Homer 1985",
+        help="time for morale to follow the job's demands and resources",
+    )
 
 
 @dataclass(kw_only=True)
@@ -468,14 +582,18 @@ class TurnoverParameters:
         source="calibrated: turnover 10-45%/year (BLS JOLTS)",
         help="q0, at morale 0",
     )
-    morale_sensitivity: float = param(3.0, ge=0, unit="k", source="Homer 1985", help="")
+    morale_sensitivity: float = param(
+        3.0, ge=0, unit="k", source="Homer 1985", help="k: how steeply quitting falls with morale"
+    )
 
 
 @dataclass(kw_only=True)
 class PreventionParameters:
     """Prevention capability: Cap += eta prevent - delta Cap; lambda = lambda0 (1 - Cap)."""
 
-    initial_capability: float = param(0.1, ge=0, le=0.95, unit="0-1", source="assumed", help="")
+    initial_capability: float = param(
+        0.1, ge=0, le=0.95, unit="0-1", source="assumed", help="capability at week 0"
+    )
     growth: float = param(
         0.12,
         ge=0,
@@ -486,14 +604,23 @@ class PreventionParameters:
     decay: float = param(
         0.03, ge=0, le=1, unit="per week", source="Repenning & Sterman 2001", help="delta"
     )
-    ceiling: float = param(0.9, ge=0, le=1, unit="0-1", source="assumed", help="")
+    ceiling: float = param(
+        0.9,
+        ge=0,
+        le=1,
+        unit="0-1",
+        source="assumed",
+        help="highest capability prevention can reach",
+    )
 
 
 @dataclass(kw_only=True)
 class InternalTrustParameters:
     """The department-by-department trust matrix (Carley 1991)."""
 
-    initial: float = param(0.5, ge=0, le=1, unit="0-1", source="assumed", help="")
+    initial: float = param(
+        0.5, ge=0, le=1, unit="0-1", source="assumed", help="trust between departments at week 0"
+    )
     build: float = param(
         0.04, ge=0, le=1, unit="per week", source="Carley 1991", help="joint success builds"
     )
@@ -515,10 +642,18 @@ class EconomicsParameters:
     """Money: margin, salaries, leavers, acquisition, incentive budget."""
 
     margin_per_customer_week: float = param(
-        18.0, ge=0, unit="currency per customer-week", source="assumed", help=""
+        18.0,
+        ge=0,
+        unit="currency per customer-week",
+        source="assumed",
+        help="gross margin of an average active customer per week",
     )
     salary_per_employee: float = param(
-        52000.0, ge=0, unit="currency per year", source="assumed", help=""
+        52000.0,
+        ge=0,
+        unit="currency per year",
+        source="assumed",
+        help="annual salary of an employee, fully loaded",
     )
     leaver_cost_share: float = param(
         0.21,
@@ -528,7 +663,11 @@ class EconomicsParameters:
         help="cost of replacing a leaver",
     )
     acquisition_cost: float = param(
-        150.0, ge=0, unit="currency per new customer", source="assumed", help=""
+        150.0,
+        ge=0,
+        unit="currency per new customer",
+        source="assumed",
+        help="cost of acquiring one new customer",
     )
     bonus_pool: float = param(
         40.0,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxsim.components import Component, register
-from cxsim.declare import param
+from cxsim.declare import param, redeclare
 
 __all__ = ["CrossFunctional", "CxCouncil", "Silo", "Structure"]
 
@@ -108,12 +108,18 @@ class CrossFunctional(Structure):
         source="assumed; Carley 1991",
         help="handoff friction when the partner sits in the same pod",
     )
-    information: float = param(0.8, ge=0, le=1, unit="0-1", source="assumed", help="")
-    coordination_cost: float = param(
-        0.08, ge=0, le=0.5, unit="share of capacity", source="assumed", help="pod rituals"
+    information: float = redeclare(
+        Structure, "information", 0.8, source="assumed: a pod shares its customers' history"
     )
-    help_norm: float = param(0.06, ge=0, unit="allocation weight", source="assumed", help="")
-    team_support: float = param(0.5, ge=0, le=1, unit="0-1", source="JD-R", help="")
+    coordination_cost: float = redeclare(
+        Structure, "coordination_cost", 0.08, source="assumed: pod stand-ups and planning"
+    )
+    help_norm: float = redeclare(
+        Structure, "help_norm", 0.06, source="assumed: helping the pod is part of the job"
+    )
+    team_support: float = redeclare(
+        Structure, "team_support", 0.5, source="job demands-resources: a stable team"
+    )
 
     def assign_pods(self, departments: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Deal each department's employees round-robin into pods of about ``pod_size``."""
@@ -134,17 +140,20 @@ class CrossFunctional(Structure):
 class CxCouncil(Structure):
     """Departments stay; managers share data and run cross-functional root-cause workshops."""
 
-    structured_handoffs: bool = param(True, source="Starmer et al. 2014", help="")
-    information: float = param(0.65, ge=0, le=1, unit="0-1", source="assumed", help="")
-    coordination_cost: float = param(
-        0.03, ge=0, le=0.5, unit="share of capacity", source="assumed", help="workshops"
+    structured_handoffs: bool = redeclare(
+        Structure, "structured_handoffs", True, source="Starmer et al. 2014 (I-PASS)"
     )
-    prevention_multiplier: float = param(
+    information: float = redeclare(
+        Structure, "information", 0.65, source="assumed: managers share customer data"
+    )
+    coordination_cost: float = redeclare(
+        Structure, "coordination_cost", 0.03, source="assumed: council and workshops"
+    )
+    prevention_multiplier: float = redeclare(
+        Structure,
+        "prevention_multiplier",
         1.6,
-        ge=0,
-        unit="multiplier",
-        source="Hunsaker: five-whys workshops on top comment themes",
-        help="",
+        source="Hunsaker: five-whys workshops on the top comment themes",
     )
-    help_norm: float = param(0.02, ge=0, unit="allocation weight", source="assumed", help="")
-    team_support: float = param(0.3, ge=0, le=1, unit="0-1", source="JD-R", help="")
+    help_norm: float = redeclare(Structure, "help_norm", 0.02, source="assumed")
+    team_support: float = redeclare(Structure, "team_support", 0.3, source="JD-R")

@@ -84,3 +84,26 @@ def test_bad_seeds_are_refused(seed):
 
     with pytest.raises(InputError):
         run(small(weeks=1), seed=seed)
+
+
+def _python_calls_per_week(customers: int, headcount_factor: int = 1) -> float:
+    import cProfile
+    import pstats
+
+    from tests.conftest import SMALL_DEPARTMENTS
+
+    overrides = {"turnover.base_quit": 0.0}
+    for d in SMALL_DEPARTMENTS:
+        overrides[f"departments.{d['name']}.headcount"] = d["headcount"] * headcount_factor
+    model = OrganizationModel(small(overrides, customers=customers), seed=1)
+    model.run(2)
+    profile = cProfile.Profile()
+    profile.runcall(model.run, 6)
+    return pstats.Stats(profile).total_calls / 6
+
+
+def test_per_week_python_work_grows_with_employees_never_with_customers():
+    """Counted, not timed: Python function calls per week."""
+    base = _python_calls_per_week(4000)
+    assert _python_calls_per_week(32000) / base < 1.01
+    assert _python_calls_per_week(4000, headcount_factor=3) / base > 1.3

@@ -1,0 +1,122 @@
+"""Speed and scaling of one run, as ratios taken in one process.
+
+Usage: python benchmarks/bench_model.py [--repeats N] [--json FILE]
+
+Reports, for the siloed baseline (250 employees, 20,000 customers, 104 weeks), the
+time of one replication, weeks per second and cases per second; then how time per
+case changes when customers double at fixed headcount, and how time per week changes
+when employees double at fixed customers. Machines here are shared and noisy, so every
+figure is the best of several repeats and the scaling figures are ratios measured
+side by side in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import platform
+import pstats
+import statistics
+import time
+from pathlib import Path
+
+from cxsim import OrganizationModel, Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SILOED = ROOT / "scenarios" / "siloed.toml"
+
+
+def scaled(customers_factor: float = 1.0, employees_factor: float = 1.0) -> Scenario:
+    base = Scenario.load(SILOED)
+    overrides = {"customers.count": int(base.parameters.customers.count * customers_factor)}
+    for d in base.departments:
+        overrides[f"departments.{d.name}.headcount"] = max(1, round(d.headcount * employees_factor))
+    return Scenario.load(SILOED, overrides=overrides)
+
+
+def timed_run(scenario: Scenario, seed: int, weeks: int) -> tuple[float, int]:
+    start = time.perf_counter()
+    model = OrganizationModel(scenario, seed=seed)
+    model.run(weeks)
+    return time.perf_counter() - start, model.cases_seen_
+
+
+def best(scenario: Scenario, repeats: int, weeks: int) -> dict[str, float]:
+    runs = [timed_run(scenario, seed, weeks) for seed in range(repeats)]
+    seconds = min(t for t, _ in runs)
+    cases = statistics.mean(c for _, c in runs)
+    return {
+        "seconds": seconds,
+        "median_seconds": statistics.median(t for t, _ in runs),
+        "weeks_per_second": weeks / seconds,
+        "cases": cases,
+        "cases_per_second": cases / seconds,
+        "seconds_per_case": seconds / cases,
+        "seconds_per_week": seconds / weeks,
+    }
+
+
+def python_calls(scenario: Scenario, weeks: int = 10) -> float:
+    """Python-level function calls per week, counted by cProfile (not timed)."""
+    model = OrganizationModel(scenario.with_overrides({"turnover.base_quit": 0.0}), seed=1)
+    model.run(2)
+    profile = cProfile.Profile()
+    profile.runcall(model.run, weeks)
+    return pstats.Stats(profile).total_calls / weeks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+
+    weeks = Scenario.load(SILOED).weeks
+    timed_run(scaled(), 99, 4)  # warm imports and caches
+
+    baseline = best(scaled(), args.repeats, weeks)
+    customers = {f: best(scaled(customers_factor=f), args.repeats, weeks) for f in (0.5, 1.0, 2.0)}
+    employees = {f: best(scaled(employees_factor=f), args.repeats, weeks) for f in (1.0, 2.0, 4.0)}
+    calls = {f: python_calls(scaled(customers_factor=f)) for f in (0.5, 2.0)}
+
+    figures = {
+        "machine": f"{platform.machine()} {platform.python_implementation()} "
+        f"{platform.python_version()}",
+        "siloed_baseline": baseline,
+        "per_case_ratio_when_customers_double": customers[2.0]["seconds_per_case"]
+        / customers[1.0]["seconds_per_case"],
+        "per_case_ratio_when_customers_halve": customers[0.5]["seconds_per_case"]
+        / customers[1.0]["seconds_per_case"],
+        "per_week_ratio_when_employees_double": employees[2.0]["seconds_per_week"]
+        / employees[1.0]["seconds_per_week"],
+        "per_week_ratio_when_employees_quadruple": employees[4.0]["seconds_per_week"]
+        / employees[1.0]["seconds_per_week"],
+        "python_calls_per_week": {int(20000 * f): c for f, c in calls.items()},
+    }
+    print(f"siloed baseline, {weeks} weeks, best of {args.repeats}:")
+    median = baseline["median_seconds"]
+    print(f"  one replication     {baseline['seconds']:.3f} s (median {median:.3f} s)")
+    print(f"  weeks per second    {baseline['weeks_per_second']:.0f}")
+    print(f"  cases per second    {baseline['cases_per_second']:,.0f}")
+    print("customers scaled at 250 employees (time per case, relative to 20,000 customers):")
+    for f, r in customers.items():
+        ratio = r["seconds_per_case"] / customers[1.0]["seconds_per_case"]
+        print(
+            f"  x{f:<4} {int(20000 * f):>6} customers  {r['seconds']:.3f} s  per case x{ratio:.2f}"
+        )
+    print("employees scaled at 20,000 customers (time per week, relative to 250 employees):")
+    for f, r in employees.items():
+        ratio = r["seconds_per_week"] / employees[1.0]["seconds_per_week"]
+        print(
+            f"  x{f:<4} {round(250 * f):>6} employees  {r['seconds']:.3f} s  per week x{ratio:.2f}"
+        )
+    print("Python function calls per week (counted, not timed; flat in customers):")
+    for f, c in calls.items():
+        print(f"  {int(20000 * f):>6} customers  {c:,.0f} calls per week")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

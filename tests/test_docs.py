@@ -1,0 +1,38 @@
+"""The README and docs say what works: their commands and examples run."""
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(text: str, language: str = "") -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    commands = [b.strip() for b in code_blocks(README) if "pip install" in b]
+    assert len(commands) == 2
+    main_job, tests = commands
+    assert "cxsim run scenarios/siloed.toml" in main_job
+    assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_python_example_runs(monkeypatch):
+    (example,) = code_blocks(README, "python")
+    assert len(example.strip().splitlines()) <= 6
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    assert len(namespace["result"].metrics) == namespace["scenario"].weeks
+
+
+def test_readme_command_lines_parse():
+    for command in ("components", "parameters", "metrics"):
+        result = subprocess.run(
+            [sys.executable, "-m", "cxsim", command], capture_output=True, text=True, cwd=ROOT
+        )
+        assert result.returncode == 0, result.stderr
