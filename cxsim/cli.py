@@ -126,15 +126,24 @@ def _run(args: argparse.Namespace) -> int:
         f"incentives {scenario.incentives.type_name()}"
     )
     print()
-    final = result.final()
+    weeks = _report_weeks(result.weeks)
     width = max(len(m.name) for m in METRICS)
-    print(f"{'metric':<{width}}  {'week ' + str(result.weeks):>14}  unit")
+    header = "".join(f"{'week ' + str(w):>12}" for w in weeks)
+    print(f"{'metric':<{width}}{header}  unit")
     for metric in METRICS:
-        print(f"{metric.name:<{width}}  {_number(final[metric.name]):>14}  {metric.unit}")
+        values = "".join(f"{_number(result.metrics.at[w, metric.name]):>12}" for w in weeks)
+        print(f"{metric.name:<{width}}{values}  {metric.unit}")
     for option in (args.out, args.departments):
         if option:
             print(f"\nwrote {option}")
     return 0
+
+
+def _report_weeks(horizon: int, columns: int = 4) -> list[int]:
+    """Up to ``columns`` evenly spaced weeks ending at the horizon (26, 52, 78, 104)."""
+    step = max(1, horizon // columns)
+    weeks = sorted({horizon - i * step for i in range(columns) if horizon - i * step >= 1})
+    return weeks
 
 
 def _write_csv(frame: Any, path: str, index: bool) -> None:
