@@ -38,6 +38,7 @@ class CaseBatch:
         partner: Partner department a problem needs, or -1.
         attempts: Contacts already made about this case.
         waited: Weeks the case has waited for capacity.
+        origin: Week the case arose.
     """
 
     case_id: np.ndarray
@@ -47,9 +48,19 @@ class CaseBatch:
     partner: np.ndarray
     attempts: np.ndarray
     waited: np.ndarray
+    origin: np.ndarray
 
     def __len__(self) -> int:
         return len(self.case_id)
+
+    def draw_keys(self) -> np.ndarray:
+        """Identity of each case for keyed draws: opportunity, week of origin and history.
+
+        Two cases never share a key, so they never share luck; a repeat contact or a
+        week of waiting gives the same case fresh luck.
+        """
+        key = (self.case_id << 12) | (self.origin & 0xFFF)
+        return (key << 16) | (np.minimum(self.attempts, 255) << 8) | np.minimum(self.waited, 255)
 
     def take(self, mask_or_index: np.ndarray) -> CaseBatch:
         """Return the cases selected by a boolean mask or index array."""
@@ -140,4 +151,5 @@ def new_cases(
         partner=partner,
         attempts=np.zeros(len(customer), dtype=np.int64),
         waited=np.zeros(len(customer), dtype=np.int64),
+        origin=np.full(len(customer), week, dtype=np.int64),
     )

@@ -18,7 +18,7 @@ from cxsim.components import registered
 from cxsim.errors import InputError
 from cxsim.incentives import IncentiveScheme
 from cxsim.metrics import METRICS
-from cxsim.scenario import Scenario, parse_override
+from cxsim.scenario import MAX_WEEKS, Scenario, parse_override
 from cxsim.structures import Structure
 
 __all__ = ["main"]
@@ -105,16 +105,16 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.seed < 0:
         raise InputError("--seed", "a non-negative integer", args.seed)
-    if args.weeks is not None and args.weeks < 1:
-        raise InputError("--weeks", "an integer >= 1", args.weeks)
+    if args.weeks is not None and not 1 <= args.weeks <= MAX_WEEKS:
+        raise InputError("--weeks", f"an integer between 1 and {MAX_WEEKS}", args.weeks)
     scenario = _load(args)
     result = run(scenario, seed=args.seed, weeks=args.weeks)
-    for option, frame, index in (
-        (args.out, result.metrics, True),
-        (args.departments, result.departments, False),
+    for flag, option, frame, index in (
+        ("--out", args.out, result.metrics, True),
+        ("--departments", args.departments, result.departments, False),
     ):
         if option:
-            _write_csv(frame, option, index)
+            _write_csv(frame, option, index, flag)
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
         return 0
@@ -146,11 +146,16 @@ def _report_weeks(horizon: int, columns: int = 4) -> list[int]:
     return weeks
 
 
-def _write_csv(frame: Any, path: str, index: bool) -> None:
+def _write_csv(frame: Any, path: str, index: bool, flag: str) -> None:
     target = Path(path)
+    if target.is_dir():
+        raise InputError(flag, "a file name, not a directory", path)
     if not target.parent.exists():
-        raise InputError("--out", f"a file in an existing directory ({target.parent})", path)
-    frame.to_csv(target, index=index)
+        raise InputError(flag, f"a file in an existing directory ({target.parent})", path)
+    try:
+        frame.to_csv(target, index=index)
+    except OSError as exc:
+        raise InputError(flag, f"a writable file ({exc.strerror})", path) from None
 
 
 def _number(value: float) -> str:

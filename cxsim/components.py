@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import importlib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -104,12 +105,13 @@ def _entry_points() -> dict[str, dict[str, type[Component]]]:
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         try:
             cls = entry.load()
-        except Exception as exc:  # a broken plugin must not break cxsim
-            raise InputError(
-                f"entry point {entry.name}",
-                f"an importable component ({entry.value}) in group {ENTRY_POINT_GROUP}",
-                f"{type(exc).__name__}: {exc}",
-            ) from None
+        except Exception as exc:  # a broken plugin must not break cxsim: skip it, say why
+            warnings.warn(
+                f"cxsim: skipping the {ENTRY_POINT_GROUP} entry point {entry.name!r} "
+                f"({entry.value}): {type(exc).__name__}: {exc}",
+                stacklevel=2,
+            )
+            continue
         if isinstance(cls, type) and issubclass(cls, Component):
             found.setdefault(cls.kind, {})[entry.name] = cls
     return found
@@ -125,10 +127,14 @@ def registered(kind: str) -> dict[str, type[Component]]:
 
 def _import_path(type_name: str, base: type[Component], path: str) -> type[Component]:
     module_name, _, attribute = type_name.partition(":")
+    if not module_name or not attribute:
+        raise InputError(path, "an import path of the form package.module:Class", type_name)
     try:
         module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise InputError(path, f"an importable module for {type_name!r} ({exc})") from None
+    except Exception as exc:  # a user's module may fail in any way while importing
+        raise InputError(
+            path, f"an importable module for {type_name!r} ({type(exc).__name__}: {exc})"
+        ) from None
     cls = getattr(module, attribute, None)
     if not (isinstance(cls, type) and issubclass(cls, base)):
         raise InputError(path, f"a {base.__name__} subclass at {type_name!r}", cls)

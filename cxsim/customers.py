@@ -176,7 +176,7 @@ class Customers:
                 _BLOCK,
             ),
             "phase": rng.random(_BLOCK),
-            "margin": rng.lognormal(-0.125, 0.5, _BLOCK),
+            "margin": rng.lognormal(-0.5 * p.margin_spread**2, p.margin_spread, _BLOCK),
             "pod": rng.random(_BLOCK),
         }
         self._cached_block = (block, values)

@@ -9,6 +9,7 @@ source) and what validation needs, so one declaration serves the scenario loader
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from collections.abc import Mapping
@@ -110,9 +111,9 @@ def _expected(kind: Any, meta: Mapping[str, Any]) -> str:
     if origin is list:
         return "a list of strings"
     if origin is dict:
-        return "a table of numbers >= 0"
+        return "a table of finite numbers >= 0"
     if kind in (int, float):
-        noun = "an integer" if kind is int else "a number"
+        noun = "an integer" if kind is int else "a finite number"
         ge, le, gt = meta.get("ge"), meta.get("le"), meta.get("gt")
         if ge is not None and le is not None:
             return f"{noun} between {ge:g} and {le:g}"
@@ -191,8 +192,13 @@ def _check(value: Any, kind: Any, meta: Mapping[str, Any], path: str) -> Any:
             raise InputError(path, expected, value)
         out = {}
         for key, number in value.items():
-            if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
-                raise InputError(f"{path}.{key}", "a number >= 0", number)
+            if (
+                isinstance(number, bool)
+                or not isinstance(number, int | float)
+                or not math.isfinite(number)
+                or number < 0
+            ):
+                raise InputError(f"{path}.{key}", "a finite number >= 0", number)
             out[str(key)] = float(number)
         return out
     if kind in (int, float):
@@ -200,7 +206,7 @@ def _check(value: Any, kind: Any, meta: Mapping[str, Any], path: str) -> Any:
             raise InputError(path, expected, value)
         if kind is int and not isinstance(value, int):
             raise InputError(path, expected, value)
-        if value != value:  # NaN
+        if not math.isfinite(value):  # NaN or infinity
             raise InputError(path, expected, value)
         ge, le, gt = meta.get("ge"), meta.get("le"), meta.get("gt")
         if (
@@ -210,7 +216,7 @@ def _check(value: Any, kind: Any, meta: Mapping[str, Any], path: str) -> Any:
         ):
             raise InputError(path, expected, value)
         return kind(value)
-    raise TypeError(f"unsupported parameter type {kind!r} at {path}")
+    raise InputError(path, f"a parameter of a supported type (this one is declared {kind!r})")
 
 
 def build(cls: type, values: Mapping[str, Any] | None, path: str = "") -> Any:

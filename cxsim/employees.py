@@ -26,7 +26,7 @@ from cxsim.declare import param
 if TYPE_CHECKING:
     from cxsim.parameters import ModelParameters
 
-__all__ = ["USES", "Department", "Employee", "WeekAtWork"]
+__all__ = ["USES", "Department", "Employee", "WeekAtWork", "shares", "starting_allocation"]
 
 USES: tuple[str, ...] = ("serve", "help", "prevent", "game")
 """The four uses of an employee's working time, in allocation order."""
@@ -128,7 +128,7 @@ class Employee(mesa.Agent):
         )
         strain_target = (
             p.strain_base
-            + p.load_effect * max(0.0, week.load - 0.85)
+            + p.load_effect * max(0.0, week.load - p.load_threshold)
             + p.conflict_effect * week.conflict
             + p.dissonance_effect * game * self.orientation
         )
@@ -149,12 +149,13 @@ class Employee(mesa.Agent):
         with service orientation and shrink with low morale: discretionary effort), the
         structure's help norm and the incentive pull; effort moves toward it with a lag.
         Willingness to help other departments also follows internal trust (Carley 1991):
-        a department that trusts its partners less helps them less.
+        a department that trusts its partners less helps them less. Weights that are all
+        zero leave the employee serving only.
         Unmeasured uses therefore decay toward their base (Holmstrom & Milgrom 1991).
         """
         p = params.allocation
-        discretionary = min(1.5, max(0.1, 0.5 + self.morale))
-        willingness = 0.5 + week.partner_trust
+        discretionary = min(1.5, max(0.1, 1.0 + self.morale - p.discretionary_reference))
+        willingness = 1.0 - p.trust_effect + 2.0 * p.trust_effect * week.partner_trust
         weights = (
             p.serve_base + week.pull_serve,
             (p.help_base + p.orientation_help * self.orientation) * discretionary * willingness
@@ -164,10 +165,10 @@ class Employee(mesa.Agent):
             + week.pull_prevent,
             week.pull_game * (1.0 - p.gaming_distaste * self.orientation),
         )
-        total = sum(weights)
+        target = shares(weights)
         rate = 1.0 / p.adjustment_weeks
         self.allocation = tuple(
-            a + rate * (w / total - a) for a, w in zip(self.allocation, weights, strict=True)
+            a + rate * (t - a) for a, t in zip(self.allocation, target, strict=True)
         )
 
     def quits(self, draw: float, params: ModelParameters) -> bool:
@@ -180,6 +181,27 @@ class Employee(mesa.Agent):
         self.update_morale(week, params)
         self.learn(params)
         self.reallocate_effort(week, params, help_norm)
+
+
+def shares(weights: tuple[float, ...]) -> tuple[float, ...]:
+    """Normalise allocation weights to shares; all to serving if every weight is zero."""
+    total = sum(weights)
+    if total <= 0.0:
+        return (1.0,) + (0.0,) * (len(weights) - 1)
+    return tuple(w / total for w in weights)
+
+
+def starting_allocation(orientation: float, params: ModelParameters) -> tuple[float, ...]:
+    """The allocation an employee's orientation gives without incentives or norms."""
+    p = params.allocation
+    return shares(
+        (
+            p.serve_base,
+            p.help_base + p.orientation_help * orientation,
+            p.prevent_base + p.orientation_prevent * orientation,
+            0.0,
+        )
+    )
 
 
 def _unit(x: float) -> float:

@@ -27,21 +27,24 @@ class InternalTrust:
         self.matrix = np.full((n_departments, n_departments), params.initial)
         np.fill_diagonal(self.matrix, 1.0)
 
-    def update(self, success: np.ndarray, failure: np.ndarray) -> None:
+    def update(self, joint_success: np.ndarray, failure: np.ndarray, handoffs: np.ndarray):
         """Build trust with joint successes and erode it with failed handoffs.
 
-        Each pair moves by an amount that grows with its handoff volume and saturates
-        at ``volume_scale`` handoffs a week: T += build w s (1 - T) - erode w f T, where
-        s and f are the shares of successes and failures and w = n / (n + scale).
+        Each pair moves by an amount that grows with its handoff volume n and saturates
+        at ``volume_scale`` handoffs a week: T += w (build s (1 - T) - erode f T), where
+        w = n / (n + scale), f is the share of the n handoffs that failed and s the share
+        that succeeded as joint work.
 
         Args:
-            success: Successful handoffs, owner department x partner department.
-            failure: Failed handoffs, owner department x partner department.
+            joint_success: Successful handoffs weighted by the help the partner gave,
+                owner department x partner department.
+            failure: Failed handoffs, owner x partner.
+            handoffs: All handoffs, owner x partner.
         """
         p = self.params
-        s = success + success.T
+        s = joint_success + joint_success.T
         f = failure + failure.T
-        n = s + f
+        n = (handoffs + handoffs.T).astype(float)
         weight = n / (n + p.volume_scale)
         share_s = np.divide(s, n, out=np.zeros_like(n, dtype=float), where=n > 0)
         share_f = np.divide(f, n, out=np.zeros_like(n, dtype=float), where=n > 0)

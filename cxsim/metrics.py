@@ -74,7 +74,7 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "cross_dept_help_rate",
         "0-1",
-        "share of working time employees give to other departments' handoffs",
+        "share of working time spent helping with other departments' handoffs (used, not planned)",
         0,
         1,
     ),

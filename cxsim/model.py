@@ -17,7 +17,7 @@ import pandas as pd
 
 from cxsim.cases import CaseBatch, new_cases
 from cxsim.customers import Customers, recommendation_score, repurchase_probability
-from cxsim.employees import Employee, WeekAtWork
+from cxsim.employees import Employee, WeekAtWork, starting_allocation
 from cxsim.incentives import Performance
 from cxsim.internal_trust import InternalTrust
 from cxsim.metrics import METRICS, RollingCounts
@@ -25,7 +25,7 @@ from cxsim.parameters import STAGES
 from cxsim.prevention import PreventionCapability
 from cxsim.scenario import Scenario
 from cxsim.service import Routing, Staff, WorkWeek, work_week
-from cxsim.streams import Streams
+from cxsim.streams import Streams, decision_key
 
 __all__ = ["DEPARTMENT_COLUMNS", "OrganizationModel"]
 
@@ -88,6 +88,11 @@ class OrganizationModel(mesa.Model):
         self.routing = Routing.build(slot_department, pods, n_dept)
         self.reward_group = np.where(pods >= 0, pods, slot_department)
         self.slot_department = slot_department
+        index_in_department = np.concatenate(
+            [np.arange(d.headcount) for d in scenario.departments]
+        ).astype(np.int64)
+        department_keys = np.array([decision_key(d.name) for d in scenario.departments])
+        self.slot_key = (department_keys[slot_department] << 20) | index_in_department
         self.staff: list[Employee] = [
             self._hire(slot, int(dept), week=-1, new_hire=False)
             for slot, dept in enumerate(slot_department)
@@ -137,7 +142,7 @@ class OrganizationModel(mesa.Model):
         self.prevention.update(
             self._department_mean(staff.allocation[:, 2]), self.structure.prevention_multiplier
         )
-        self.internal_trust.update(work.pair_success, work.pair_failure)
+        self.internal_trust.update(work.pair_success, work.pair_failure, work.pair_handoffs)
         self.record(work, staff, renewals, achievement)
         self._week += 1
 
@@ -177,7 +182,8 @@ class OrganizationModel(mesa.Model):
         )
         skill, morale, allocation = rows[:, 0], rows[:, 1], rows[:, 2:6]
         ep = self.params.employees
-        productivity = 0.6 + 0.4 * skill / max(ep.initial_skill, 1e-9)
+        floor = ep.productivity_floor
+        productivity = floor + (1.0 - floor) * skill / max(ep.initial_skill, 1e-9)
         working = ep.capacity * (1.0 - self.structure.coordination_share()) * productivity
         return Staff(
             department=self.slot_department,
@@ -186,6 +192,7 @@ class OrganizationModel(mesa.Model):
             allocation=allocation,
             serve_capacity=working * allocation[:, 0],
             help_capacity=working * allocation[:, 1],
+            working=working,
         )
 
     def serve(self, cases: CaseBatch, staff: Staff, week: int) -> WorkWeek:
@@ -241,8 +248,8 @@ class OrganizationModel(mesa.Model):
         arrivals = int(
             self.streams.generator("customers/acquisition", week).poisson(max(rate, 0.0))
         )
-        c.acquire(arrivals, week)
         c.age()
+        c.acquire(arrivals, week)
         return {
             "due": float(len(due)),
             "renewed": float(stays.sum()),
@@ -278,7 +285,8 @@ class OrganizationModel(mesa.Model):
         reliability = np.where(
             work.handoffs > 0, 1.0 - work.handoff_failures / np.maximum(work.handoffs, 1.0), 1.0
         )
-        support = 0.5 * self.structure.team_support + 0.5 * reliability
+        share = p.morale.structure_support_share
+        support = share * self.structure.team_support + (1.0 - share) * reliability
         partner_trust = self.internal_trust.toward_others()[self.slot_department]
         rows = np.column_stack(
             [work.load, conflict, success, support, achievement, partner_trust, pull]
@@ -287,7 +295,7 @@ class OrganizationModel(mesa.Model):
         for employee, row in zip(self.staff, rows, strict=True):
             employee.end_week(WeekAtWork(*row), p, help_norm)
 
-        quit_draws = self.streams.uniform("turnover/quit", week, len(self.staff))
+        quit_draws = self.streams.keyed_uniform("turnover/quit", week, self.slot_key)
         self._quits = np.zeros(len(self.department_names))
         for slot, employee in enumerate(self.staff):
             if employee.quits(float(quit_draws[slot]), p):
@@ -298,35 +306,30 @@ class OrganizationModel(mesa.Model):
 
     # -- staffing --------------------------------------------------------------------------
     def _hire(self, slot: int, department: int, week: int, new_hire: bool) -> Employee:
-        """Create the employee of a slot: a starting employee, or a new hire who learns."""
+        """Create the employee of a slot: a starting employee, or a new hire who learns.
+
+        Traits are drawn by the slot's identity within its department, so changing one
+        department's headcount leaves every other employee's luck unchanged.
+        """
         ep = self.params.employees
-        mp = self.params.morale
-        decision = "hiring/traits" if new_hire else "employees/initial"
-        rng = self.streams.generator(decision, (week + 1) * 100_000 + slot)
+        if new_hire:
+            rng = self.streams.generator("hiring/traits", week, self.slot_key[slot])
+        else:
+            rng = self.streams.generator("employees/initial", 0, self.slot_key[slot])
         k = ep.orientation_spread
         orientation = float(rng.beta(ep.service_orientation * k, (1 - ep.service_orientation) * k))
-        skill = (
-            ep.new_hire_skill
-            if new_hire
-            else float(np.clip(rng.normal(ep.initial_skill, 0.05), 0, 1))
-        )
-        ap = self.params.allocation
-        weights = (
-            ap.serve_base,
-            ap.help_base + ap.orientation_help * orientation,
-            ap.prevent_base + ap.orientation_prevent * orientation,
-            0.0,
-        )
-        total = sum(weights)
+        skill = ep.new_hire_skill
+        if not new_hire:
+            skill = float(np.clip(rng.normal(ep.initial_skill, ep.skill_spread), 0.0, 1.0))
         return Employee(
             self,
             slot=slot,
             department=department,
             skill=skill,
             orientation=orientation,
-            engagement=mp.initial_engagement,
-            strain=mp.initial_strain,
-            allocation=tuple(w / total for w in weights),
+            engagement=self.params.morale.initial_engagement,
+            strain=self.params.morale.initial_strain,
+            allocation=starting_allocation(orientation, self.params),
         )
 
     # -- measurement -----------------------------------------------------------------------
@@ -409,7 +412,7 @@ class OrganizationModel(mesa.Model):
             "active_customers": float(n_active),
             "morale": float(morale_now.mean()),
             "turnover_rate": self.rolling.annualised("quits", "headcount"),
-            "cross_dept_help_rate": float(staff.allocation[:, 1].mean()),
+            "cross_dept_help_rate": float(work.help_used.sum() / max(staff.working.sum(), 1e-9)),
             "handoff_failure_rate": totals["handoff_failures"] / totals["handoffs"]
             if totals["handoffs"]
             else 0.0,

@@ -52,6 +52,14 @@ class CustomerParameters:
         source="assumed",
         help="concentration of the Beta laws of starting trust and expectation",
     )
+    margin_spread: float = param(
+        0.5,
+        ge=0,
+        le=3,
+        unit="sd of log margin",
+        source="assumed",
+        help="spread of customers' margins (log-normal with mean 1)",
+    )
     renewal_weeks: int = param(
         26,
         ge=1,
@@ -160,6 +168,14 @@ class ServiceParameters:
         unit="0-1",
         source="de Matos et al. 2007 (recovery lifts satisfaction)",
         help="problem solved after a failed contact",
+    )
+    recovery_quality_share: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        source="assumed",
+        help="share of the owner's quality that shows in a recovery",
     )
     failed_performance: float = param(
         0.12, ge=0, le=1, unit="0-1", source="assumed", help="a failed contact"
@@ -421,6 +437,17 @@ class EmployeeParameters:
         source="assumed",
         help="mean skill of the starting workforce (the reference skill)",
     )
+    skill_spread: float = param(
+        0.05, ge=0, le=0.5, unit="sd", source="assumed", help="spread of starting skill"
+    )
+    productivity_floor: float = param(
+        0.6,
+        ge=0,
+        le=1,
+        unit="share",
+        source="learning curve (Argote 1999)",
+        help="productivity at zero skill; rises linearly to 1 at the reference skill",
+    )
     new_hire_skill: float = param(
         0.4, ge=0, le=1, unit="0-1", source="assumed", help="skill of a new hire"
     )
@@ -493,6 +520,22 @@ class AllocationParameters:
         source="Holmstrom & Milgrom 1991; Kerr 1975",
         help="pull of the incentive scheme on effort",
     )
+    trust_effect: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="weight",
+        source="Carley 1991",
+        help="how much internal trust sets willingness to help other departments",
+    )
+    discretionary_reference: float = param(
+        0.5,
+        ge=-1,
+        le=1,
+        unit="morale",
+        source="job demands-resources",
+        help="morale at which discretionary effort (help, prevention) is at its base",
+    )
     gaming_distaste: float = param(
         0.6,
         ge=0,
@@ -536,6 +579,14 @@ class MoraleParameters:
     support_effect: float = param(
         0.15, ge=0, unit="per unit", source="JD-R", help="engagement from social support"
     )
+    structure_support_share: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        source="JD-R",
+        help="share of support from the structure; the rest from partners' reliability",
+    )
     success_effect: float = param(
         0.15, ge=0, unit="per unit", source="JD-R", help="engagement from resolving one's problems"
     )
@@ -546,6 +597,9 @@ class MoraleParameters:
         unit="per unit overload",
         source="JD-R",
         help="strain per unit of load above 0.85",
+    )
+    load_threshold: float = param(
+        0.85, ge=0, unit="load", source="JD-R", help="load above which strain grows"
     )
     conflict_effect: float = param(
         0.3,

@@ -1,7 +1,7 @@
 """Prevention capability: root-cause work lowers the rate at which problems arise.
 
 Cap += eta * m * prevent * (1 - Cap) - delta * Cap, per department, where ``prevent`` is
-the department's mean prevent effort (times productivity) and ``m`` the structure's
+the department's mean prevent share of effort and ``m`` the structure's
 multiplier; problems of the department's stages arise at lambda0 * (1 - Cap). Capability
 decays without upkeep, so an organization that rewards fire-fighting over prevention
 sees its incidents rise over time (Repenning & Sterman 2001).

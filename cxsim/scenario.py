@@ -35,7 +35,7 @@ import hashlib
 import json
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,9 @@ DEFAULT_DEPARTMENTS: tuple[dict[str, Any], ...] = (
 )
 """Six departments, 250 employees, owning the seven journey stages."""
 
+MAX_WEEKS = 5200
+"""The longest horizon a scenario may have (a century of weeks)."""
+
 _PARAMETER_GROUPS = tuple(f.name for f in dataclasses.fields(ModelParameters))
 _TOP_LEVEL = ("scenario", "departments", "structure", "incentives", *_PARAMETER_GROUPS)
 
@@ -71,7 +74,7 @@ class ScenarioHeader:
 
     name: str = "unnamed"
     description: str = ""
-    weeks: int = field(default=104, metadata={"ge": 1, "le": 5200})
+    weeks: int = 104
 
 
 @dataclass
@@ -118,6 +121,8 @@ class Scenario:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise InputError("", "an existing scenario file", file=str(path)) from None
+        except UnicodeDecodeError:
+            raise InputError("", "a UTF-8 encoded TOML file", file=str(path)) from None
         except OSError as exc:
             raise InputError(
                 "", f"a readable scenario file ({exc.strerror})", file=str(path)
@@ -149,17 +154,17 @@ class Scenario:
             InputError: For any invalid key or value.
         """
         data = copy.deepcopy(dict(data))
-        overrides = dict(overrides or {})
-        for path, value in overrides.items():
+        overridden = []
+        for path, value in dict(overrides or {}).items():
             try:
-                apply_override(data, path, value)
+                overridden.append(apply_override(data, path, value))
             except InputError as exc:
                 raise exc.in_file(_via_set(source)) from None
         try:
             return cls._validate(data, source)
         except InputError as exc:
-            overridden = [p for p in overrides if exc.path == p or exc.path.startswith(p + ".")]
-            where = _via_set(source) if overridden else source
+            by_set = any(exc.path == p or exc.path.startswith(p + ".") for p in overridden)
+            where = _via_set(source) if by_set else source
             raise (exc.in_file(where) if where else exc) from None
 
     @classmethod
@@ -240,8 +245,8 @@ def _build_header(values: Any) -> ScenarioHeader:
             setattr(header, key, values[key])
     if "weeks" in values:
         weeks = values["weeks"]
-        if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 5200:
-            raise InputError("scenario.weeks", "an integer between 1 and 5200", weeks)
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS:
+            raise InputError("scenario.weeks", f"an integer between 1 and {MAX_WEEKS}", weeks)
         header.weeks = weeks
     return header
 
@@ -308,11 +313,14 @@ def parse_override(text: str) -> tuple[str, Any]:
     return path, value
 
 
-def apply_override(data: dict[str, Any], path: str, value: Any) -> None:
+def apply_override(data: dict[str, Any], path: str, value: Any) -> str:
     """Set ``value`` at a dotted path in nested scenario dicts, creating tables as needed.
 
     A list (``departments``) is indexed by position or by the ``name`` of its entries:
     ``departments.support.headcount`` or ``departments.4.headcount``.
+
+    Returns:
+        The path with list entries given by position (``departments.4.headcount``).
 
     Raises:
         InputError: When the path runs through something that is not a table or list.
@@ -323,29 +331,34 @@ def apply_override(data: dict[str, Any], path: str, value: Any) -> None:
     node: Any = data
     if parts[0] == "departments" and "departments" not in data:
         data["departments"] = copy.deepcopy(list(DEFAULT_DEPARTMENTS))
+    normalised = list(parts)
     for depth, part in enumerate(parts[:-1]):
         here = ".".join(parts[: depth + 1])
         if isinstance(node, list):
-            node = _list_item(node, part, here)
+            position = _list_position(node, part, here)
+            normalised[depth] = str(position)
+            node = node[position]
         elif isinstance(node, dict):
             node = node.setdefault(part, {})
         else:
             raise InputError(here, "a table or list to set a value in", node)
     last = parts[-1]
     if isinstance(node, list):
-        item = _list_item(node, last, path)
-        node[node.index(item)] = value
+        position = _list_position(node, last, path)
+        normalised[-1] = str(position)
+        node[position] = value
     elif isinstance(node, dict):
         node[last] = value
     else:
         raise InputError(path, "a table or list to set a value in", node)
+    return ".".join(normalised)
 
 
-def _list_item(items: list[Any], key: str, path: str) -> Any:
+def _list_position(items: list[Any], key: str, path: str) -> int:
     if key.isdigit() and int(key) < len(items):
-        return items[int(key)]
-    for item in items:
+        return int(key)
+    for position, item in enumerate(items):
         if isinstance(item, dict) and item.get("name") == key:
-            return item
+            return position
     names = [str(i.get("name")) for i in items if isinstance(i, dict)]
     raise InputError(path, "an index or a name among " + ", ".join(names), key)

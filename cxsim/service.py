@@ -99,6 +99,7 @@ class Staff:
     allocation: np.ndarray  # (slots, 4): serve, help, prevent, game
     serve_capacity: np.ndarray
     help_capacity: np.ndarray
+    working: np.ndarray  # all working time, in cases per week
 
 
 @dataclass
@@ -108,8 +109,11 @@ class WorkWeek:
     Per employee slot: ``assigned`` (cases routed to the employee's unit, share),
     ``load``, ``handled``, ``problems``, ``resolved``, ``first_contact``, ``failed``,
     ``handoffs`` and ``handoff_failures`` (as owner), ``help_given``, ``help_failed`` (as partner),
-    ``survey_sum``, ``survey_count``. Per customer slot: ``performance_sum``, ``cases``,
-    ``recoveries``, ``effort``. Per department pair: ``pair_success``, ``pair_failure``.
+    ``survey_sum``, ``survey_count``, ``help_used`` (help time spent on handoffs, in
+    cases). Per customer slot: ``performance_sum``, ``cases``,
+    ``recoveries``, ``effort``. Per department pair: ``pair_handoffs``, ``pair_failure`` and
+    ``pair_success`` (successful handoffs weighted by the partner unit's help coverage:
+    joint work).
     """
 
     carried: CaseBatch
@@ -125,12 +129,14 @@ class WorkWeek:
     help_failed: np.ndarray
     survey_sum: np.ndarray
     survey_count: np.ndarray
+    help_used: np.ndarray
     performance_sum: np.ndarray
     cases: np.ndarray
     recoveries: np.ndarray
     effort: np.ndarray
     pair_success: np.ndarray
     pair_failure: np.ndarray
+    pair_handoffs: np.ndarray
     department_cases: np.ndarray
     department_waiting: np.ndarray
     totals: dict[str, float]
@@ -246,11 +252,8 @@ def work_week(
     sp, cp, ep = params.service, params.cases, params.effort
     n_staff = len(staff.department)
     n_dept = internal_trust.shape[0]
-    # a case's draws are keyed by its identity and its contact history, so a repeat
-    # contact gets fresh luck and no case shares another's
     age = cases.attempts * 7 + cases.waited
-    key = (cases.case_id << 16) | (np.minimum(cases.attempts, 255) << 8)
-    key |= np.minimum(cases.waited, 255)
+    key = cases.draw_keys()
 
     def draw(name: str) -> np.ndarray:
         return streams.keyed_uniform(name, week, key)
@@ -317,6 +320,8 @@ def work_week(
     unit_help = help_cum[routing.unit_stop] - help_cum[routing.unit_start]
     volume = np.bincount(partner_unit[cross], minlength=n_units).astype(float)
     coverage = np.minimum(1.0, unit_help / np.maximum(volume, 1.0))
+    busy = np.minimum(1.0, volume / np.maximum(unit_help, 1e-9))  # share of help time used
+    help_used = help_capacity * busy[routing.slot_unit]
     same_pod = (owner_pod >= 0) & (owner_pod == routing.unit_pod[partner_unit])
     friction = np.where(same_pod, structure.pod_friction(), structure.handoff_friction)
     p_fail = handoff_failure_probability(
@@ -360,13 +365,13 @@ def work_week(
         [
             np.full(len(q), sp.abandoned_performance),
             np.full(len(q), sp.failed_performance),
-            sp.recovery_performance + 0.5 * q,
+            sp.recovery_performance + sp.recovery_quality_share * q,
             sp.resolved_performance + q,
             sp.touch_performance + q,
         ],
         default=0.0,
     )
-    performance = np.clip(performance + noise * (handled | abandoned), 0.0, 1.0)
+    performance = np.clip(performance + noise * handled, 0.0, 1.0)
     experienced = handled | abandoned
 
     effort = (
@@ -405,6 +410,7 @@ def work_week(
         pair[handoff_ok], weights=joint[handoff_ok], minlength=n_dept * n_dept
     ).reshape(n_dept, -1)
     pair_failure = np.bincount(pair[handoff_failed], minlength=n_dept * n_dept).reshape(n_dept, -1)
+    pair_handoffs = np.bincount(pair[cross], minlength=n_dept * n_dept).reshape(n_dept, -1)
 
     carried = cases.take(repeat | still_waiting)
     carried.attempts = carried.attempts + repeat[repeat | still_waiting]
@@ -438,12 +444,14 @@ def work_week(
         help_failed=per_staff(handoff_failed, partner_slot),
         survey_sum=per_staff(surveyed, owner, survey_score),
         survey_count=per_staff(surveyed),
+        help_used=help_used,
         performance_sum=per_customer(experienced, performance),
         cases=per_customer(experienced),
         recoveries=per_customer(recovery),
         effort=per_customer(np.ones(len(q), dtype=bool), effort),
         pair_success=pair_success,
         pair_failure=pair_failure,
+        pair_handoffs=pair_handoffs,
         department_cases=np.bincount(cases.department, minlength=n_dept).astype(float),
         department_waiting=np.bincount(cases.department[still_waiting], minlength=n_dept).astype(
             float

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,11 +67,12 @@ def run(scenario: Scenario, seed: int = 0, weeks: int | None = None) -> RunResul
     Raises:
         InputError: For a negative seed or a horizon below one week.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise InputError("seed", "a non-negative integer", seed)
     horizon = scenario.weeks if weeks is None else weeks
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+    if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral) or horizon < 1:
         raise InputError("weeks", "an integer >= 1", horizon)
+    seed, horizon = int(seed), int(horizon)
     model = OrganizationModel(scenario, seed=seed)
     model.run(horizon)
     return RunResult(

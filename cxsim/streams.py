@@ -45,17 +45,19 @@ class Streams:
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
         self.seed = int(seed)
 
-    def generator(self, decision: str, week: int = 0) -> np.random.Generator:
-        """Return the generator of one decision in one week.
+    def generator(self, decision: str, week: int = 0, *keys: int) -> np.random.Generator:
+        """Return the generator of one decision in one week (and, optionally, one entity).
 
         Args:
             decision: The decision's name, for example ``"cases/problem"``.
             week: The week (or block) the draws belong to.
+            *keys: Non-negative integers naming the entity the draws are for.
 
         Returns:
             A fresh ``numpy.random.Generator``; the same arguments always give the same draws.
         """
-        sequence = np.random.SeedSequence([self.seed, decision_key(decision), int(week)])
+        entropy = [self.seed, decision_key(decision), int(week), *(int(k) for k in keys)]
+        sequence = np.random.SeedSequence(entropy)
         return np.random.Generator(np.random.PCG64(sequence))
 
     def uniform(self, decision: str, week: int, size: int | tuple[int, ...]) -> np.ndarray:

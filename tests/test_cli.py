@@ -77,8 +77,12 @@ def test_validate_and_components_and_parameters(capsys):
         (["run", SILOED, "--set", "structure.type=matrix"], "structure.type: expected one of"),
         (["run", SILOED, "--set", "nonsense"], "expected dotted.path=value"),
         (["run", SILOED, "--seed", "-1"], "--seed: expected a non-negative integer"),
-        (["run", SILOED, "--weeks", "0"], "--weeks: expected an integer >= 1"),
-        (["validate", SILOED, "--set", "trust.gain=2"], "trust.gain: expected a number"),
+        (["run", SILOED, "--weeks", "0"], "--weeks: expected an integer between 1 and 5200"),
+        (["run", SILOED, "--weeks", "99999"], "--weeks: expected an integer between 1 and 5200"),
+        (["run", SILOED, "--set", "acquisition.base_rate=inf"], "expected a finite number"),
+        (["run", SILOED, "--set", "structure.type=:X"], "package.module:Class"),
+        (["run", SILOED, "--set", "departments.support.headcount=0"], "(via --set)"),
+        (["validate", SILOED, "--set", "trust.gain=2"], "trust.gain: expected a finite number"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_code_2(args, message, capsys):
@@ -95,8 +99,22 @@ def test_bad_file_content_names_file_and_path(tmp_path, capsys):
     )
     assert main(["validate", str(bad)]) == 2
     assert (
-        f"{bad}: incentives.strength: expected a number >= 0, got 'high'" in capsys.readouterr().err
+        f"{bad}: incentives.strength: expected a finite number >= 0, got 'high'"
+        in capsys.readouterr().err
     )
+
+
+def test_output_to_a_directory_names_the_option(tmp_path, capsys):
+    for flag in ("--out", "--departments"):
+        assert main(["run", SILOED, *SMALL, flag, str(tmp_path)]) == 2
+        assert f"{flag}: expected a file name, not a directory" in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path, capsys):
+    bad = tmp_path / "latin1.toml"
+    bad.write_bytes('[scenario]\nname = "caf\xe9"\n'.encode("latin-1"))
+    assert main(["validate", str(bad)]) == 2
+    assert "expected a UTF-8 encoded TOML file" in capsys.readouterr().err
 
 
 def test_usage_errors_exit_2(capsys):

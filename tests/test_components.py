@@ -76,6 +76,28 @@ def test_import_path_to_the_wrong_kind_is_refused(monkeypatch):
     assert "Structure subclass" in str(error.value)
     with pytest.raises(InputError):
         resolve(Structure, "no_such_module_here:Thing", "structure.type")
+    with pytest.raises(InputError, match="package.module:Class"):
+        resolve(Structure, ":Thing", "structure.type")
+
+
+def test_a_module_that_fails_on_import_is_an_input_error(tmp_path, monkeypatch):
+    (tmp_path / "broken_policies.py").write_text("raise RuntimeError('boom')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(InputError, match="RuntimeError: boom"):
+        resolve(Structure, "broken_policies:Thing", "structure.type")
+
+
+def test_a_broken_entry_point_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    info = tmp_path / "cxsim_broken_demo-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: cxsim-broken-demo\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        f"[{ENTRY_POINT_GROUP}]\nbroken = cxsim_missing_module_xyz:Thing\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.warns(UserWarning, match="skipping"):
+        names = registered("structure")
+    assert "silo" in names and "broken" not in names
 
 
 def test_entry_point_registers_a_short_name(tmp_path, monkeypatch):

@@ -41,10 +41,13 @@ def test_mutable_defaults_are_not_shared():
         ({"count": True}, "count", "an integer >= 1"),
         ({"flag": 1}, "flag", "true or false"),
         ({"label": "c"}, "label", "one of 'a', 'b'"),
-        ({"mix": {"x": -1}}, "mix.x", "a number >= 0"),
+        ({"mix": {"x": -1}}, "mix.x", "a finite number >= 0"),
         ({"names": ["a", 1]}, "names", "a list of strings"),
-        ({"inner": {"rate": 2}}, "inner.rate", "a number between 0 and 1"),
-        ({"inner": {"rate": "high"}}, "inner.rate", "a number between 0 and 1"),
+        ({"inner": {"rate": 2}}, "inner.rate", "a finite number between 0 and 1"),
+        ({"inner": {"rate": "high"}}, "inner.rate", "a finite number between 0 and 1"),
+        ({"inner": {"rate": float("nan")}}, "inner.rate", "a finite number"),
+        ({"count": float("inf")}, "count", "an integer >= 1"),
+        ({"mix": {"x": float("inf")}}, "mix.x", "a finite number >= 0"),
         ({"inner": 3}, "inner", "a table"),
     ],
 )
@@ -63,9 +66,18 @@ def test_integers_are_accepted_for_floats():
 def test_describe_lists_units_sources_and_ranges():
     (spec,) = describe(Inner)
     assert (spec.name, spec.default, spec.unit, spec.source) == ("rate", 0.5, "share", "test")
-    assert spec.expected == "a number between 0 and 1"
+    assert spec.expected == "a finite number between 0 and 1"
 
 
 def test_to_plain_round_trips():
     built = build(Outer, {"count": 4, "inner": {"rate": 0.2}})
     assert build(Outer, to_plain(built)) == built
+
+
+def test_a_field_of_an_unsupported_type_is_an_input_error():
+    @dataclass(kw_only=True)
+    class Odd:
+        pair: tuple = param((1, 2))
+
+    with pytest.raises(InputError, match="supported type"):
+        build(Odd, {"pair": [1, 2]})

@@ -21,7 +21,8 @@ def work(n=6, **arrays):
         name: zeros.copy()
         for name in (
             "load handled problems resolved first_contact failed handoffs handoff_failures "
-            "help_given help_failed survey_sum survey_count performance_sum cases recoveries effort"
+            "help_given help_failed survey_sum survey_count help_used performance_sum cases "
+            "recoveries effort"
         ).split()
     }
     fields.update(arrays)
@@ -29,6 +30,7 @@ def work(n=6, **arrays):
         carried=None,
         pair_success=np.zeros((2, 2)),
         pair_failure=np.zeros((2, 2)),
+        pair_handoffs=np.zeros((2, 2)),
         department_cases=np.zeros(2),
         department_waiting=np.zeros(2),
         totals={},

@@ -107,3 +107,45 @@ def test_per_week_python_work_grows_with_employees_never_with_customers():
     base = _python_calls_per_week(4000)
     assert _python_calls_per_week(32000) / base < 1.01
     assert _python_calls_per_week(4000, headcount_factor=3) / base > 1.3
+
+
+def test_changing_one_department_leaves_other_employees_luck_alone():
+    base = OrganizationModel(small(weeks=1), seed=5)
+    bigger = OrganizationModel(small({"departments.sales.headcount": 9}, weeks=1), seed=5)
+
+    def by_key(m):
+        return {int(k): (e.skill, e.orientation) for k, e in zip(m.slot_key, m.staff, strict=True)}
+
+    a, b = by_key(base), by_key(bigger)
+    shared = set(a) & set(b)
+    assert len(shared) == len(a) and a == {k: b[k] for k in shared}
+
+
+def test_new_customers_spend_onboarding_weeks_in_onboarding():
+    model = OrganizationModel(small({"customers.onboarding_weeks": 1}, weeks=2), seed=1)
+    model.step()
+    c = model.customers
+    new = np.flatnonzero(~c.initial[: c.size])
+    assert len(new) > 0
+    assert np.all(c.phase(model.week)[new] == 0)  # onboarding in their first week
+
+
+def test_no_two_cases_share_their_draws():
+    model = OrganizationModel(small({"employees.capacity": 3.0}, weeks=6), seed=2)
+    model.run(5)
+    cases = model.generate_cases(model.week)
+    keys = cases.draw_keys()
+    assert len(cases.take(cases.waited > 0)) > 0  # some cases waited
+    assert len(np.unique(keys)) == len(keys)
+
+
+def test_all_zero_allocation_weights_mean_serving_only():
+    zero = {f"allocation.{n}": 0.0 for n in ("serve_base", "help_base", "prevent_base")}
+    zero |= {"allocation.orientation_help": 0.0, "allocation.orientation_prevent": 0.0}
+    zero["allocation.incentive_strength"] = 0.0
+    result = run(small(zero, weeks=3), seed=1)
+    assert all(e.allocation == (1.0, 0.0, 0.0, 0.0) for e in result.model.staff)
+
+
+def test_numpy_integer_seeds_are_accepted():
+    assert run(small(weeks=1), seed=np.int64(3)).seed == 3

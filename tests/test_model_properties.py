@@ -43,6 +43,15 @@ def scenarios(draw):
         "trust": {"loss": draw(unit), "gain": draw(unit)},
         "turnover": {"base_quit": draw(st.floats(0, 0.5))},
         "employees": {"capacity": draw(st.floats(0.5, 80))},
+        "allocation": {
+            "serve_base": draw(st.sampled_from([0.0, 0.75])),
+            "help_base": draw(st.sampled_from([0.0, 0.04])),
+            "prevent_base": draw(st.sampled_from([0.0, 0.03])),
+            "orientation_help": draw(st.sampled_from([0.0, 0.08])),
+            "orientation_prevent": draw(st.sampled_from([0.0, 0.04])),
+            "incentive_strength": draw(st.floats(0, 5)),
+        },
+        "satisfaction": {"promise": draw(unit)},
         "acquisition": {"referral_rate": draw(st.floats(0, 0.05))},
     }
     if data["structure"]["type"] == "cross_functional":

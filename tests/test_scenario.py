@@ -64,7 +64,7 @@ def test_hash_changes_with_any_value():
         ({"scenario": {"weeks": 0}}, "scenario.weeks", "an integer between 1 and 5200"),
         ({"scenario": {"weks": 3}}, "scenario.weks", "one of the known keys"),
         ({"customers": {"count": "many"}}, "customers.count", "an integer >= 1"),
-        ({"trust": {"loss": 1.5}}, "trust.loss", "a number between 0 and 1"),
+        ({"trust": {"loss": 1.5}}, "trust.loss", "a finite number between 0 and 1"),
         ({"structure": {"type": "matrix"}}, "structure.type", "one of cross_functional"),
         ({"structure": {"pod_size": 3}}, "structure.type", "the name of a structure"),
         ({"incentives": {"type": "bonus"}}, "incentives.type", "one of balanced_scorecard"),
@@ -126,8 +126,8 @@ def test_parse_override_needs_an_equals_sign():
 
 def test_apply_override_creates_tables_and_finds_departments_by_name_or_index():
     data = {}
-    apply_override(data, "cases.problem_rate", 0.1)
-    apply_override(data, "departments.billing.headcount", 7)
+    assert apply_override(data, "cases.problem_rate", 0.1) == "cases.problem_rate"
+    assert apply_override(data, "departments.billing.headcount", 7) == "departments.5.headcount"
     apply_override(data, "departments.0.headcount", 3)
     assert data["cases"] == {"problem_rate": 0.1}
     assert data["departments"][5]["headcount"] == 7 and data["departments"][0]["headcount"] == 3

@@ -58,6 +58,7 @@ def week(cases, capacity, structure=None, pods=None, seed=0, help_capacity=2.0):
         allocation=np.tile([0.8, 0.1, 0.1, 0.0], (n, 1)),
         serve_capacity=np.asarray(capacity, float),
         help_capacity=np.full(n, help_capacity),
+        working=np.asarray(capacity, float) + help_capacity,
     )
     customers = int(cases.customer.max()) + 1
     return work_week(
@@ -85,6 +86,7 @@ def touchpoints(n, department=0):
         partner=np.full(n, -1),
         attempts=np.zeros(n, dtype=np.int64),
         waited=np.zeros(n, dtype=np.int64),
+        origin=np.zeros(n, dtype=np.int64),
     )
 
 
