@@ -76,10 +76,17 @@ def update_trust(
 
 
 def drift_expectation(
-    expectation: np.ndarray, performance: np.ndarray, p: SatisfactionParameters
+    expectation: np.ndarray,
+    performance: np.ndarray,
+    p: SatisfactionParameters,
+    promise_alignment: float = 0.0,
 ) -> np.ndarray:
-    """Expectations move toward experience, held up by promises (Boulding et al. 1993)."""
-    target = np.minimum(1.0, performance + p.promise)
+    """Expectations move toward experience, held up by promises (Boulding et al. 1993).
+
+    ``promise_alignment`` (0-1) is the share of the promise gap closed by involving
+    customers in design: promises then match what is delivered.
+    """
+    target = np.minimum(1.0, performance + p.promise * (1.0 - promise_alignment))
     return expectation + p.expectation_drift * (target - expectation)
 
 
@@ -142,6 +149,7 @@ class Customers:
                 new[: len(old)] = old
             setattr(self, name, new)
 
+        grow("pod_draw", float, 0.0)
         grow("active", bool, False)
         grow("initial", bool, False)
         for name in ("trust", "expectation", "satisfaction", "effort", "margin"):
@@ -201,6 +209,7 @@ class Customers:
         )
         self.effort[sl] = 0.0
         self.margin[sl] = traits["margin"]
+        self.pod_draw[sl] = traits["pod"]
         self.pod[sl] = (traits["pod"] * self.pods).astype(np.int64)
         offset = (traits["phase"] * p.renewal_weeks).astype(np.int64)
         if initial:
@@ -212,6 +221,12 @@ class Customers:
             self.renewal_week[sl] = week + p.renewal_weeks
         self.size = stop
         self.ever_acquired += n
+
+    def assign_pods(self, pods: int) -> None:
+        """Spread the customers over a new number of pods (after a restructure)."""
+        self.pods = max(1, pods)
+        n = self.size
+        self.pod[:n] = (self.pod_draw[:n] * self.pods).astype(np.int64)
 
     def acquire(self, n: int, week: int) -> None:
         """Add ``n`` new customers, who start onboarding and renew after a full cycle."""
@@ -247,6 +262,7 @@ class Customers:
         params_satisfaction: SatisfactionParameters,
         params_trust: TrustParameters,
         effort_decay: float,
+        promise_alignment: float = 0.0,
     ) -> np.ndarray:
         """Update satisfaction, trust, expectation and effort from the week's cases.
 
@@ -258,6 +274,7 @@ class Customers:
             params_satisfaction: Satisfaction and expectation parameters.
             params_trust: Trust parameters.
             effort_decay: Share of past effort forgotten each week.
+            promise_alignment: Share of the promise gap closed (customer advisory).
 
         Returns:
             The disconfirmation D of each slot that had cases (NaN elsewhere).
@@ -277,7 +294,9 @@ class Customers:
         self.trust[touched] = update_trust(
             self.trust[touched], d, recoveries[touched] / cases[touched], params_trust
         )
-        self.expectation[touched] = drift_expectation(expect, perf, params_satisfaction)
+        self.expectation[touched] = drift_expectation(
+            expect, perf, params_satisfaction, promise_alignment
+        )
         disconfirmation[touched] = d
         return disconfirmation
 

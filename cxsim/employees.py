@@ -52,6 +52,8 @@ class WeekAtWork:
         support: Social support from the structure and from partners' help.
         achievement: Standing on what the incentive scheme measures, 0-1.
         partner_trust: The department's mean internal trust toward the others, 0-1.
+        engagement_boost: Engagement programmes add this week (may be negative).
+        change_strain: Strain the running changes add this week.
         pull_serve: Incentive pull on serving.
         pull_help: Incentive pull on helping.
         pull_prevent: Incentive pull on preventing.
@@ -64,6 +66,8 @@ class WeekAtWork:
     support: float
     achievement: float
     partner_trust: float
+    engagement_boost: float
+    change_strain: float
     pull_serve: float
     pull_help: float
     pull_prevent: float
@@ -115,8 +119,9 @@ class Employee(mesa.Agent):
         """Move engagement toward job resources and strain toward job demands.
 
         Engagement rises with rewards, support and success (resources); strain with
-        overload, conflict in failed handoffs and the dissonance of gaming against one's
-        service orientation (demands). Both adjust with a lag of ``adjustment_weeks``.
+        overload, conflict in failed handoffs, the dissonance of gaming against one's
+        service orientation and the strain of change (demands). Programmes may add
+        engagement directly. Both adjust with a lag of ``adjustment_weeks``.
         """
         p = params.morale
         game = self.allocation[3]
@@ -125,12 +130,14 @@ class Employee(mesa.Agent):
             + p.reward_effect * (week.achievement - 0.5) * 2.0
             + p.support_effect * week.support
             + p.success_effect * week.success
+            + week.engagement_boost
         )
         strain_target = (
             p.strain_base
             + p.load_effect * max(0.0, week.load - p.load_threshold)
             + p.conflict_effect * week.conflict
             + p.dissonance_effect * game * self.orientation
+            + week.change_strain
         )
         rate = 1.0 / p.adjustment_weeks
         self.engagement = _unit(self.engagement + rate * (engagement_target - self.engagement))
@@ -141,6 +148,11 @@ class Employee(mesa.Agent):
         p = params.employees
         self.skill += p.learning_rate * max(0.0, p.skill_ceiling - self.skill)
         self.tenure += 1
+
+    def train(self, rate: float, target: float) -> None:
+        """Learn in training: close a share ``rate`` of the gap to the target skill."""
+        if target > self.skill:
+            self.skill += rate * (target - self.skill)
 
     def reallocate_effort(self, week: WeekAtWork, params: ModelParameters, help_norm: float):
         """Shift effort toward what is rewarded and what the employee values.

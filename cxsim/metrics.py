@@ -102,10 +102,16 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "cost",
         "currency per week",
-        "salaries, incentive payouts, leaver replacement and acquisition this week",
+        "salaries, incentive payouts, leaver replacement, acquisition and programmes this week",
         0,
     ),
     Metric("profit", "currency per week", "revenue minus cost"),
+    Metric(
+        "programme_cost",
+        "currency per week",
+        "what the running interventions cost this week (included in cost)",
+        0,
+    ),
 )
 
 

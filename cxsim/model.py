@@ -16,16 +16,20 @@ import numpy as np
 import pandas as pd
 
 from cxsim.cases import CaseBatch, new_cases
+from cxsim.change import Changes
+from cxsim.components import build_component
 from cxsim.customers import Customers, recommendation_score, repurchase_probability
 from cxsim.employees import Employee, WeekAtWork, starting_allocation
-from cxsim.incentives import Performance
+from cxsim.incentives import IncentiveScheme, Performance
 from cxsim.internal_trust import InternalTrust
+from cxsim.levers import StructureLevers, WeekLevers
 from cxsim.metrics import METRICS, RollingCounts
 from cxsim.parameters import STAGES
 from cxsim.prevention import PreventionCapability
 from cxsim.scenario import Scenario
 from cxsim.service import Routing, Staff, WorkWeek, work_week
 from cxsim.streams import Streams, decision_key
+from cxsim.structures import Structure
 
 __all__ = ["DEPARTMENT_COLUMNS", "OrganizationModel"]
 
@@ -72,7 +76,14 @@ class OrganizationModel(mesa.Model):
         self.streams = Streams(seed)
         self.structure = copy.deepcopy(scenario.structure)
         self.incentives = copy.deepcopy(scenario.incentives)
+        self.interventions = sorted(
+            copy.deepcopy(scenario.interventions), key=lambda i: type(i).order
+        )
         self._week = 0
+        self.changes = Changes(self.params.change)
+        self.levers = WeekLevers()
+        self.restructured_ = False
+        self.programme_cost_ = 0.0
 
         n_dept = len(scenario.departments)
         self.department_names = [d.name for d in scenario.departments]
@@ -84,10 +95,9 @@ class OrganizationModel(mesa.Model):
         slot_department = np.repeat(
             np.arange(n_dept), [d.headcount for d in scenario.departments]
         ).astype(np.int64)
-        pods = self.structure.assign_pods(slot_department, self.streams.generator("structure/pods"))
-        self.routing = Routing.build(slot_department, pods, n_dept)
-        self.reward_group = np.where(pods >= 0, pods, slot_department)
         self.slot_department = slot_department
+        self._organize()
+        self.previous_levers_ = self.structure_levers_ = StructureLevers.of(self.structure)
         index_in_department = np.concatenate(
             [np.arange(d.headcount) for d in scenario.departments]
         ).astype(np.int64)
@@ -114,6 +124,8 @@ class OrganizationModel(mesa.Model):
 
         self.structure.setup(self)
         self.incentives.setup(self)
+        for intervention in self.interventions:
+            intervention.setup(self)
         self.datacollector = mesa.DataCollector(
             model_reporters={m.name: _reporter(m.name) for m in METRICS},
             tables={"departments": list(DEPARTMENT_COLUMNS)},
@@ -140,7 +152,8 @@ class OrganizationModel(mesa.Model):
         renewals = self.renew_and_acquire(week)
         achievement = self.reward_and_staff(work, staff, week)
         self.prevention.update(
-            self._department_mean(staff.allocation[:, 2]), self.structure.prevention_multiplier
+            self._department_mean(staff.allocation[:, 2]),
+            self.structure_levers_.prevention_multiplier,
         )
         self.internal_trust.update(work.pair_success, work.pair_failure, work.pair_handoffs)
         self.record(work, staff, renewals, achievement)
@@ -153,7 +166,61 @@ class OrganizationModel(mesa.Model):
 
     # -- phases --------------------------------------------------------------------------
     def update_policies(self, week: int) -> None:
-        """Phase 1: programme timelines and per-week policy levers (none built in yet)."""
+        """Phase 1: run the interventions whose window holds this week; update changes.
+
+        The scheduler, not the intervention, reads the clock: ``on_start`` in the start
+        week, ``step`` in every week of ``[start, stop)``, ``on_stop`` in the stop week.
+        """
+        self.levers = levers = WeekLevers()
+        self.programme_cost_ = 0.0
+        for intervention in self.interventions:
+            stop = self.scenario.weeks if intervention.stop is None else intervention.stop
+            if week == stop:
+                intervention.on_stop(self)
+            if not intervention.start <= week < stop:
+                continue
+            if week == intervention.start:
+                intervention.on_start(self)
+                self.programme_cost_ += intervention.one_off_cost
+            intervention.step(self, levers, week - intervention.start)
+            intervention.running(levers)
+            self.programme_cost_ += intervention.cost_per_week
+        self.changes.update(sustained=levers.sustained)
+        level = self.changes.level
+        blended = self.previous_levers_.blend(StructureLevers.of(self.structure), level["adoption"])
+        if not self.restructured_:
+            blended = StructureLevers.of(self.structure)
+        self.structure_levers_ = blended.shifted(
+            information=level["information"],
+            help_norm=level["help"] + levers.help_pull,
+            handoff_relief=level["handoff_relief"],
+        )
+
+    def restructure(self, structure: str | None = None, incentives: str | None = None) -> None:
+        """Switch the structure and/or incentive scheme (by component name) from now on.
+
+        The new structure's pods and routing apply at once; its levers are adopted
+        gradually from the ones in force (the change ``adoption``).
+        """
+        if structure is not None:
+            self.previous_levers_ = self.structure_levers_
+            self.structure = build_component(Structure, {"type": structure}, "structure")
+            self.structure.setup(self)
+            self._organize()
+            self.customers.assign_pods(self.routing.pods)
+            self.changes.restart("adoption", 1.0)
+        if incentives is not None:
+            self.incentives = build_component(IncentiveScheme, {"type": incentives}, "incentives")
+            self.incentives.setup(self)
+        self.restructured_ = True
+
+    def _organize(self) -> None:
+        """Assign pods and build the routing of the current structure."""
+        pods = self.structure.assign_pods(
+            self.slot_department, self.streams.generator("structure/pods", self.week)
+        )
+        self.routing = Routing.build(self.slot_department, pods, len(self.department_names))
+        self.reward_group = np.where(pods >= 0, pods, self.slot_department)
 
     def generate_cases(self, week: int) -> CaseBatch:
         """Phase 2: new cases for active customers, after last week's carried cases."""
@@ -184,7 +251,8 @@ class OrganizationModel(mesa.Model):
         ep = self.params.employees
         floor = ep.productivity_floor
         productivity = floor + (1.0 - floor) * skill / max(ep.initial_skill, 1e-9)
-        working = ep.capacity * (1.0 - self.structure.coordination_share()) * productivity
+        away = min(0.9, self.structure_levers_.coordination + self.levers.time_away)
+        working = ep.capacity * (1.0 - away) * productivity
         return Staff(
             department=self.slot_department,
             skill=skill,
@@ -202,7 +270,7 @@ class OrganizationModel(mesa.Model):
             cases=cases,
             staff=staff,
             routing=self.routing,
-            structure=self.structure,
+            levers=self.structure_levers_,
             internal_trust=self.internal_trust.matrix,
             customer_pod=c.pod[c.slots],
             customer_expectation=c.expectation[c.slots],
@@ -224,6 +292,7 @@ class OrganizationModel(mesa.Model):
             self.params.satisfaction,
             self.params.trust,
             self.params.effort.decay,
+            self.changes.level["promise_alignment"],
         )
 
     def renew_and_acquire(self, week: int) -> dict[str, float]:
@@ -286,12 +355,17 @@ class OrganizationModel(mesa.Model):
             work.handoffs > 0, 1.0 - work.handoff_failures / np.maximum(work.handoffs, 1.0), 1.0
         )
         share = p.morale.structure_support_share
-        support = share * self.structure.team_support + (1.0 - share) * reliability
+        levers = self.structure_levers_
+        support = share * levers.team_support + (1.0 - share) * reliability
         partner_trust = self.internal_trust.toward_others()[self.slot_department]
+        n = len(self.staff)
+        engagement = np.full(n, self.levers.engagement + self.changes.level["engagement"])
+        strain = np.full(n, self.levers.strain)
         rows = np.column_stack(
-            [work.load, conflict, success, support, achievement, partner_trust, pull]
+            [work.load, conflict, success, support, achievement, partner_trust, engagement, strain]
+            + [pull]
         ).tolist()
-        help_norm = self.structure.help_norm
+        help_norm = levers.help_norm
         for employee, row in zip(self.staff, rows, strict=True):
             employee.end_week(WeekAtWork(*row), p, help_norm)
 
@@ -317,7 +391,10 @@ class OrganizationModel(mesa.Model):
         else:
             rng = self.streams.generator("employees/initial", 0, self.slot_key[slot])
         k = ep.orientation_spread
-        orientation = float(rng.beta(ep.service_orientation * k, (1 - ep.service_orientation) * k))
+        mean = ep.service_orientation
+        if new_hire:  # recruiting may shift who is hired
+            mean = float(np.clip(mean + self.levers.hiring_orientation, 0.01, 0.99))
+        orientation = float(rng.beta(mean * k, (1 - mean) * k))
         skill = ep.new_hire_skill
         if not new_hire:
             skill = float(np.clip(rng.normal(ep.initial_skill, ep.skill_spread), 0.0, 1.0))
@@ -399,6 +476,7 @@ class OrganizationModel(mesa.Model):
             + headcount * econ.bonus_pool
             + self._quits.sum() * econ.leaver_cost_share * econ.salary_per_employee
             + renewals["acquired"] * econ.acquisition_cost
+            + self.programme_cost_
         )
         morale_now = np.array([e.engagement - e.strain for e in self.staff])
         self.current = {
@@ -424,6 +502,7 @@ class OrganizationModel(mesa.Model):
             "revenue": revenue,
             "cost": cost,
             "profit": revenue - cost,
+            "programme_cost": self.programme_cost_,
         }
         self.datacollector.collect(self)
         self._record_departments(work, staff, morale_now)

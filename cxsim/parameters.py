@@ -692,6 +692,27 @@ class InternalTrustParameters:
 
 
 @dataclass(kw_only=True)
+class ChangeParameters:
+    """How lasting changes take hold and fade: x += (x* - x) / tau; x* drifts back."""
+
+    adoption_weeks: float = param(
+        12.0,
+        ge=1,
+        unit="weeks",
+        source="Kotter 1995: change takes months",
+        help="tau: time for a change to approach its target",
+    )
+    drift: float = param(
+        0.04,
+        ge=0,
+        le=1,
+        unit="per week",
+        source="Kotter 1995: without leadership, change slides back",
+        help="share of a change's target lost each week nobody in leadership sustains it",
+    )
+
+
+@dataclass(kw_only=True)
 class EconomicsParameters:
     """Money: margin, salaries, leavers, acquisition, incentive budget."""
 
@@ -752,4 +773,5 @@ class ModelParameters:
     turnover: TurnoverParameters = param(TurnoverParameters())
     prevention: PreventionParameters = param(PreventionParameters())
     internal_trust: InternalTrustParameters = param(InternalTrustParameters())
+    change: ChangeParameters = param(ChangeParameters())
     economics: EconomicsParameters = param(EconomicsParameters())

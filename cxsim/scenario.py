@@ -35,17 +35,19 @@ import hashlib
 import json
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cxsim import incentives as _incentives  # noqa: F401  (registers the built-ins)
+from cxsim import interventions as _interventions  # noqa: F401
 from cxsim import structures as _structures  # noqa: F401
-from cxsim.components import build_component, component_table
+from cxsim.components import build_component, component_table, resolve
 from cxsim.declare import build, to_plain
 from cxsim.employees import Department
 from cxsim.errors import InputError
 from cxsim.incentives import IncentiveScheme
+from cxsim.interventions import Intervention, Restructure
 from cxsim.parameters import STAGES, ModelParameters
 from cxsim.structures import Structure
 
@@ -65,7 +67,14 @@ MAX_WEEKS = 5200
 """The longest horizon a scenario may have (a century of weeks)."""
 
 _PARAMETER_GROUPS = tuple(f.name for f in dataclasses.fields(ModelParameters))
-_TOP_LEVEL = ("scenario", "departments", "structure", "incentives", *_PARAMETER_GROUPS)
+_TOP_LEVEL = (
+    "scenario",
+    "departments",
+    "structure",
+    "incentives",
+    "interventions",
+    *_PARAMETER_GROUPS,
+)
 
 
 @dataclass(kw_only=True)
@@ -88,6 +97,7 @@ class Scenario:
         departments: The departments, their headcounts and the stages they own.
         structure: The organization structure component.
         incentives: The incentive scheme component.
+        interventions: Timed interventions, each with a ``[start, stop)`` window.
         parameters: Every model constant.
         source: The file the scenario was read from, if any.
     """
@@ -99,6 +109,7 @@ class Scenario:
     structure: Structure
     incentives: IncentiveScheme
     parameters: ModelParameters
+    interventions: list[Intervention] = field(default_factory=list)
     source: str | None = None
 
     # -- reading -------------------------------------------------------------------
@@ -183,6 +194,7 @@ class Scenario:
         groups = {k: v for k, v in data.items() if k in _PARAMETER_GROUPS}
         parameters = build(ModelParameters, groups)
         _check_journey(parameters)
+        interventions = _build_interventions(data.get("interventions", []), header.weeks)
         return cls(
             name=header.name,
             description=header.description,
@@ -191,6 +203,7 @@ class Scenario:
             structure=structure,
             incentives=incentives,
             parameters=parameters,
+            interventions=interventions,
             source=source,
         )
 
@@ -206,6 +219,7 @@ class Scenario:
             "departments": [to_plain(d) for d in self.departments],
             "structure": component_table(self.structure),
             "incentives": component_table(self.incentives),
+            "interventions": [component_table(i) for i in self.interventions],
             **to_plain(self.parameters),
         }
 
@@ -282,6 +296,58 @@ def _build_departments(values: Any) -> list[Department]:
             "every journey stage owned by a department (" + ", ".join(missing) + " has no owner)",
         )
     return departments
+
+
+def _build_interventions(values: Any, weeks: int) -> list[Intervention]:
+    """Build the ``[[interventions]]`` and check their windows against each other."""
+    if not isinstance(values, list):
+        raise InputError("interventions", "a list of [[interventions]] tables", values)
+    built: list[Intervention] = []
+    names: dict[str, int] = {}
+    for i, spec in enumerate(values):
+        path = f"interventions.{i}"
+        intervention = build_component(Intervention, spec, path)
+        if not intervention.name:
+            intervention.name = intervention.type_name()
+        start, stop = intervention.start, intervention.stop
+        if start >= weeks:
+            raise InputError(f"{path}.start", f"a week before the horizon ({weeks})", start)
+        if stop is not None and stop <= start:
+            raise InputError(f"{path}.stop", f"a week after start ({start})", stop)
+        if stop is not None and stop > weeks:
+            raise InputError(f"{path}.stop", f"a week within the horizon (at most {weeks})", stop)
+        if intervention.name in names:
+            other = names[intervention.name]
+            raise InputError(
+                f"{path}.name",
+                f"a name no other intervention has (interventions.{other} is "
+                f"{intervention.name!r})",
+            )
+        names[intervention.name] = i
+        end = weeks if stop is None else stop
+        for j, earlier in enumerate(built):
+            earlier_end = weeks if earlier.stop is None else earlier.stop
+            same_kind = type(earlier) is type(intervention)
+            if same_kind and start < earlier_end and earlier.start < end:
+                raise InputError(
+                    f"{path}.start",
+                    f"a window that does not overlap interventions.{j} "
+                    f"({earlier.name}, weeks {earlier.start}-{earlier_end})",
+                    start,
+                )
+        if isinstance(intervention, Restructure):
+            _check_restructure(intervention, path)
+        built.append(intervention)
+    return built
+
+
+def _check_restructure(restructure: Restructure, path: str) -> None:
+    if not restructure.structure and not restructure.incentives:
+        raise InputError(path, "a structure or incentives to switch to")
+    if restructure.structure:
+        resolve(Structure, restructure.structure, f"{path}.structure")
+    if restructure.incentives:
+        resolve(IncentiveScheme, restructure.incentives, f"{path}.incentives")
 
 
 def _check_journey(parameters: ModelParameters) -> None:

@@ -16,9 +16,9 @@ import numpy as np
 
 from cxsim.cases import PROBLEM, TOUCHPOINT, CaseBatch
 from cxsim.customers import disconfirmation_satisfaction
+from cxsim.levers import StructureLevers
 from cxsim.parameters import ModelParameters
 from cxsim.streams import Streams
-from cxsim.structures import Structure
 
 __all__ = ["Routing", "Staff", "WorkWeek", "handoff_failure_probability", "work_week"]
 
@@ -146,19 +146,21 @@ def handoff_failure_probability(
     base: float,
     friction: np.ndarray | float,
     internal_trust: np.ndarray | float,
-    structured: bool,
+    structured: float,
     coverage: np.ndarray | float,
     params: ModelParameters,
+    relief: float = 0.0,
 ) -> np.ndarray:
-    """P = p0 * friction * (1 - kappa T) * (1 - sigma structured) * (1 - h coverage).
+    """Return p = p0 friction (1 - kT) (1 - s structured) (1 - h coverage) (1 - relief).
 
     Args:
         base: p0, the base failure probability.
         friction: The structure's friction on this handoff.
-        internal_trust: Trust between the two departments, 0-1.
-        structured: Whether handoffs follow a shared checklist (I-PASS).
+        internal_trust: Trust between the two departments, 0-1 (T, weighted by kappa).
+        structured: Weight of structured handoffs (a shared checklist, I-PASS), 0-1.
         coverage: Share of the handoffs the partner unit has help capacity for, 0-1.
         params: Model parameters (kappa, sigma, h).
+        relief: Share of failures shared customer information prevents, 0-1.
     """
     h = params.handoffs
     p = (
@@ -167,6 +169,7 @@ def handoff_failure_probability(
         * (1.0 - h.trust_effect * np.asarray(internal_trust))
         * (1.0 - h.structured_effect * float(structured))
         * (1.0 - h.help_effect * np.asarray(coverage))
+        * (1.0 - relief)
     )
     return np.clip(p, 0.0, 1.0)
 
@@ -222,7 +225,7 @@ def work_week(
     cases: CaseBatch,
     staff: Staff,
     routing: Routing,
-    structure: Structure,
+    levers: StructureLevers,
     internal_trust: np.ndarray,
     customer_pod: np.ndarray,
     customer_expectation: np.ndarray,
@@ -237,7 +240,7 @@ def work_week(
         cases: Carried and new cases.
         staff: The workforce snapshot.
         routing: The run's routing.
-        structure: The organization's structure.
+        levers: The structure's levers this week.
         internal_trust: Department-by-department trust.
         customer_pod: Pod of every customer slot.
         customer_expectation: Expectation of every customer slot (for survey scores).
@@ -305,7 +308,7 @@ def work_week(
     quality = (
         sp.skill_effect * (staff.skill - params.employees.initial_skill)
         + sp.morale_effect * staff.morale
-        + sp.information_effect * (structure.information - 0.5)
+        + sp.information_effect * (levers.information - 0.5)
         - sp.gaming_cost * staff.allocation[:, 3]
     )
     q = quality[owner]
@@ -323,14 +326,15 @@ def work_week(
     busy = np.minimum(1.0, volume / np.maximum(unit_help, 1e-9))  # share of help time used
     help_used = help_capacity * busy[routing.slot_unit]
     same_pod = (owner_pod >= 0) & (owner_pod == routing.unit_pod[partner_unit])
-    friction = np.where(same_pod, structure.pod_friction(), structure.handoff_friction)
+    friction = np.where(same_pod, levers.pod_friction, levers.handoff_friction)
     p_fail = handoff_failure_probability(
         params.handoffs.base_failure,
         friction,
         internal_trust[cases.department, np.maximum(cases.partner, 0)],
-        structure.structured_handoffs,
+        levers.structured,
         coverage[partner_unit],
         params,
+        levers.handoff_relief,
     )
     handoff_failed = cross & (draw("service/handoff") < p_fail)
     pick = draw("service/partner")
@@ -379,7 +383,7 @@ def work_week(
         + ep.per_transfer * handoff_failed
         + ep.per_wait * still_waiting
         + ep.per_abandon * abandoned
-        + ep.repeat_information * (1.0 - structure.information) * (handled & is_problem)
+        + ep.repeat_information * (1.0 - levers.information) * (handled & is_problem)
     )
 
     # -- surveys: the measured score, which gaming lifts --------------------------------

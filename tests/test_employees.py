@@ -31,6 +31,8 @@ def week_at_work(**kw):
         support=0.5,
         achievement=0.5,
         partner_trust=0.5,
+        engagement_boost=0.0,
+        change_strain=0.0,
         pull_serve=0.0,
         pull_help=0.0,
         pull_prevent=0.0,
@@ -104,3 +106,20 @@ def test_quitting_follows_q0_exp_minus_k_morale():
     assert e.quits(p * 0.99, P) and not e.quits(p * 1.01, P)
     unhappy = employee(engagement=0.1, strain=0.6)
     assert unhappy.quits(p * 1.01, P)
+
+
+def test_programmes_add_engagement_and_the_strain_of_change():
+    plain, boosted, strained = employee(), employee(), employee()
+    plain.update_morale(week_at_work(), P)
+    boosted.update_morale(week_at_work(engagement_boost=0.3), P)
+    strained.update_morale(week_at_work(change_strain=0.3), P)
+    assert boosted.engagement > plain.engagement
+    assert strained.strain > plain.strain
+
+
+def test_training_raises_skill_toward_its_target_only():
+    e = employee(skill=0.5)
+    e.train(0.5, 0.9)
+    assert e.skill == pytest.approx(0.7)
+    e.train(0.5, 0.6)
+    assert e.skill == pytest.approx(0.7)

@@ -24,7 +24,7 @@ REQUIRED = [
 
 
 def test_every_required_metric_is_declared_with_unit_and_definition():
-    assert metric_names() == REQUIRED
+    assert metric_names()[: len(REQUIRED)] == REQUIRED
     assert all(m.unit and m.definition for m in METRICS)
 
 

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from cxsim.cases import CaseBatch
+from cxsim.levers import StructureLevers
 from cxsim.parameters import ModelParameters
 from cxsim.service import Routing, Staff, handoff_failure_probability, work_week
 from cxsim.streams import Streams
@@ -26,6 +27,8 @@ def test_handoff_failure_falls_with_trust_structure_and_help():
     assert p(structured=True) == pytest.approx(base * (1 - P.handoffs.structured_effect))
     assert p(coverage=1.0) < base
     assert p(friction=0.35) < base
+    relieved = float(handoff_failure_probability(0.4, 1.0, 0.5, False, 0.5, P, relief=0.25))
+    assert relieved == pytest.approx(0.75 * base)
     assert 0 <= p(friction=2.0, trust=0.0, coverage=0.0) <= 1
 
 
@@ -65,7 +68,7 @@ def week(cases, capacity, structure=None, pods=None, seed=0, help_capacity=2.0):
         cases=cases,
         staff=staff,
         routing=routing,
-        structure=structure or Silo(),
+        levers=StructureLevers.of(structure or Silo()),
         internal_trust=np.array([[1.0, 0.5], [0.5, 1.0]]),
         customer_pod=np.zeros(customers, dtype=np.int64),
         customer_expectation=np.full(customers, 0.6),
