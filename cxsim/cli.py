@@ -17,6 +17,7 @@ from typing import Any
 from cxsim.components import registered
 from cxsim.errors import InputError
 from cxsim.incentives import IncentiveScheme
+from cxsim.interventions import Intervention
 from cxsim.metrics import METRICS
 from cxsim.scenario import MAX_WEEKS, Scenario, parse_override
 from cxsim.structures import Structure
@@ -24,7 +25,11 @@ from cxsim.structures import Structure
 __all__ = ["main"]
 
 USAGE_ERROR = 2
-KINDS = (("structure", Structure), ("incentives", IncentiveScheme))
+KINDS = (
+    ("structure", Structure),
+    ("incentives", IncentiveScheme),
+    ("interventions", Intervention),
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -125,6 +130,12 @@ def _run(args: argparse.Namespace) -> int:
         f"structure {scenario.structure.type_name()}, "
         f"incentives {scenario.incentives.type_name()}"
     )
+    for intervention in scenario.interventions:
+        stop = scenario.weeks if intervention.stop is None else intervention.stop
+        print(
+            f"  intervention {intervention.name} ({intervention.type_name()}), "
+            f"weeks {intervention.start}-{stop}"
+        )
     print()
     weeks = _report_weeks(result.weeks)
     width = max(len(m.name) for m in METRICS)
@@ -174,6 +185,12 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"  departments {departments} ({scenario.headcount} employees)")
     print(f"  structure   {scenario.structure.type_name()}")
     print(f"  incentives  {scenario.incentives.type_name()}")
+    for intervention in scenario.interventions:
+        stop = scenario.weeks if intervention.stop is None else intervention.stop
+        print(
+            f"  intervention {intervention.name} ({intervention.type_name()}), "
+            f"weeks {intervention.start}-{stop}"
+        )
     print(f"  hash        {scenario.hash()}")
     return 0
 
@@ -196,10 +213,6 @@ def _components(args: argparse.Namespace) -> int:
             }
             for name, cls in registered(base.kind).items()
         }
-    listing["interventions"] = {
-        name: {"summary": cls.summary(), "parameters": []}
-        for name, cls in registered("intervention").items()
-    }
     if args.json:
         print(json.dumps(listing, indent=2, default=str))
         return 0

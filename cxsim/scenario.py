@@ -307,8 +307,6 @@ def _build_interventions(values: Any, weeks: int) -> list[Intervention]:
     for i, spec in enumerate(values):
         path = f"interventions.{i}"
         intervention = build_component(Intervention, spec, path)
-        if not intervention.name:
-            intervention.name = intervention.type_name()
         start, stop = intervention.start, intervention.stop
         if start >= weeks:
             raise InputError(f"{path}.start", f"a week before the horizon ({weeks})", start)
@@ -316,14 +314,6 @@ def _build_interventions(values: Any, weeks: int) -> list[Intervention]:
             raise InputError(f"{path}.stop", f"a week after start ({start})", stop)
         if stop is not None and stop > weeks:
             raise InputError(f"{path}.stop", f"a week within the horizon (at most {weeks})", stop)
-        if intervention.name in names:
-            other = names[intervention.name]
-            raise InputError(
-                f"{path}.name",
-                f"a name no other intervention has (interventions.{other} is "
-                f"{intervention.name!r})",
-            )
-        names[intervention.name] = i
         end = weeks if stop is None else stop
         for j, earlier in enumerate(built):
             earlier_end = weeks if earlier.stop is None else earlier.stop
@@ -335,6 +325,20 @@ def _build_interventions(values: Any, weeks: int) -> list[Intervention]:
                     f"({earlier.name}, weeks {earlier.start}-{earlier_end})",
                     start,
                 )
+        if not intervention.name:  # unnamed: the type, numbered when it repeats
+            base, count = intervention.type_name(), 1
+            intervention.name = base
+            while intervention.name in names:
+                count += 1
+                intervention.name = f"{base} ({count})"
+        elif intervention.name in names:
+            other = names[intervention.name]
+            raise InputError(
+                f"{path}.name",
+                f"a name no other intervention has (interventions.{other} is "
+                f"{intervention.name!r})",
+            )
+        names[intervention.name] = i
         if isinstance(intervention, Restructure):
             _check_restructure(intervention, path)
         built.append(intervention)

@@ -42,6 +42,15 @@ class RunResult:
         """Metrics of the last week."""
         return {k: float(v) for k, v in self.metrics.iloc[-1].items()}
 
+    def over_time(self, every: int = 13) -> dict[str, Any]:
+        """Metrics every ``every`` weeks (a quarter by default) and at the last week."""
+        weeks = sorted({*range(every, self.weeks + 1, every), self.weeks})
+        frame = self.metrics.loc[weeks]
+        return {
+            "weeks": weeks,
+            "metrics": {name: [float(v) for v in frame[name]] for name in frame.columns},
+        }
+
     def to_json(self) -> dict[str, Any]:
         """The run as the JSON object ``cxsim run --json`` prints."""
         return {
@@ -49,6 +58,16 @@ class RunResult:
             "seed": self.seed,
             "weeks": self.weeks,
             "metrics": self.final(),
+            "interventions": [
+                {
+                    "name": i.name,
+                    "type": i.type_name(),
+                    "start": i.start,
+                    "stop": self.scenario.weeks if i.stop is None else i.stop,
+                }
+                for i in self.scenario.interventions
+            ],
+            "over_time": self.over_time(),
             "provenance": self.provenance,
         }
 
