@@ -3,7 +3,8 @@
 Usage: python benchmarks/bench_model.py [--repeats N] [--json FILE]
 
 Reports, for the siloed baseline (250 employees, 20,000 customers, 104 weeks), the
-time of one replication, weeks per second and cases per second; then how time per
+time of one replication, weeks per second and cases per second, and the time of the
+transformation scenario (five interventions) against it; then how time per
 case changes when customers double at fixed headcount, and how time per week changes
 when employees double at fixed customers. Machines here are shared and noisy, so every
 figure is the best of several repeats and the scaling figures are ratios measured
@@ -25,6 +26,7 @@ from cxsim import OrganizationModel, Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SILOED = ROOT / "scenarios" / "siloed.toml"
+TRANSFORMATION = ROOT / "scenarios" / "transformation.toml"
 
 
 def scaled(customers_factor: float = 1.0, employees_factor: float = 1.0) -> Scenario:
@@ -76,6 +78,7 @@ def main() -> None:
     timed_run(scaled(), 99, 4)  # warm imports and caches
 
     baseline = best(scaled(), args.repeats, weeks)
+    programme = best(Scenario.load(TRANSFORMATION), args.repeats, weeks)
     customers = {f: best(scaled(customers_factor=f), args.repeats, weeks) for f in (0.5, 1.0, 2.0)}
     employees = {f: best(scaled(employees_factor=f), args.repeats, weeks) for f in (1.0, 2.0, 4.0)}
     calls = {f: python_calls(scaled(customers_factor=f)) for f in (0.5, 2.0)}
@@ -84,6 +87,8 @@ def main() -> None:
         "machine": f"{platform.machine()} {platform.python_implementation()} "
         f"{platform.python_version()}",
         "siloed_baseline": baseline,
+        "transformation": programme,
+        "transformation_ratio": programme["seconds"] / baseline["seconds"],
         "per_case_ratio_when_customers_double": customers[2.0]["seconds_per_case"]
         / customers[1.0]["seconds_per_case"],
         "per_case_ratio_when_customers_halve": customers[0.5]["seconds_per_case"]
@@ -99,6 +104,8 @@ def main() -> None:
     print(f"  one replication     {baseline['seconds']:.3f} s (median {median:.3f} s)")
     print(f"  weeks per second    {baseline['weeks_per_second']:.0f}")
     print(f"  cases per second    {baseline['cases_per_second']:,.0f}")
+    ratio = programme["seconds"] / baseline["seconds"]
+    print(f"  transformation      {programme['seconds']:.3f} s (x{ratio:.2f} the baseline)")
     print("customers scaled at 250 employees (time per case, relative to 20,000 customers):")
     for f, r in customers.items():
         ratio = r["seconds_per_case"] / customers[1.0]["seconds_per_case"]

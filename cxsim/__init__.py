@@ -13,6 +13,7 @@ from cxsim.components import Component, register, registered
 from cxsim.declare import param
 from cxsim.errors import InputError
 from cxsim.incentives import IncentiveScheme
+from cxsim.interventions import Intervention
 from cxsim.metrics import METRICS, metric_names
 from cxsim.model import OrganizationModel
 from cxsim.scenario import Scenario
@@ -24,6 +25,7 @@ __all__ = [
     "Component",
     "IncentiveScheme",
     "InputError",
+    "Intervention",
     "OrganizationModel",
     "RunResult",
     "Scenario",

@@ -45,7 +45,7 @@ class Intervention(Component):
     order: ClassVar[int] = 1
     """Scheduling order within a week (leadership, 0, goes first)."""
 
-    name: str = param("", help="label in results (defaults to the type name)")
+    name: str = param("", source="scenario", help="label in results (defaults to the type name)")
     start: int = param(0, ge=0, unit="week", source="scenario", help="first week it runs")
     stop: int | None = param(
         None,

@@ -58,9 +58,11 @@ def component_tables(kinds: tuple[tuple[str, str], ...]) -> str:
     """
     lines: list[str] = []
     for kind, section in kinds:
+        listed = section.startswith("[[")  # a list of tables: no dotted prefix
         for name, cls in registered(kind).items():
-            lines += [f'#### `{section}.type = "{name}"`', "", cls.summary(), ""]
-            lines += _table(cls, f"{section}.")
+            heading = f'{section} type = "{name}"' if listed else f'{section}.type = "{name}"'
+            lines += [f"#### `{heading}`", "", cls.summary(), ""]
+            lines += _table(cls, "" if listed else f"{section}.")
             lines.append("")
     return "\n".join(lines)
 
@@ -77,7 +79,11 @@ def plain_listing() -> str:
     return "\n".join(lines)
 
 
-COMPONENT_KINDS = (("structure", "structure"), ("incentives", "incentives"))
+COMPONENT_KINDS = (
+    ("structure", "structure"),
+    ("incentives", "incentives"),
+    ("intervention", "[[interventions]]"),
+)
 SECTIONS = {"parameters": model_tables, "components": lambda: component_tables(COMPONENT_KINDS)}
 
 

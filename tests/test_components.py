@@ -3,7 +3,7 @@ import textwrap
 
 import pytest
 
-from cxsim import IncentiveScheme, Structure
+from cxsim import IncentiveScheme, Scenario, Structure
 from cxsim.components import ENTRY_POINT_GROUP, build_component, registered, resolve
 from cxsim.errors import InputError
 from cxsim.structures import CrossFunctional, Silo
@@ -59,6 +59,9 @@ def test_user_classes_load_by_import_path(monkeypatch):
         },
         weeks=3,
     )
+    data = scenario.to_dict()
+    data["interventions"] = [{"type": "custom_policies:MentoringCircles", "start": 1}]
+    scenario = Scenario.from_dict(data)
     assert type(scenario.structure).__name__ == "DailyHuddles"
     assert scenario.structure.huddle_minutes == 20
     assert scenario.to_dict()["structure"]["type"] == "custom_policies:DailyHuddles"
@@ -67,6 +70,7 @@ def test_user_classes_load_by_import_path(monkeypatch):
     result = run(scenario, seed=1)
     assert result.model.structure.coordination_share() == pytest.approx(20 * 5 / 60 / 40)
     assert len(result.metrics) == 3
+    assert list(result.metrics["programme_cost"]) == [0.0, 200.0, 200.0]
 
 
 def test_import_path_to_the_wrong_kind_is_refused(monkeypatch):

@@ -260,3 +260,28 @@ def test_shipped_programme_scenarios_validate():
     unled = Scenario.load(SCENARIOS / "transformation_no_leadership.toml").interventions
     assert led[0].type_name() == "leadership_buy_in"
     assert [i.get_params() for i in led[1:]] == [i.get_params() for i in unled]
+
+
+def test_programmes_add_per_week_work_that_grows_with_employees_not_customers():
+    import cProfile
+    import pstats
+
+    programme = [
+        {"type": "leadership_buy_in", "start": 0},
+        {"type": "training", "start": 0},
+        {"type": "recognition_program", "start": 0},
+        {"type": "knowledge_sharing", "start": 0},
+        {"type": "restructure", "start": 1, "structure": "cross_functional"},
+    ]
+
+    def calls(customers):
+        scenario = with_interventions(
+            programme, weeks=10, customers=customers, overrides={"turnover.base_quit": 0.0}
+        )
+        model = OrganizationModel(scenario, seed=1)
+        model.run(2)
+        profile = cProfile.Profile()
+        profile.runcall(model.run, 6)
+        return pstats.Stats(profile).total_calls
+
+    assert calls(32000) / calls(4000) < 1.01

@@ -1,4 +1,4 @@
-"""A worked example: a user's own structure and incentive scheme for cxsim.
+"""A worked example: a user's own structure, incentive scheme and intervention for cxsim.
 
 Put this file on your Python path (or in your own package) and name its classes in a
 scenario by import path::
@@ -10,12 +10,18 @@ scenario by import path::
     [incentives]
     type = "custom_policies:RepeatFreeBonus"
 
+    [[interventions]]
+    type = "custom_policies:MentoringCircles"
+    start = 13
+    stop = 39
+
 or register them under short names through your package's entry points
 (``pyproject.toml``)::
 
     [project.entry-points."cxsim.components"]
     daily_huddles = "custom_policies:DailyHuddles"
     repeat_free_bonus = "custom_policies:RepeatFreeBonus"
+    mentoring_circles = "custom_policies:MentoringCircles"
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cxsim import IncentiveScheme, Structure, param
+from cxsim import IncentiveScheme, Intervention, Structure, param
 from cxsim.incentives import Performance
+from cxsim.levers import WeekLevers
 
 
 @dataclass(kw_only=True)
@@ -55,3 +62,21 @@ class RepeatFreeBonus(IncentiveScheme):
         """First-contact resolutions minus failed contacts, per employee."""
         work = performance.work
         return work.first_contact - 0.5 * work.failed
+
+
+@dataclass(kw_only=True)
+class MentoringCircles(Intervention):
+    """Experienced employees mentor new hires across departments for an hour a week."""
+
+    pairing_share: float = param(
+        0.5, ge=0, le=1, unit="share", source="assumed", help="share of new hires paired"
+    )
+    cost_per_week: float = param(200.0, ge=0, unit="currency per week", help="running cost")
+
+    def step(self, model, levers: WeekLevers, elapsed: int) -> None:
+        """New hires learn faster; mentors give an hour of their week; helping grows."""
+        for employee in model.staff:
+            if employee.tenure < 26:
+                employee.train(0.05 * self.pairing_share * levers.buy_in, 0.85)
+        levers.time_away += 1 / 40 * self.pairing_share
+        model.changes.aim("help", 0.02 * levers.buy_in)
