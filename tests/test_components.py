@@ -91,14 +91,21 @@ def test_a_module_that_fails_on_import_is_an_input_error(tmp_path, monkeypatch):
         resolve(Structure, "broken_policies:Thing", "structure.type")
 
 
-def test_a_broken_entry_point_is_skipped_with_a_warning(tmp_path, monkeypatch):
-    info = tmp_path / "cxsim_broken_demo-0.1.dist-info"
+def install_entry_point(tmp_path, monkeypatch, distribution: str, entry: str) -> None:
+    """Make an installed-looking distribution that registers one cxsim component."""
+    info = tmp_path / f"{distribution}-0.1.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: cxsim-broken-demo\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(
-        f"[{ENTRY_POINT_GROUP}]\nbroken = cxsim_missing_module_xyz:Thing\n"
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {distribution.replace('_', '-')}\nVersion: 0.1\n"
     )
+    (info / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\n{entry}\n")
     monkeypatch.syspath_prepend(str(tmp_path))
+
+
+def test_a_broken_entry_point_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    install_entry_point(
+        tmp_path, monkeypatch, "cxsim_broken_demo", "broken = cxsim_missing_module_xyz:Thing"
+    )
     with pytest.warns(UserWarning, match="skipping"):
         names = registered("structure")
     assert "silo" in names and "broken" not in names
@@ -124,13 +131,12 @@ def test_entry_point_registers_a_short_name(tmp_path, monkeypatch):
             '''
         )
     )
-    info = tmp_path / "cxsim_plugin_demo-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: cxsim-plugin-demo\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(
-        f"[{ENTRY_POINT_GROUP}]\nhelpfulness_award = cxsim_plugin_demo:HelpfulnessAward\n"
+    install_entry_point(
+        tmp_path,
+        monkeypatch,
+        "cxsim_plugin_demo",
+        "helpfulness_award = cxsim_plugin_demo:HelpfulnessAward",
     )
-    monkeypatch.syspath_prepend(str(tmp_path))
     assert "helpfulness_award" in registered("incentives")
     scheme = build_component(IncentiveScheme, {"type": "helpfulness_award"}, "incentives")
     assert type(scheme).__name__ == "HelpfulnessAward"
