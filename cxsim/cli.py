@@ -81,6 +81,36 @@ def _parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print Markdown tables (as in docs/ODD.md)"
     )
 
+    compare = commands.add_parser(
+        "compare",
+        help="compare scenarios over paired replications (common random numbers)",
+        description=(
+            "Run every scenario over the same replicate seeds and compare each with the "
+            "first (the baseline): means with 95%% intervals, paired differences with "
+            "intervals and p-values, and the variance reduction pairing achieved."
+        ),
+    )
+    compare.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario files")
+    compare.add_argument("--reps", type=int, default=30, help="replications (default 30)")
+    compare.add_argument("--seed", type=int, default=0, help="experiment seed (default 0)")
+    compare.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
+    )
+    compare.add_argument(
+        "--store", metavar="PATH", help="results store (SQLite); run again to resume"
+    )
+    _add_set(compare)
+    compare.add_argument("--json", action="store_true", help="print one JSON object")
+    compare.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    status = commands.add_parser(
+        "status",
+        help="show the runs a results store holds: done and failed",
+        description="Show the runs a results store holds, and the errors of failed runs.",
+    )
+    status.add_argument("store", metavar="STORE", help="results store (SQLite)")
+    status.add_argument("--export", metavar="FILE", help="write the runs as .csv or .parquet")
+
     commands.add_parser(
         "metrics",
         help="list the metrics with their units and definitions",
@@ -243,12 +273,130 @@ def _metrics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from cxsim.experiment import execute, replicate_seeds, specs_for
+    from cxsim.stats import compare
+    from cxsim.store import Store
+
+    if args.reps < 2:
+        raise InputError("--reps", "at least 2 replications (an interval needs two)", args.reps)
+    if args.workers < 1:
+        raise InputError("--workers", "at least 1", args.workers)
+    if args.seed < 0:
+        raise InputError("--seed", "a non-negative integer", args.seed)
+    overrides = dict(parse_override(text) for text in args.overrides)
+    scenarios = [Scenario.load(path, overrides=overrides) for path in args.scenarios]
+    names = [s.name for s in scenarios]
+    if len(set(names)) < len(names):
+        scenarios = _unique_names(scenarios, args.scenarios)
+    seeds = replicate_seeds(args.seed, args.reps)
+    specs = specs_for(scenarios, seeds)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = args.store or str(Path(scratch) / "runs.db")
+        with Store(path) as store, _executor(args.workers) as executor:
+            counts = execute(specs, store, executor, progress=not args.quiet)
+            finals = {s.name: store.finals(s.hash()) for s in scenarios}
+    missing = [name for name, frame in finals.items() if len(frame) < 2]
+    if missing:
+        raise InputError(
+            "--reps", f"at least two successful runs of every scenario (none for {missing[0]})"
+        )
+    result = compare(finals, baseline=scenarios[0].name)
+    report = {"baseline": scenarios[0].name, "reps": args.reps, **result}
+    report["runs"] = counts
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    _print_comparison(report)
+    return 0
+
+
+def _unique_names(scenarios: list[Scenario], paths: list[str]) -> list[Scenario]:
+    """Name scenarios after their files when their own names collide."""
+    renamed = []
+    for scenario, path in zip(scenarios, paths, strict=True):
+        copy_ = Scenario.from_dict(scenario.to_dict(), source=scenario.source)
+        copy_.name = Path(path).stem
+        renamed.append(copy_)
+    return renamed
+
+
+class _InProcess:
+    """No executor: runs in this process (one worker)."""
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _executor(workers: int):
+    if workers == 1:
+        return _InProcess()
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _print_comparison(report: dict[str, Any]) -> None:
+    scenarios = {s["name"]: s["metrics"] for s in report["scenarios"]}
+    baseline = report["baseline"]
+    runs = report["runs"]
+    print(
+        f"{len(scenarios)} scenarios x {report['reps']} paired replications "
+        f"({runs['done']} run now, {runs['skipped']} from the store, {runs['failed']} failed); "
+        f"baseline {baseline}"
+    )
+    width = max(len(m.name) for m in METRICS)
+    by_scenario: dict[str, list[dict]] = {}
+    for d in report["differences"]:
+        by_scenario.setdefault(d["scenario"], []).append(d)
+    for name, rows in by_scenario.items():
+        print(f"\n{name} - {baseline}")
+        print(
+            f"{'metric':<{width}}  {'baseline':>12}  {'scenario':>12}  "
+            f"{'difference [95% interval]':>36}  {'p':>7}  var.red."
+        )
+        for d in rows:
+            metric = d["metric"]
+            base_mean = scenarios[baseline][metric]["mean"]
+            mean = scenarios[name][metric]["mean"]
+            interval = f"{_number(d['mean'])} [{_number(d['ci_low'])}, {_number(d['ci_high'])}]"
+            reduction = report["variance_reduction"][name][metric]
+            gain = "-" if reduction is None else f"x{reduction:.1f}"
+            print(
+                f"{metric:<{width}}  {_number(base_mean):>12}  {_number(mean):>12}  "
+                f"{interval:>36}  {d['p_value']:>7.3g}  {gain}"
+            )
+
+
+def _status(args: argparse.Namespace) -> int:
+    from cxsim.store import Store
+
+    if not Path(args.store).exists():
+        raise InputError("", "an existing results store", file=args.store)
+    with Store(args.store) as store:
+        counts = store.status()
+        print(f"{args.store}: {counts['done']} done, {counts['failed']} failed")
+        for scenario, replicate, error in store.failures():
+            print(f"  failed: {scenario} replicate {replicate}: {error}")
+        if args.export:
+            print(f"wrote {store.export(args.export)}")
+    return 0
+
+
 COMMANDS = {
     "run": _run,
     "validate": _validate,
     "components": _components,
     "parameters": _parameters,
     "metrics": _metrics,
+    "compare": _compare,
+    "status": _status,
 }
 
 

@@ -6,6 +6,7 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
+import mesa
 import pandas as pd
 
 from cxsim.errors import InputError
@@ -13,7 +14,7 @@ from cxsim.model import OrganizationModel
 from cxsim.provenance import provenance
 from cxsim.scenario import Scenario
 
-__all__ = ["RunResult", "run"]
+__all__ = ["RunResult", "release", "run"]
 
 
 @dataclass
@@ -103,3 +104,15 @@ def run(scenario: Scenario, seed: int = 0, weeks: int | None = None) -> RunResul
         model=model,
         provenance=provenance(scenario, seed, horizon),
     )
+
+
+def release(model: OrganizationModel) -> None:
+    """Let a finished model be garbage-collected.
+
+    Mesa 3.3 keeps a counter for every model in the class attribute ``Agent._ids``,
+    which keeps the model (and its customers and agents) alive; a long sweep must drop
+    it. Call this only when the model will not create more agents.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)

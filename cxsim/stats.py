@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
 
-__all__ = ["Interval", "mean_interval", "paired_difference"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Interval",
+    "bootstrap_interval",
+    "compare",
+    "mean_interval",
+    "paired_difference",
+    "paired_p_value",
+]
 
 
 @dataclass(frozen=True)
@@ -58,3 +69,97 @@ def paired_difference(treatment, baseline, confidence: float = 0.95) -> Interval
     if a.shape != b.shape:
         raise ValueError("paired samples must have the same length")
     return mean_interval(a - b, confidence)
+
+
+def paired_p_value(treatment, baseline) -> float:
+    """Two-sided p-value of the paired t-test (1 when every pair is equal)."""
+    d = np.asarray(treatment, dtype=float) - np.asarray(baseline, dtype=float)
+    if np.allclose(d, d[0]):
+        return 1.0 if d[0] == 0 else 0.0
+    return float(stats.ttest_rel(treatment, baseline).pvalue)
+
+
+def bootstrap_interval(values, confidence: float = 0.95, seed: int = 0) -> Interval:
+    """Bias-corrected bootstrap interval of a mean (for skewed metrics and ratios)."""
+    x = np.asarray(values, dtype=float)
+    if len(x) < 2:
+        raise ValueError("an interval needs at least two replications")
+    if np.allclose(x, x[0]):
+        return Interval(float(x[0]), float(x[0]), float(x[0]), len(x))
+    result = stats.bootstrap(
+        (x,),
+        np.mean,
+        confidence_level=confidence,
+        n_resamples=2000,
+        method="BCa",
+        rng=np.random.default_rng(seed),
+    )
+    low, high = result.confidence_interval
+    return Interval(float(x.mean()), float(low), float(high), len(x))
+
+
+def compare(finals: dict[str, pd.DataFrame], baseline: str, confidence: float = 0.95) -> dict:
+    """Means with intervals per scenario, and paired differences against the baseline.
+
+    Args:
+        finals: Per scenario name, a frame of final metrics (rows: replicates, shared by
+            every scenario; columns: metrics).
+        baseline: Name of the baseline scenario.
+        confidence: Coverage of the intervals.
+
+    Returns:
+        A dict with ``scenarios``, ``differences`` and ``variance_reduction`` (per
+        scenario and metric: the unpaired half-width over the paired one).
+    """
+    base = finals[baseline]
+    metrics = list(base.columns)
+    scenarios = []
+    for name, frame in finals.items():
+        summary = {}
+        for metric in metrics:
+            interval = mean_interval(frame[metric], confidence)
+            summary[metric] = {
+                "mean": interval.mean,
+                "ci_low": interval.low,
+                "ci_high": interval.high,
+            }
+        scenarios.append({"name": name, "metrics": summary})
+    differences, reduction = [], {}
+    for name, frame in finals.items():
+        if name == baseline:
+            continue
+        common = frame.index.intersection(base.index)
+        reduction[name] = {}
+        for metric in metrics:
+            a, b = frame.loc[common, metric], base.loc[common, metric]
+            paired = paired_difference(a, b, confidence)
+            boot = bootstrap_interval(a.to_numpy() - b.to_numpy(), confidence)
+            differences.append(
+                {
+                    "scenario": name,
+                    "metric": metric,
+                    "mean": paired.mean,
+                    "ci_low": paired.low,
+                    "ci_high": paired.high,
+                    "p_value": paired_p_value(a, b),
+                    "bootstrap_low": boot.low,
+                    "bootstrap_high": boot.high,
+                }
+            )
+            unpaired = _unpaired_half_width(a, b, confidence)
+            # None when the paired interval has no width (identical runs)
+            reduction[name][metric] = (
+                unpaired / paired.half_width if paired.half_width > 0 else None
+            )
+    return {"scenarios": scenarios, "differences": differences, "variance_reduction": reduction}
+
+
+def _unpaired_half_width(a, b, confidence: float) -> float:
+    """Half-width of the Welch interval, as if the runs had not shared their seeds."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = np.sqrt(va + vb)
+    if se == 0:
+        return 0.0
+    dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    return float(stats.t.ppf(0.5 + confidence / 2.0, dof) * se)

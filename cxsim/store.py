@@ -1,0 +1,207 @@
+"""The results store: one SQLite file, one row per run, written when the run finishes.
+
+A run is keyed by a hash of (scenario hash, seed, cxsim version), so an experiment run
+again after an interruption skips every run already stored and executes only the
+missing ones; the results are those of an uninterrupted experiment. A run that raised is
+stored with its error and can be retried. No server is needed; the file is readable
+with pandas in one line::
+
+    pandas.read_sql("select * from runs", sqlite3.connect("results.db"))
+
+Schema (table ``runs``): ``run_key`` (primary key), ``scenario_name``,
+``scenario_hash``, ``replicate``, ``seed``, ``status`` (``done`` or ``failed``),
+``error``, ``final`` (JSON: metric -> value at the horizon), ``weekly`` (JSON: metric ->
+list of weekly values), ``scenario`` (JSON: the full scenario), ``provenance`` (JSON:
+seed, scenario hash, cxsim, Mesa and NumPy versions), ``seconds``, ``finished`` (UTC,
+ISO 8601). Table ``meta`` holds the cxsim version that wrote the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cxsim.errors import InputError
+from cxsim.provenance import package_versions
+
+__all__ = ["RunRecord", "Store", "run_key"]
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+create table if not exists meta (key text primary key, value text not null);
+create table if not exists runs (
+    run_key text primary key,
+    scenario_name text not null,
+    scenario_hash text not null,
+    replicate integer not null,
+    seed integer not null,
+    status text not null check (status in ('done', 'failed')),
+    error text,
+    final text,
+    weekly text,
+    scenario text not null,
+    provenance text not null,
+    seconds real,
+    finished text not null
+);
+create index if not exists runs_by_scenario on runs (scenario_hash, replicate);
+"""
+
+
+def run_key(scenario_hash: str, seed: int, version: str | None = None) -> str:
+    """The identity of a run: its scenario, its seed and the cxsim version."""
+    version = version or package_versions()["cxsim"]
+    text = f"{scenario_hash}:{seed}:{version}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class RunRecord:
+    """One finished run, as stored."""
+
+    run_key: str
+    scenario_name: str
+    scenario_hash: str
+    replicate: int
+    seed: int
+    status: str
+    error: str | None
+    final: dict[str, float] | None
+    weekly: dict[str, list[float]] | None
+    scenario: dict[str, Any]
+    provenance: dict[str, Any]
+    seconds: float
+
+    def row(self) -> tuple:
+        """The record as a row of the ``runs`` table."""
+        return (
+            self.run_key,
+            self.scenario_name,
+            self.scenario_hash,
+            self.replicate,
+            self.seed,
+            self.status,
+            self.error,
+            None if self.final is None else json.dumps(self.final),
+            None if self.weekly is None else json.dumps(self.weekly),
+            json.dumps(self.scenario, sort_keys=True),
+            json.dumps(self.provenance, sort_keys=True),
+            self.seconds,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+
+
+class Store:
+    """A results store in one SQLite file.
+
+    Args:
+        path: The file; created (with its directory) when it does not exist.
+
+    Raises:
+        InputError: When the file is not a cxsim store, is corrupted, or was written by
+            another cxsim version (its runs would not be comparable).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        version = package_versions()["cxsim"]
+        if self.path.is_dir():
+            raise InputError("--store", "a file, not a directory", str(self.path))
+        if not self.path.parent.exists():
+            raise InputError(
+                "--store", f"a file in an existing directory ({self.path.parent})", str(path)
+            )
+        try:
+            self._db = sqlite3.connect(self.path)
+            self._db.executescript(_SCHEMA)
+            meta = dict(self._db.execute("select key, value from meta").fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise InputError(
+                "", f"a cxsim results store (SQLite: {exc})", file=str(self.path)
+            ) from None
+        if not meta:
+            with self._db:
+                self._db.executemany(
+                    "insert into meta values (?, ?)",
+                    [("cxsim_version", version), ("schema_version", SCHEMA_VERSION)],
+                )
+        elif meta.get("cxsim_version") != version:
+            raise InputError(
+                "",
+                f"a store written by cxsim {version} (this one was written by "
+                f"{meta.get('cxsim_version')}; use a new --store file)",
+                file=str(self.path),
+            )
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def done_keys(self) -> set[str]:
+        """Keys of the runs that finished without error."""
+        rows = self._db.execute("select run_key from runs where status = 'done'")
+        return {key for (key,) in rows}
+
+    def record(self, records: Iterable[RunRecord]) -> None:
+        """Store finished runs at once (a failed run is replaced when it is retried)."""
+        with self._db:
+            self._db.executemany(
+                "insert or replace into runs values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [r.row() for r in records],
+            )
+
+    def runs(self) -> pd.DataFrame:
+        """Every stored run, one row each, with the final metrics as columns."""
+        frame = pd.read_sql("select * from runs order by scenario_name, replicate", self._db)
+        finals = [json.loads(f) if f else {} for f in frame["final"]]
+        metrics = pd.DataFrame(finals, index=frame.index)
+        return pd.concat([frame.drop(columns=["final", "weekly"]), metrics], axis=1)
+
+    def finals(self, scenario_hash: str) -> pd.DataFrame:
+        """Final metrics of a scenario's finished runs, indexed by replicate."""
+        rows = self._db.execute(
+            "select replicate, final from runs where scenario_hash = ? and status = 'done' "
+            "order by replicate",
+            (scenario_hash,),
+        ).fetchall()
+        return pd.DataFrame(
+            [json.loads(final) for _, final in rows], index=[r for r, _ in rows]
+        ).rename_axis("replicate")
+
+    def status(self) -> dict[str, int]:
+        """Runs done and failed."""
+        counts = dict(self._db.execute("select status, count(*) from runs group by status"))
+        return {"done": counts.get("done", 0), "failed": counts.get("failed", 0)}
+
+    def failures(self) -> list[tuple[str, int, str]]:
+        """(scenario, replicate, error) of every failed run."""
+        return self._db.execute(
+            "select scenario_name, replicate, error from runs where status = 'failed'"
+        ).fetchall()
+
+    def export(self, path: str | Path) -> Path:
+        """Write the runs table as CSV or Parquet, by the file's extension."""
+        target = Path(path)
+        frame = self.runs()
+        if target.suffix == ".parquet":
+            frame.to_parquet(target)
+        elif target.suffix == ".csv":
+            frame.to_csv(target, index=False)
+        else:
+            raise InputError("--export", "a file ending in .csv or .parquet", str(path))
+        return target
