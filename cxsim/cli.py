@@ -161,7 +161,7 @@ def _run(args: argparse.Namespace) -> int:
         f"incentives {scenario.incentives.type_name()}"
     )
     for intervention in scenario.interventions:
-        stop = scenario.weeks if intervention.stop is None else intervention.stop
+        stop = result.weeks if intervention.stop is None else min(intervention.stop, result.weeks)
         print(
             f"  intervention {intervention.name} ({intervention.type_name()}), "
             f"weeks {intervention.start}-{stop}"

@@ -347,9 +347,10 @@ class CustomerAdvisory(Intervention):
 class Restructure(Intervention):
     """Switch the structure and/or incentive scheme in the start week; disruption follows.
 
-    The window is the disruption: time spent reorganizing and the strain of it. The new
-    structure's levers are adopted gradually (``change.adoption_weeks``); without
-    leadership, adoption slides back toward the old ways.
+    The window (which must end: give ``stop``) is the disruption: time spent
+    reorganizing and the strain of it, while the new ways are pursued. The new
+    structure's levers are adopted gradually (``change.adoption_weeks``); after the
+    window, without leadership, adoption slides back toward the old ways.
     """
 
     structure: str = param(
@@ -374,5 +375,6 @@ class Restructure(Intervention):
         model.restructure(structure=self.structure or None, incentives=self.incentives or None)
 
     def step(self, model: OrganizationModel, levers: WeekLevers, elapsed: int) -> None:
-        """Reorganizing takes working time."""
+        """Reorganizing takes working time; the new ways are pursued while it runs."""
         levers.time_away += self.disruption
+        model.changes.aim("adoption", 1.0)

@@ -85,7 +85,6 @@ class WeekLevers:
         change_strain: Strain the running changes add to every employee.
         strain_relief: Share of the change strain communication removes.
         engagement: Engagement added this week (gamification, recognition).
-        help_pull: Pull toward helping other departments (peer recognition).
         hiring_orientation: Shift of new hires' mean service orientation (recruiting).
     """
 
@@ -95,7 +94,6 @@ class WeekLevers:
     change_strain: float = 0.0
     strain_relief: float = 0.0
     engagement: float = 0.0
-    help_pull: float = 0.0
     hiring_orientation: float = 0.0
 
     @property

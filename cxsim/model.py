@@ -57,6 +57,8 @@ class OrganizationModel(mesa.Model):
     Args:
         scenario: The validated scenario.
         seed: The run's seed; one seed reproduces a run bit for bit.
+        horizon: Weeks the run will last (``scenario.weeks`` by default); interventions
+            without a ``stop`` run to it.
 
     Attributes:
         customers: The customer population.
@@ -68,10 +70,11 @@ class OrganizationModel(mesa.Model):
         cases_seen_: Cases (new, repeat and waiting) worked through so far.
     """
 
-    def __init__(self, scenario: Scenario, seed: int = 0) -> None:
+    def __init__(self, scenario: Scenario, seed: int = 0, horizon: int | None = None) -> None:
         super().__init__(rng=seed)
         self.scenario = scenario
         self.seed = seed
+        self.horizon = scenario.weeks if horizon is None else horizon
         self.params = scenario.parameters
         self.streams = Streams(seed)
         self.structure = copy.deepcopy(scenario.structure)
@@ -97,7 +100,8 @@ class OrganizationModel(mesa.Model):
         ).astype(np.int64)
         self.slot_department = slot_department
         self._organize()
-        self.previous_levers_ = self.structure_levers_ = StructureLevers.of(self.structure)
+        self.previous_levers_ = self.base_levers_ = StructureLevers.of(self.structure)
+        self.structure_levers_ = self.base_levers_
         index_in_department = np.concatenate(
             [np.arange(d.headcount) for d in scenario.departments]
         ).astype(np.int64)
@@ -160,8 +164,8 @@ class OrganizationModel(mesa.Model):
         self._week += 1
 
     def run(self, weeks: int | None = None) -> None:
-        """Run for ``weeks`` weeks (the scenario's horizon by default)."""
-        for _ in range(self.scenario.weeks if weeks is None else weeks):
+        """Run for ``weeks`` weeks (the model's horizon by default)."""
+        for _ in range(self.horizon if weeks is None else weeks):
             self.step()
 
     # -- phases --------------------------------------------------------------------------
@@ -174,7 +178,7 @@ class OrganizationModel(mesa.Model):
         self.levers = levers = WeekLevers()
         self.programme_cost_ = 0.0
         for intervention in self.interventions:
-            stop = self.scenario.weeks if intervention.stop is None else intervention.stop
+            stop = self.horizon if intervention.stop is None else intervention.stop
             if week == stop:
                 intervention.on_stop(self)
             if not intervention.start <= week < stop:
@@ -187,12 +191,13 @@ class OrganizationModel(mesa.Model):
             self.programme_cost_ += intervention.cost_per_week
         self.changes.update(sustained=levers.sustained)
         level = self.changes.level
-        blended = self.previous_levers_.blend(StructureLevers.of(self.structure), level["adoption"])
-        if not self.restructured_:
-            blended = StructureLevers.of(self.structure)
-        self.structure_levers_ = blended.shifted(
+        current = StructureLevers.of(self.structure)
+        if self.restructured_:
+            current = self.previous_levers_.blend(current, level["adoption"])
+        self.base_levers_ = current  # the structure's own levers, before lasting changes
+        self.structure_levers_ = current.shifted(
             information=level["information"],
-            help_norm=level["help"] + levers.help_pull,
+            help_norm=level["help"],
             handoff_relief=level["handoff_relief"],
         )
 
@@ -203,7 +208,7 @@ class OrganizationModel(mesa.Model):
         gradually from the ones in force (the change ``adoption``).
         """
         if structure is not None:
-            self.previous_levers_ = self.structure_levers_
+            self.previous_levers_ = self.base_levers_
             self.structure = build_component(Structure, {"type": structure}, "structure")
             self.structure.setup(self)
             self._organize()

@@ -175,6 +175,8 @@ class Scenario:
             return cls._validate(data, source)
         except InputError as exc:
             by_set = any(exc.path == p or exc.path.startswith(p + ".") for p in overridden)
+            # a shorter horizon set from the command line is what puts windows past it
+            by_set |= "scenario.weeks" in overridden and exc.path.startswith("interventions")
             where = _via_set(source) if by_set else source
             raise (exc.in_file(where) if where else exc) from None
 
@@ -195,6 +197,7 @@ class Scenario:
         parameters = build(ModelParameters, groups)
         _check_journey(parameters)
         interventions = _build_interventions(data.get("interventions", []), header.weeks)
+        _check_restructures(interventions, structure, incentives)
         return cls(
             name=header.name,
             description=header.description,
@@ -341,6 +344,8 @@ def _build_interventions(values: Any, weeks: int) -> list[Intervention]:
         names[intervention.name] = i
         if isinstance(intervention, Restructure):
             _check_restructure(intervention, path)
+            if stop is None:
+                raise InputError(f"{path}.stop", "the week the disruption of restructuring ends")
         built.append(intervention)
     return built
 
@@ -352,6 +357,25 @@ def _check_restructure(restructure: Restructure, path: str) -> None:
         resolve(Structure, restructure.structure, f"{path}.structure")
     if restructure.incentives:
         resolve(IncentiveScheme, restructure.incentives, f"{path}.incentives")
+
+
+def _check_restructures(
+    interventions: list[Intervention], structure: Structure, incentives: IncentiveScheme
+) -> None:
+    """Each restructure must switch to something other than what is then in force."""
+    in_force = {"structure": structure.type_name(), "incentives": incentives.type_name()}
+    restructures = [(i, r) for i, r in enumerate(interventions) if isinstance(r, Restructure)]
+    for i, restructure in sorted(restructures, key=lambda pair: pair[1].start):
+        for kind in ("structure", "incentives"):
+            target = getattr(restructure, kind)
+            if target and target == in_force[kind]:
+                raise InputError(
+                    f"interventions.{i}.{kind}",
+                    f"a {kind} other than the one in force in week {restructure.start}",
+                    target,
+                )
+            if target:
+                in_force[kind] = target
 
 
 def _check_journey(parameters: ModelParameters) -> None:

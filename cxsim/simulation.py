@@ -64,7 +64,7 @@ class RunResult:
                     "name": i.name,
                     "type": i.type_name(),
                     "start": i.start,
-                    "stop": self.scenario.weeks if i.stop is None else i.stop,
+                    "stop": self.weeks if i.stop is None else min(i.stop, self.weeks),
                 }
                 for i in self.scenario.interventions
             ],
@@ -93,7 +93,7 @@ def run(scenario: Scenario, seed: int = 0, weeks: int | None = None) -> RunResul
     if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral) or horizon < 1:
         raise InputError("weeks", "an integer >= 1", horizon)
     seed, horizon = int(seed), int(horizon)
-    model = OrganizationModel(scenario, seed=seed)
+    model = OrganizationModel(scenario, seed=seed, horizon=horizon)
     model.run(horizon)
     return RunResult(
         scenario=scenario,

@@ -115,7 +115,7 @@ def test_training_costs_working_hours():
 
 
 def test_communication_relieves_the_strain_of_a_restructure():
-    restructure = {"type": "restructure", "start": 0, "structure": "cross_functional"}
+    restructure = {"type": "restructure", "start": 0, "stop": 6, "structure": "cross_functional"}
     talk = {"type": "communication", "start": 0}
     strain = {}
     for name, interventions in (("bare", [restructure]), ("told", [restructure, talk])):
@@ -207,9 +207,27 @@ def test_gamification_boost_fades_and_sours_without_restructuring():
         ([{"type": "training", "start": -1}], "interventions.0.start", "an integer >= 0"),
         ([{"type": "restructure", "start": 2}], "interventions.0", "a structure or incentives"),
         (
-            [{"type": "restructure", "start": 2, "structure": "matrix"}],
+            [{"type": "restructure", "start": 2, "stop": 4, "structure": "matrix"}],
             "interventions.0.structure",
             "one of cross_functional",
+        ),
+        (
+            [{"type": "restructure", "start": 2, "structure": "cross_functional"}],
+            "interventions.0.stop",
+            "the week the disruption of restructuring ends",
+        ),
+        (
+            [{"type": "restructure", "start": 2, "stop": 4, "structure": "silo"}],
+            "interventions.0.structure",
+            "other than the one in force in week 2",
+        ),
+        (
+            [
+                {"type": "restructure", "start": 2, "stop": 4, "incentives": "universal"},
+                {"type": "restructure", "start": 9, "stop": 12, "incentives": "universal"},
+            ],
+            "interventions.1.incentives",
+            "other than the one in force in week 9",
         ),
         (
             [{"type": "training", "start": 2, "name": "a"}, {"type": "gamification", "name": "a"}],
@@ -271,7 +289,7 @@ def test_programmes_add_per_week_work_that_grows_with_employees_not_customers():
         {"type": "training", "start": 0},
         {"type": "recognition_program", "start": 0},
         {"type": "knowledge_sharing", "start": 0},
-        {"type": "restructure", "start": 1, "structure": "cross_functional"},
+        {"type": "restructure", "start": 1, "stop": 4, "structure": "cross_functional"},
     ]
 
     def calls(customers):
@@ -285,3 +303,50 @@ def test_programmes_add_per_week_work_that_grows_with_employees_not_customers():
         return pstats.Stats(profile).total_calls
 
     assert calls(32000) / calls(4000) < 1.01
+
+
+def test_without_leadership_changes_drift_back_after_the_programme_ends():
+    sharing = {"type": "knowledge_sharing", "start": 0, "stop": 10}
+    leader = {"type": "leadership_buy_in", "start": 0, "multiplier": 1.0}
+    held = run(with_interventions([leader, sharing], weeks=60), seed=1).model
+    faded = run(with_interventions([sharing], weeks=60), seed=1).model
+    assert held.changes.level["information"] > 0.2
+    assert faded.changes.level["information"] < 0.3 * held.changes.level["information"]
+    assert faded.structure_levers_.information == pytest.approx(
+        faded.structure.information + faded.changes.level["information"]
+    )
+
+
+def test_a_restructure_keeps_levers_continuous_while_changes_are_under_way():
+    programme = [
+        {"type": "knowledge_sharing", "start": 0},
+        {"type": "restructure", "start": 8, "stop": 10, "structure": "cx_council"},
+    ]
+    model = OrganizationModel(with_interventions(programme, weeks=12), seed=1)
+    model.run(8)
+    before = model.structure_levers_
+    model.step()
+    after = model.structure_levers_
+    assert abs(after.information - before.information) < 0.05
+    assert abs(after.handoff_relief - before.handoff_relief) < 0.05
+
+
+def test_gamification_does_not_sour_once_the_structure_changed():
+    game = {"type": "gamification", "start": 0}
+    restructure = {"type": "restructure", "start": 0, "stop": 4, "structure": "cross_functional"}
+    alone = OrganizationModel(with_interventions([game], weeks=60), seed=1)
+    changed = OrganizationModel(with_interventions([game, restructure], weeks=60), seed=1)
+    for model in (alone, changed):
+        model.run(60)
+    assert alone.levers.engagement < 0 <= changed.levers.engagement
+
+
+def test_open_windows_run_to_the_horizon_of_the_run():
+    recorder = {"type": "tests.test_interventions:Recorder", "start": 3}
+    scenario = with_interventions([recorder], weeks=10)
+    result = run(scenario, seed=1, weeks=14)
+    steps = [c[1] for c in result.model.interventions[0].calls_ if c[0] == "step"]
+    assert steps == list(range(3, 14))
+    assert result.to_json()["interventions"][0]["stop"] == 14
+    shorter = run(scenario, seed=1, weeks=6)
+    assert shorter.to_json()["interventions"][0]["stop"] == 6

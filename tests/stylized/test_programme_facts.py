@@ -72,20 +72,33 @@ def test_gamification_without_restructuring_gives_a_bump_that_fades_within_month
 
 def test_asking_for_input_and_ignoring_it_leaves_morale_below_not_asking():
     base, ignored = weekly("siloed"), weekly("voice_ignored")
-    morale = difference(ignored, base, "morale", 40, 52)
-    assert morale.high < 0, morale
+    # the same group, with its strain and cost, whose input neither helps nor is ignored
+    neutral = weekly(
+        "siloed",
+        ({"type": "employee_voice", "start": 13, "stop": 52, "acted_on": True, "gain": 0.0},),
+    )
+    below_not_asking = difference(ignored, base, "morale", 40, 52)
+    below_a_neutral_group = difference(ignored, neutral, "morale", 40, 52)
+    assert below_not_asking.high < 0, below_not_asking
+    assert below_a_neutral_group.high < 0, below_a_neutral_group
+
+
+def operating(runs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Add operating profit: profit before the programme's own costs."""
+    return {**runs, "operating_profit": runs["profit"] + runs["programme_cost"]}
 
 
 def test_a_transformation_shows_a_lag_before_its_gains():
-    base, programme = weekly("siloed"), weekly("transformation")
-    first_weeks = difference(programme, base, "profit", START + 1, START + 12)
-    later = difference(programme, base, "profit", 91, 104)
-    trust_soon = difference(programme, base, "trust", START + 1, START + 4)
-    trust_later = difference(programme, base, "trust", 91, 104)
-    assert first_weeks.high < 0, first_weeks  # it dips first
-    assert later.low > 0, later  # and pays months later
-    assert trust_later.low > 0, trust_later
-    assert trust_soon.high < trust_later.mean / 4, trust_soon
+    base, programme = operating(weekly("siloed")), operating(weekly("transformation"))
+    morale_first = difference(programme, base, "morale", START + 1, START + 4)
+    early = difference(programme, base, "operating_profit", START + 1, START + 12)
+    late = difference(programme, base, "operating_profit", 91, 104)
+    retention_first_quarter = difference(programme, base, "retention", START + 13, START + 13)
+    retention_end = difference(programme, base, "retention", 104, 104)
+    assert morale_first.high < 0, morale_first  # the strain of change comes first
+    assert late.low > 0, late  # the gains come months later
+    assert early.high < late.mean / 4, early  # and were small while it started
+    assert retention_first_quarter.high < retention_end.mean / 4, retention_first_quarter
 
 
 def test_leadership_buy_in_makes_a_transformation_last():
@@ -94,6 +107,15 @@ def test_leadership_buy_in_makes_a_transformation_last():
     retention = difference(led, unled, "retention", 104, 104)
     assert trust.low > 0, trust
     assert retention.low > 0, retention
+    # holding the changes matters on its own, without amplifying anything
+    programme = Scenario.load(SCENARIOS / "transformation_no_leadership.toml").to_dict()
+    holding_only = (
+        {"type": "leadership_buy_in", "start": START, "multiplier": 1.0},
+        *programme["interventions"],
+    )
+    held = weekly("siloed", holding_only)
+    trust_held = difference(held, unled, "trust", 91, 104)
+    assert trust_held.low > 0, trust_held
 
 
 def test_training_raises_first_contact_resolution_after_its_window():
