@@ -199,7 +199,12 @@ class Store:
         target = Path(path)
         frame = self.runs()
         if target.suffix == ".parquet":
-            frame.to_parquet(target)
+            try:
+                frame.to_parquet(target)
+            except ImportError:
+                raise InputError(
+                    "--export", 'pyarrow for Parquet files: pip install "cxsim[parquet]"'
+                ) from None
         elif target.suffix == ".csv":
             frame.to_csv(target, index=False)
         else:

@@ -1,0 +1,117 @@
+import gc
+import json
+import tracemalloc
+
+import pytest
+
+from cxsim.cli import main
+from cxsim.experiment import batch_size, execute, replicate_seeds, run_batch, specs_for
+from cxsim.store import Store
+from tests.conftest import SCENARIOS, small
+
+SILOED = str(SCENARIOS / "siloed.toml")
+COLLAB = str(SCENARIOS / "collaborative.toml")
+TINY = ["--set", "customers.count=600", "--set", "scenario.weeks=6", "--workers", "1", "--quiet"]
+
+
+def test_replicate_seeds_are_reproducible_and_distinct():
+    seeds = replicate_seeds(42, 50)
+    assert seeds == replicate_seeds(42, 50) and len(set(seeds)) == 50
+    assert replicate_seeds(42, 60)[:50] == seeds  # more replications extend, never reshuffle
+    assert replicate_seeds(43, 5) != seeds[:5]
+
+
+def test_every_scenario_gets_the_same_seeds():
+    specs = specs_for([small(weeks=2), small({"structure.type": "cx_council"}, weeks=2)], [5, 9])
+    assert [(s.replicate, s.seed) for s in specs] == [(0, 5), (0, 5), (1, 9), (1, 9)]
+    assert len({s.key for s in specs}) == 4
+
+
+def test_batches_last_long_enough():
+    assert batch_size(1.0) == 1
+    assert batch_size(0.01) == 10
+
+
+def test_a_failing_run_is_recorded_and_the_rest_go_on(tmp_path):
+    good = specs_for([small(weeks=2)], [1])[0]
+    broken = type(good)({"scenario": {"weeks": "x"}}, "broken", "hash", 0, 3)
+    records = run_batch([broken, good])
+    assert [r.status for r in records] == ["failed", "done"]
+    assert "scenario.weeks" in records[0].error
+
+
+def test_an_interrupted_experiment_resumes_without_redoing_runs(tmp_path):
+    scenarios = [small(weeks=3), small({"incentives.type": "team_recognition"}, weeks=3)]
+    specs = specs_for(scenarios, replicate_seeds(0, 4))
+    with Store(tmp_path / "runs.db") as store:
+        first = execute(specs[:3], store, progress=False)  # "killed" after three runs
+        assert first == {"skipped": 0, "done": 3, "failed": 0}
+        resumed = execute(specs, store, progress=False)
+        assert resumed == {"skipped": 3, "done": 5, "failed": 0}
+        interrupted = {s.name: store.finals(s.hash()) for s in scenarios}
+    with Store(tmp_path / "fresh.db") as store:
+        execute(specs, store, progress=False)
+        fresh = {s.name: store.finals(s.hash()) for s in scenarios}
+    for name in fresh:
+        assert interrupted[name].equals(fresh[name])
+
+
+def test_a_worker_keeps_a_flat_memory_footprint():
+    """Mesa 3.3 keeps every model alive in Agent._ids unless the run releases it."""
+    specs = specs_for([small(weeks=1, customers=200)], replicate_seeds(1, 60))
+    run_batch(specs[:10])
+    gc.collect()
+    tracemalloc.start()
+    run_batch(specs[10:30])
+    gc.collect()
+    after_20, _ = tracemalloc.get_traced_memory()
+    run_batch(specs[30:60])
+    gc.collect()
+    after_50, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert after_50 - after_20 < 2_000_000  # 30 more runs add (almost) nothing
+
+
+def test_compare_prints_paired_differences_as_json(tmp_path, capsys):
+    store = tmp_path / "runs.db"
+    args = ["compare", SILOED, COLLAB, "--reps", "3", "--store", str(store), "--json", *TINY]
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["baseline"] == "siloed-baseline" and report["reps"] == 3
+    names = [s["name"] for s in report["scenarios"]]
+    assert names == ["siloed-baseline", "collaborative"]
+    trust = report["scenarios"][1]["metrics"]["trust"]
+    assert trust["ci_low"] <= trust["mean"] <= trust["ci_high"]
+    diff = next(d for d in report["differences"] if d["metric"] == "trust")
+    assert set(diff) >= {"scenario", "metric", "mean", "ci_low", "ci_high", "p_value"}
+    assert "trust" in report["variance_reduction"]["collaborative"]
+    # run again: everything comes from the store, with the same numbers
+    assert main(args) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["runs"] == {"skipped": 6, "done": 0, "failed": 0}
+    assert again["differences"] == report["differences"]
+    assert main(["status", str(store)]) == 0
+    assert "6 done, 0 failed" in capsys.readouterr().out
+
+
+def test_compare_table_and_process_pool(capsys):
+    args = ["compare", SILOED, COLLAB, "--reps", "2", "--set", "customers.count=600"]
+    args += ["--set", "scenario.weeks=4", "--workers", "2", "--quiet"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "collaborative - siloed-baseline" in out and "first_contact_resolution" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", SILOED, "--reps", "0"], "--reps: expected at least 2"),
+        (["compare", SILOED, "--reps", "1"], "--reps: expected at least 2"),
+        (["compare", "missing.toml"], "missing.toml: expected an existing scenario file"),
+        (["compare", SILOED, "--workers", "0"], "--workers: expected at least 1"),
+        (["status", "missing.db"], "missing.db: expected an existing results store"),
+    ],
+)
+def test_compare_bad_input_exits_2(args, message, capsys):
+    assert main(args) == 2
+    assert message in capsys.readouterr().err

@@ -1,0 +1,89 @@
+import json
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from cxsim.errors import InputError
+from cxsim.store import RunRecord, Store, run_key
+
+
+def record(key="k1", status="done", replicate=0, final=None):
+    return RunRecord(
+        run_key=key,
+        scenario_name="s",
+        scenario_hash="h",
+        replicate=replicate,
+        seed=7,
+        status=status,
+        error=None if status == "done" else "ValueError: boom",
+        final={"trust": 0.5} if final is None and status == "done" else final,
+        weekly={"trust": [0.5, 0.5]} if status == "done" else None,
+        scenario={"scenario": {"name": "s"}},
+        provenance={"seed": 7, "versions": {"cxsim": "x"}},
+        seconds=0.1,
+    )
+
+
+def test_runs_are_stored_once_and_read_back(tmp_path):
+    path = tmp_path / "runs.db"
+    with Store(path) as store:
+        store.record([record("a", replicate=0), record("b", status="failed", replicate=1)])
+        assert store.done_keys() == {"a"}
+        assert store.status() == {"done": 1, "failed": 1}
+        assert store.failures() == [("s", 1, "ValueError: boom")]
+        assert list(store.finals("h")["trust"]) == [0.5]
+    # one line of pandas reads it
+    frame = pd.read_sql("select * from runs", sqlite3.connect(path))
+    assert len(frame) == 2 and json.loads(frame.loc[0, "provenance"])["seed"] == 7
+
+
+def test_a_retried_failure_replaces_the_failed_row(tmp_path):
+    with Store(tmp_path / "runs.db") as store:
+        store.record([record("a", status="failed")])
+        store.record([record("a")])
+        assert store.status() == {"done": 1, "failed": 0}
+
+
+def test_run_keys_depend_on_scenario_seed_and_version():
+    assert run_key("h", 1, "0.1") == run_key("h", 1, "0.1")
+    assert (
+        len(
+            {
+                run_key("h", 1, "0.1"),
+                run_key("h", 2, "0.1"),
+                run_key("g", 1, "0.1"),
+                run_key("h", 1, "0.2"),
+            }
+        )
+        == 4
+    )
+
+
+def test_export_to_csv(tmp_path):
+    with Store(tmp_path / "runs.db") as store:
+        store.record([record("a")])
+        target = store.export(tmp_path / "runs.csv")
+        with pytest.raises(InputError, match=r"\.csv or \.parquet"):
+            store.export(tmp_path / "runs.xlsx")
+    assert pd.read_csv(target)["trust"].tolist() == [0.5]
+
+
+def test_a_corrupted_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(InputError, match="a cxsim results store"):
+        Store(bad)
+
+
+def test_a_store_from_another_version_is_refused_and_kept(tmp_path):
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        store.record([record("a")])
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("update meta set value = '0.0.1' where key = 'cxsim_version'")
+    db.close()
+    with pytest.raises(InputError, match="written by 0.0.1"):
+        Store(path)
+    assert sqlite3.connect(path).execute("select count(*) from runs").fetchone() == (1,)
