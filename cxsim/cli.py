@@ -99,6 +99,23 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "--store", metavar="PATH", help="results store (SQLite); run again to resume"
     )
+    _add_executor(compare)
+    compare.add_argument(
+        "--precision",
+        type=float,
+        metavar="H",
+        help="add replications until each --metric difference has a 95%% half-width <= H",
+    )
+    compare.add_argument(
+        "--metric",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a metric --precision applies to (repeat for several)",
+    )
+    compare.add_argument(
+        "--max-reps", type=int, default=1000, help="replication budget for --precision"
+    )
     _add_set(compare)
     compare.add_argument("--json", action="store_true", help="print one JSON object")
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -117,6 +134,20 @@ def _parser() -> argparse.ArgumentParser:
         description="List the weekly metrics with their units and definitions.",
     )
     return parser
+
+
+def _add_executor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--executor",
+        choices=("process", "dask"),
+        default="process",
+        help="where runs go: a local process pool (default) or a Dask cluster",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address (default: DASK_SCHEDULER_ADDRESS, else a local cluster)",
+    )
 
 
 def _add_set(parser: argparse.ArgumentParser) -> None:
@@ -276,8 +307,8 @@ def _metrics(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     import tempfile
 
-    from cxsim.experiment import execute, replicate_seeds, specs_for
-    from cxsim.stats import compare
+    from cxsim.experiment import compare_scenarios, open_executor
+    from cxsim.metrics import metric_names
     from cxsim.store import Store
 
     if args.reps < 2:
@@ -286,26 +317,43 @@ def _compare(args: argparse.Namespace) -> int:
         raise InputError("--workers", "at least 1", args.workers)
     if args.seed < 0:
         raise InputError("--seed", "a non-negative integer", args.seed)
+    if args.precision is not None:
+        if args.precision <= 0:
+            raise InputError("--precision", "a half-width > 0", args.precision)
+        if not args.metric:
+            raise InputError("--metric", "the metrics --precision applies to (--metric trust)")
+        if args.max_reps < args.reps:
+            raise InputError("--max-reps", f"at least --reps ({args.reps})", args.max_reps)
+    for metric in args.metric:
+        if metric not in metric_names():
+            raise InputError("--metric", "one of " + ", ".join(metric_names()), metric)
     overrides = dict(parse_override(text) for text in args.overrides)
     scenarios = [Scenario.load(path, overrides=overrides) for path in args.scenarios]
     names = [s.name for s in scenarios]
     if len(set(names)) < len(names):
         scenarios = _unique_names(scenarios, args.scenarios)
-    seeds = replicate_seeds(args.seed, args.reps)
-    specs = specs_for(scenarios, seeds)
     with tempfile.TemporaryDirectory() as scratch:
         path = args.store or str(Path(scratch) / "runs.db")
-        with Store(path) as store, _executor(args.workers) as executor:
-            counts = execute(specs, store, executor, progress=not args.quiet)
-            finals = {s.name: store.finals(s.hash()) for s in scenarios}
-    missing = [name for name, frame in finals.items() if len(frame) < 2]
-    if missing:
-        raise InputError(
-            "--reps", f"at least two successful runs of every scenario (none for {missing[0]})"
-        )
-    result = compare(finals, baseline=scenarios[0].name)
-    report = {"baseline": scenarios[0].name, "reps": args.reps, **result}
-    report["runs"] = counts
+        with (
+            Store(path) as store,
+            open_executor(args.executor, args.workers, args.scheduler) as executor,
+        ):
+            try:
+                report = compare_scenarios(
+                    scenarios,
+                    store,
+                    executor,
+                    reps=args.reps,
+                    seed=args.seed,
+                    precision=args.precision,
+                    metrics=args.metric,
+                    max_reps=args.max_reps,
+                    progress=not args.quiet,
+                )
+            except ValueError as exc:
+                raise InputError(
+                    "--reps", f"scenarios that run ({exc}; see cxsim status)"
+                ) from None
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
@@ -323,25 +371,6 @@ def _unique_names(scenarios: list[Scenario], paths: list[str]) -> list[Scenario]
     return renamed
 
 
-class _InProcess:
-    """No executor: runs in this process (one worker)."""
-
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-def _executor(workers: int):
-    if workers == 1:
-        return _InProcess()
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-
-
 def _print_comparison(report: dict[str, Any]) -> None:
     scenarios = {s["name"]: s["metrics"] for s in report["scenarios"]}
     baseline = report["baseline"]
@@ -355,6 +384,11 @@ def _print_comparison(report: dict[str, Any]) -> None:
     by_scenario: dict[str, list[dict]] = {}
     for d in report["differences"]:
         by_scenario.setdefault(d["scenario"], []).append(d)
+    if "precision" in report:
+        p = report["precision"]
+        state = "reached" if p["reached"] else "NOT reached (replication budget spent)"
+        widths = ", ".join(f"{m} {w:.4g}" for m, w in p["half_widths"].items())
+        print(f"precision {p['target']:g} {state}: half-widths {widths}")
     for name, rows in by_scenario.items():
         print(f"\n{name} - {baseline}")
         print(

@@ -10,23 +10,88 @@ return plain records; the parent writes each finished run to the store as it arr
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from cxsim.errors import InputError
 from cxsim.scenario import Scenario
 from cxsim.store import RunRecord, Store, run_key
 
-__all__ = ["RunSpec", "execute", "replicate_seeds", "run_batch", "specs_for"]
+__all__ = [
+    "RunSpec",
+    "open_executor",
+    "compare_scenarios",
+    "execute",
+    "replicate_seeds",
+    "run_batch",
+    "specs_for",
+]
 
 MIN_TASK_SECONDS = 0.1
 """A task should run at least this long, or its overhead dominates."""
+
+
+@contextmanager
+def open_executor(
+    kind: str = "process", workers: int = 1, scheduler: str | None = None
+) -> Iterator[Executor | None]:
+    """Open the executor runs go to, and close it afterwards.
+
+    Args:
+        kind: ``"process"`` (a local process pool; one worker runs in this process) or
+            ``"dask"`` (a Dask cluster, through ``client.get_executor(pure=False)`` so
+            that identical replications are not merged).
+        workers: Processes for the pool, or for a local Dask cluster.
+        scheduler: Address of a Dask scheduler; by default ``DASK_SCHEDULER_ADDRESS``,
+            and without either a local Dask cluster of ``workers`` processes.
+
+    Raises:
+        InputError: For an unknown kind, or Dask requested but not installed.
+    """
+    if kind == "process":
+        if workers <= 1:
+            yield None
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn, explicitly: Mesa 3.3 forces it process-wide at import anyway
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            yield pool
+        return
+    if kind != "dask":
+        raise InputError("--executor", "process or dask", kind)
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError(
+            "--executor", 'Dask installed for --executor dask: pip install "cxsim[dask]"'
+        ) from None
+    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
+    if address:
+        client = Client(address)
+        cluster = None
+    else:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def replicate_seeds(experiment_seed: int, replications: int) -> list[int]:
@@ -202,3 +267,82 @@ def execute(
     for future in as_completed(futures):
         finish(future.result())
     return counts
+
+
+def compare_scenarios(
+    scenarios: Sequence[Scenario],
+    store: Store,
+    executor: Executor | None = None,
+    *,
+    reps: int = 30,
+    seed: int = 0,
+    precision: float | None = None,
+    metrics: Sequence[str] = (),
+    max_reps: int = 1000,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Run scenarios over paired replications and compare each with the first.
+
+    With ``precision``, replications are added until every metric in ``metrics`` has a
+    paired difference whose 95% half-width is at most ``precision``, or ``max_reps`` is
+    spent: sequential stopping after Law (2015), where each round asks for
+    n (h / precision)^2 replications, the number the current half-width h suggests.
+
+    Args:
+        scenarios: The baseline first, then the scenarios to compare with it.
+        store: Where runs are stored (and found again).
+        executor: Any ``concurrent.futures.Executor``; None runs in this process.
+        reps: Replications (the first round, with ``precision``).
+        seed: Experiment seed; replicate seeds are spawned from it.
+        precision: Target half-width of the watched differences, or None.
+        metrics: Metrics whose half-width ``precision`` targets.
+        max_reps: Budget of replications for sequential stopping.
+        progress: Whether to draw a progress bar.
+
+    Returns:
+        The report: ``baseline``, ``reps``, ``scenarios``, ``differences``,
+        ``variance_reduction``, ``runs`` (counts) and, with ``precision``, ``precision``.
+    """
+    from cxsim.stats import compare
+
+    baseline = scenarios[0].name
+    counts = {"skipped": 0, "done": 0, "failed": 0}
+    n = min(reps, max_reps) if precision is not None else reps
+    first_round = True
+    while True:
+        seeds = replicate_seeds(seed, n)
+        ran = execute(specs_for(scenarios, seeds), store, executor, progress)
+        counts["done"] += ran["done"]
+        counts["failed"] += ran["failed"]
+        if first_round:  # later rounds find the earlier rounds' runs: not "from the store"
+            counts["skipped"] = ran["skipped"]
+            first_round = False
+        finals = {s.name: store.finals(s.hash(), seeds) for s in scenarios}
+        short = [name for name, frame in finals.items() if len(frame) < 2]
+        if short:
+            raise ValueError(f"fewer than two successful runs of {short[0]}")
+        report = compare(finals, baseline=baseline)
+        if precision is None:
+            break
+        widths = _half_widths(report, metrics)
+        worst = max(widths.values())
+        if worst <= precision or n >= max_reps:
+            report["precision"] = {
+                "target": precision,
+                "metrics": list(metrics),
+                "half_widths": widths,
+                "reached": worst <= precision,
+            }
+            break
+        n = min(max_reps, max(n + 1, math.ceil(n * (worst / precision) ** 2)))
+    return {"baseline": baseline, "reps": n, **report, "runs": counts}
+
+
+def _half_widths(report: dict[str, Any], metrics: Sequence[str]) -> dict[str, float]:
+    """The largest half-width of each watched metric's differences."""
+    widths: dict[str, float] = {}
+    for d in report["differences"]:
+        if d["metric"] in metrics:
+            half = (d["ci_high"] - d["ci_low"]) / 2.0
+            widths[d["metric"]] = max(widths.get(d["metric"], 0.0), half)
+    return widths

@@ -172,15 +172,23 @@ class Store:
         metrics = pd.DataFrame(finals, index=frame.index)
         return pd.concat([frame.drop(columns=["final", "weekly"]), metrics], axis=1)
 
-    def finals(self, scenario_hash: str) -> pd.DataFrame:
-        """Final metrics of a scenario's finished runs, indexed by replicate."""
+    def finals(self, scenario_hash: str, seeds: Iterable[int] | None = None) -> pd.DataFrame:
+        """Final metrics of a scenario's finished runs, indexed by replicate.
+
+        Args:
+            scenario_hash: The scenario.
+            seeds: Only runs with these seeds (one experiment's replicates); all if None.
+        """
         rows = self._db.execute(
-            "select replicate, final from runs where scenario_hash = ? and status = 'done' "
-            "order by replicate",
+            "select replicate, seed, final from runs where scenario_hash = ? "
+            "and status = 'done' order by replicate",
             (scenario_hash,),
         ).fetchall()
+        if seeds is not None:
+            wanted = set(seeds)
+            rows = [row for row in rows if row[1] in wanted]
         return pd.DataFrame(
-            [json.loads(final) for _, final in rows], index=[r for r, _ in rows]
+            [json.loads(final) for _, _, final in rows], index=[r for r, _, _ in rows]
         ).rename_axis("replicate")
 
     def status(self) -> dict[str, int]:

@@ -110,8 +110,58 @@ def test_compare_table_and_process_pool(capsys):
         (["compare", "missing.toml"], "missing.toml: expected an existing scenario file"),
         (["compare", SILOED, "--workers", "0"], "--workers: expected at least 1"),
         (["status", "missing.db"], "missing.db: expected an existing results store"),
+        (["compare", SILOED, "--precision", "0.1"], "--metric: expected the metrics"),
+        (["compare", SILOED, "--precision", "0", "--metric", "trust"], "--precision"),
+        (["compare", SILOED, "--metric", "happiness"], "--metric: expected one of"),
     ],
 )
 def test_compare_bad_input_exits_2(args, message, capsys):
     assert main(args) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_dask_local_cluster_gives_the_same_results_as_one_process(tmp_path):
+    distributed = pytest.importorskip("dask.distributed", reason="the test extra installs Dask")
+    scenarios = [small(weeks=3, customers=800), small({"structure.type": "cx_council"}, weeks=3)]
+    specs = specs_for(scenarios, replicate_seeds(5, 4))
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        with distributed.Client(cluster) as client, Store(tmp_path / "dask.db") as store:
+            counts = execute(specs, store, client.get_executor(pure=False), progress=False)
+            on_dask = {s.name: store.finals(s.hash()) for s in scenarios}
+    finally:
+        cluster.close()
+    assert counts == {"skipped": 0, "done": 8, "failed": 0}
+    with Store(tmp_path / "local.db") as store:
+        execute(specs, store, progress=False)
+        local = {s.name: store.finals(s.hash()) for s in scenarios}
+    for name in local:
+        assert on_dask[name].equals(local[name])
+
+
+def test_compare_runs_on_dask_from_the_command_line(capsys):
+    pytest.importorskip("dask.distributed", reason="the test extra installs Dask")
+    args = ["compare", SILOED, COLLAB, "--reps", "2", "--set", "customers.count=600"]
+    args += ["--set", "scenario.weeks=3", "--executor", "dask", "--workers", "2", "--quiet"]
+    assert main(args) == 0
+    assert "collaborative - siloed-baseline" in capsys.readouterr().out
+
+
+def test_precision_adds_replications_until_the_half_width_is_reached(capsys):
+    args = ["compare", SILOED, COLLAB, "--reps", "2", "--precision", "0.01", "--json"]
+    args += ["--metric", "trust", *TINY]
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["precision"]["reached"]
+    assert report["precision"]["half_widths"]["trust"] <= 0.01
+    assert report["reps"] >= 2
+
+
+def test_precision_stops_at_the_budget(capsys):
+    args = ["compare", SILOED, COLLAB, "--reps", "2", "--precision", "1e-9", "--max-reps", "3"]
+    args += ["--metric", "trust", "--json", *TINY]
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert not report["precision"]["reached"] and report["reps"] == 3
