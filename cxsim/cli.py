@@ -120,6 +120,28 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--json", action="store_true", help="print one JSON object")
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    sweep = commands.add_parser(
+        "sweep",
+        help="run an experiment: parameters varied over a design, with sensitivity indices",
+        description=(
+            "Run an experiment file (experiments/*.toml): every design point over the same "
+            "replicate seeds, resumable through its store."
+        ),
+    )
+    sweep.add_argument("experiment", metavar="EXPERIMENT", help="experiment TOML file")
+    sweep.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
+    )
+    sweep.add_argument(
+        "--store",
+        metavar="PATH",
+        help="results store (default: the experiment file with .db); run again to resume",
+    )
+    _add_executor(sweep)
+    sweep.add_argument("--out", metavar="FILE.csv", help="write the table of design points")
+    sweep.add_argument("--json", action="store_true", help="print one JSON object")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
     status = commands.add_parser(
         "status",
         help="show the runs a results store holds: done and failed",
@@ -408,6 +430,57 @@ def _print_comparison(report: dict[str, Any]) -> None:
             )
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from cxsim.experiment import open_executor
+    from cxsim.store import Store
+    from cxsim.sweep import Experiment, run_sweep
+
+    if args.workers < 1:
+        raise InputError("--workers", "at least 1", args.workers)
+    experiment = Experiment.load(args.experiment)
+    store_path = args.store or str(Path(args.experiment).with_suffix(".db"))
+    with (
+        Store(store_path) as store,
+        open_executor(args.executor, args.workers, args.scheduler) as executor,
+    ):
+        result = run_sweep(experiment, store, executor, progress=not args.quiet)
+    if args.out:
+        _write_csv(result.table, args.out, False, "--out")
+    if args.json:
+        report = {
+            "experiment": experiment.name,
+            "design": experiment.design,
+            "replications": experiment.replications,
+            "runs": result.runs,
+            "points": result.table.to_dict(orient="records"),
+            "sensitivity": None
+            if result.sensitivity is None
+            else result.sensitivity.to_dict(orient="records"),
+        }
+        print(json.dumps(report, indent=2, default=str))
+        return 0
+    runs = result.runs
+    print(
+        f"{experiment.name}: {len(experiment.points_)} design points ({experiment.design}) x "
+        f"{experiment.replications} replications; {runs['done']} runs now, "
+        f"{runs['skipped']} from {store_path}, {runs['failed']} failed"
+    )
+    columns = ["scenario", *[p.path for p in experiment.parameters], *experiment.outcomes]
+    with pd_options():
+        print(result.table[columns].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        if result.sensitivity is not None and len(result.sensitivity):
+            print("\nSobol indices (95% bootstrap intervals):")
+            print(result.sensitivity.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+def pd_options():
+    """Print whole tables."""
+    import pandas as pd
+
+    return pd.option_context("display.width", 200, "display.max_rows", 500)
+
+
 def _status(args: argparse.Namespace) -> int:
     from cxsim.store import Store
 
@@ -415,7 +488,10 @@ def _status(args: argparse.Namespace) -> int:
         raise InputError("", "an existing results store", file=args.store)
     with Store(args.store) as store:
         counts = store.status()
-        print(f"{args.store}: {counts['done']} done, {counts['failed']} failed")
+        print(
+            f"{args.store}: {counts['done']} done, {counts['failed']} failed, "
+            f"{counts['pending']} pending"
+        )
         for scenario, replicate, error in store.failures():
             print(f"  failed: {scenario} replicate {replicate}: {error}")
         if args.export:
@@ -430,6 +506,7 @@ COMMANDS = {
     "parameters": _parameters,
     "metrics": _metrics,
     "compare": _compare,
+    "sweep": _sweep,
     "status": _status,
 }
 

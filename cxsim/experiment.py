@@ -240,6 +240,7 @@ def execute(
     Returns:
         Counts of runs ``skipped`` (already done), ``done`` and ``failed`` now.
     """
+    store.plan((s.key, s.scenario_name, s.replicate) for s in specs)
     done = store.done_keys()
     pending = [s for s in specs if s.key not in done]
     counts = {"skipped": len(specs) - len(pending), "done": 0, "failed": 0}

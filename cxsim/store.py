@@ -13,7 +13,9 @@ Schema (table ``runs``): ``run_key`` (primary key), ``scenario_name``,
 ``error``, ``final`` (JSON: metric -> value at the horizon), ``weekly`` (JSON: metric ->
 list of weekly values), ``scenario`` (JSON: the full scenario), ``provenance`` (JSON:
 seed, scenario hash, cxsim, Mesa and NumPy versions), ``seconds``, ``finished`` (UTC,
-ISO 8601). Table ``meta`` holds the cxsim version that wrote the store.
+ISO 8601). Table ``plan`` lists every run an experiment asked for (``run_key``,
+``scenario_name``, ``replicate``), so that runs not yet done show as pending. Table
+``meta`` holds the cxsim version that wrote the store.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ create table if not exists runs (
     finished text not null
 );
 create index if not exists runs_by_scenario on runs (scenario_hash, replicate);
+create table if not exists plan (
+    run_key text primary key,
+    scenario_name text not null,
+    replicate integer not null
+);
 """
 
 
@@ -191,10 +198,22 @@ class Store:
             [json.loads(final) for _, _, final in rows], index=[r for r, _, _ in rows]
         ).rename_axis("replicate")
 
+    def plan(self, runs: Iterable[tuple[str, str, int]]) -> None:
+        """Record runs an experiment will do: (run key, scenario name, replicate)."""
+        with self._db:
+            self._db.executemany("insert or ignore into plan values (?, ?, ?)", list(runs))
+
     def status(self) -> dict[str, int]:
-        """Runs done and failed."""
+        """Runs done, failed, and planned but not yet run."""
         counts = dict(self._db.execute("select status, count(*) from runs group by status"))
-        return {"done": counts.get("done", 0), "failed": counts.get("failed", 0)}
+        (pending,) = self._db.execute(
+            "select count(*) from plan where run_key not in (select run_key from runs)"
+        ).fetchone()
+        return {
+            "done": counts.get("done", 0),
+            "failed": counts.get("failed", 0),
+            "pending": pending,
+        }
 
     def failures(self) -> list[tuple[str, int, str]]:
         """(scenario, replicate, error) of every failed run."""

@@ -44,8 +44,10 @@ def test_an_interrupted_experiment_resumes_without_redoing_runs(tmp_path):
     scenarios = [small(weeks=3), small({"incentives.type": "team_recognition"}, weeks=3)]
     specs = specs_for(scenarios, replicate_seeds(0, 4))
     with Store(tmp_path / "runs.db") as store:
+        store.plan((s.key, s.scenario_name, s.replicate) for s in specs)
         first = execute(specs[:3], store, progress=False)  # "killed" after three runs
         assert first == {"skipped": 0, "done": 3, "failed": 0}
+        assert store.status() == {"done": 3, "failed": 0, "pending": 5}
         resumed = execute(specs, store, progress=False)
         assert resumed == {"skipped": 3, "done": 5, "failed": 0}
         interrupted = {s.name: store.finals(s.hash()) for s in scenarios}
@@ -91,7 +93,7 @@ def test_compare_prints_paired_differences_as_json(tmp_path, capsys):
     assert again["runs"] == {"skipped": 6, "done": 0, "failed": 0}
     assert again["differences"] == report["differences"]
     assert main(["status", str(store)]) == 0
-    assert "6 done, 0 failed" in capsys.readouterr().out
+    assert "6 done, 0 failed, 0 pending" in capsys.readouterr().out
 
 
 def test_compare_table_and_process_pool(capsys):

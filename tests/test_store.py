@@ -30,7 +30,9 @@ def test_runs_are_stored_once_and_read_back(tmp_path):
     with Store(path) as store:
         store.record([record("a", replicate=0), record("b", status="failed", replicate=1)])
         assert store.done_keys() == {"a"}
-        assert store.status() == {"done": 1, "failed": 1}
+        assert store.status() == {"done": 1, "failed": 1, "pending": 0}
+        store.plan([("a", "s", 0), ("b", "s", 1), ("c", "s", 2)])
+        assert store.status() == {"done": 1, "failed": 1, "pending": 1}
         assert store.failures() == [("s", 1, "ValueError: boom")]
         assert list(store.finals("h")["trust"]) == [0.5]
     # one line of pandas reads it
@@ -42,7 +44,7 @@ def test_a_retried_failure_replaces_the_failed_row(tmp_path):
     with Store(tmp_path / "runs.db") as store:
         store.record([record("a", status="failed")])
         store.record([record("a")])
-        assert store.status() == {"done": 1, "failed": 0}
+        assert store.status() == {"done": 1, "failed": 0, "pending": 0}
 
 
 def test_run_keys_depend_on_scenario_seed_and_version():
