@@ -226,16 +226,19 @@ class Progress:
 
     def __init__(self, total: int, enabled: bool = True) -> None:
         self.total, self.done, self.failed = total, 0, 0
-        self.started = time.perf_counter()
+        self.started = self.drawn = time.perf_counter()
         self.enabled = enabled and total > 0
 
     def update(self, records: Sequence[RunRecord]) -> None:
         """Count finished runs and redraw."""
         self.done += len(records)
         self.failed += sum(r.status == "failed" for r in records)
-        if not self.enabled:
-            return
-        elapsed = time.perf_counter() - self.started
+        now = time.perf_counter()
+        finished = self.done >= self.total
+        if not self.enabled or (now - self.drawn < 0.2 and not finished):
+            return  # redraw at most five times a second
+        self.drawn = now
+        elapsed = now - self.started
         left = elapsed / self.done * (self.total - self.done) if self.done else float("nan")
         width = 30
         filled = int(width * self.done / self.total)
@@ -247,7 +250,7 @@ class Progress:
             file=sys.stderr,
             flush=True,
         )
-        if self.done >= self.total:
+        if finished:
             print(file=sys.stderr)
 
 

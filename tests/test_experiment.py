@@ -172,3 +172,12 @@ def test_precision_stops_at_the_budget(capsys):
     assert main(args) == 0
     report = json.loads(capsys.readouterr().out)
     assert not report["precision"]["reached"] and report["reps"] == 3
+
+
+def test_a_corrupted_store_is_refused_and_left_as_it_was(tmp_path, capsys):
+    bad = tmp_path / "runs.db"
+    content = b"not a database" * 200
+    bad.write_bytes(content)
+    assert main(["compare", SILOED, COLLAB, "--reps", "2", "--store", str(bad), *TINY]) == 2
+    assert f"{bad}: expected a cxsim results store" in capsys.readouterr().err
+    assert bad.read_bytes() == content

@@ -187,3 +187,46 @@ def test_cli_bad_experiment_exits_2(tmp_path, capsys):
     assert f"{spec}: parameters: expected at least one" in capsys.readouterr().err
     assert main(["sweep", str(tmp_path / "none.toml")]) == 2
     assert "expected an existing experiment file" in capsys.readouterr().err
+
+
+def test_a_killed_sweep_resumes_without_redoing_finished_runs(tmp_path):
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    spec = tmp_path / "exp.toml"
+    spec.write_text(
+        f'[experiment]\nscenarios = ["{SILOED}"]\nreplications = 6\noutcomes = ["trust"]\n'
+        '[[parameters]]\npath = "scenario.weeks"\nvalues = [8, 9, 10]\n'
+        '[[parameters]]\npath = "customers.count"\nvalues = [1500]\n'
+    )
+    store = tmp_path / "exp.db"
+    command = [sys.executable, "-m", "cxsim", "sweep", str(spec), "--workers", "1", "--quiet"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stored() -> int:
+        try:
+            with sqlite3.connect(store) as db:
+                return db.execute("select count(*) from runs").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+    deadline = time.monotonic() + 120
+    while stored() < 3 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finished = stored()
+    assert 3 <= finished < 18, "the sweep should be killed part-way"
+
+    with Store(store) as results:
+        assert results.status()["pending"] == 18 - finished
+    e = Experiment.load(spec)
+    with Store(store) as results:
+        resumed = run_sweep(e, results, progress=False)
+    assert resumed.runs == {"skipped": finished, "done": 18 - finished, "failed": 0}
+    with Store(tmp_path / "fresh.db") as results:
+        fresh = run_sweep(e, results, progress=False)
+    assert resumed.table.equals(fresh.table)
