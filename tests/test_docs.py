@@ -10,7 +10,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def code_blocks(text: str, language: str = "") -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+    """Fenced blocks of one language ("" for blocks without one), in order."""
+    blocks = re.findall(r"^```(\w*)\n(.*?)^```", text, flags=re.S | re.M)
+    return [body for lang, body in blocks if lang == language]
 
 
 def test_ci_runs_exactly_the_readme_test_command():
