@@ -94,9 +94,6 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--reps", type=int, default=30, help="replications (default 30)")
     compare.add_argument("--seed", type=int, default=0, help="experiment seed (default 0)")
     compare.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
-    )
-    compare.add_argument(
         "--store", metavar="PATH", help="results store (SQLite); run again to resume"
     )
     _add_executor(compare)
@@ -130,9 +127,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("experiment", metavar="EXPERIMENT", help="experiment TOML file")
     sweep.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
-    )
-    sweep.add_argument(
         "--store",
         metavar="PATH",
         help="results store (default: the experiment file with .db); run again to resume",
@@ -159,6 +153,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_executor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
+    )
     parser.add_argument(
         "--executor",
         choices=("process", "dask"),

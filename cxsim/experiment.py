@@ -174,36 +174,34 @@ def run_batch(specs: Sequence[RunSpec]) -> list[RunRecord]:
     records = []
     for spec in specs:
         started = time.perf_counter()
+        identity = {
+            "run_key": spec.key,
+            "scenario_name": spec.scenario_name,
+            "scenario_hash": spec.scenario_hash,
+            "replicate": spec.replicate,
+            "seed": spec.seed,
+            "scenario": spec.scenario,
+        }
         try:
             result = run(Scenario.from_dict(spec.scenario), seed=spec.seed)
             metrics = result.metrics
             record = RunRecord(
-                run_key=spec.key,
-                scenario_name=spec.scenario_name,
-                scenario_hash=spec.scenario_hash,
-                replicate=spec.replicate,
-                seed=spec.seed,
+                **identity,
                 status="done",
                 error=None,
                 final=result.final(),
                 weekly={name: [float(v) for v in metrics[name]] for name in metrics.columns},
-                scenario=spec.scenario,
                 provenance=result.provenance,
                 seconds=time.perf_counter() - started,
             )
             release(result.model)
         except Exception as exc:  # a failed run is recorded; the experiment goes on
             record = RunRecord(
-                run_key=spec.key,
-                scenario_name=spec.scenario_name,
-                scenario_hash=spec.scenario_hash,
-                replicate=spec.replicate,
-                seed=spec.seed,
+                **identity,
                 status="failed",
                 error="".join(traceback.format_exception_only(type(exc), exc)).strip(),
                 final=None,
                 weekly=None,
-                scenario=spec.scenario,
                 provenance={"seed": spec.seed, "scenario_hash": spec.scenario_hash},
                 seconds=time.perf_counter() - started,
             )
