@@ -112,6 +112,15 @@ METRICS: tuple[Metric, ...] = (
         "what the running interventions cost this week (included in cost)",
         0,
     ),
+    Metric("salary_cost", "currency per week", "salaries of the workforce (in cost)", 0),
+    Metric("incentive_cost", "currency per week", "incentive payouts (in cost)", 0),
+    Metric(
+        "leaver_cost",
+        "currency per week",
+        "replacing this week's leavers, a share of annual salary each (in cost)",
+        0,
+    ),
+    Metric("acquisition_spend", "currency per week", "acquiring this week's new customers", 0),
 )
 
 

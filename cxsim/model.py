@@ -476,13 +476,14 @@ class OrganizationModel(mesa.Model):
         econ = self.params.economics
         headcount = len(self.staff)
         revenue = econ.margin_per_customer_week * float(c.margin[c.slots][active].sum())
-        cost = (
-            headcount * econ.salary_per_employee / 52.0
-            + headcount * econ.bonus_pool
-            + self._quits.sum() * econ.leaver_cost_share * econ.salary_per_employee
-            + renewals["acquired"] * econ.acquisition_cost
-            + self.programme_cost_
-        )
+        costs = {
+            "salary_cost": headcount * econ.salary_per_employee / 52.0,
+            "incentive_cost": headcount * econ.bonus_pool,
+            "leaver_cost": self._quits.sum() * econ.leaver_cost_share * econ.salary_per_employee,
+            "acquisition_spend": renewals["acquired"] * econ.acquisition_cost,
+            "programme_cost": self.programme_cost_,
+        }
+        cost = sum(costs.values())
         morale_now = np.array([e.engagement - e.strain for e in self.staff])
         self.current = {
             "trust": float(c.trust[c.slots][active].mean()) if n_active else 0.0,
@@ -507,7 +508,7 @@ class OrganizationModel(mesa.Model):
             "revenue": revenue,
             "cost": cost,
             "profit": revenue - cost,
-            "programme_cost": self.programme_cost_,
+            **costs,
         }
         self.datacollector.collect(self)
         self._record_departments(work, staff, morale_now)

@@ -751,6 +751,14 @@ class EconomicsParameters:
         source="assumed: equal budget across schemes",
         help="incentive payouts, shared as the scheme decides",
     )
+    discount_rate: float = param(
+        0.08,
+        ge=0,
+        le=1,
+        unit="per year",
+        source="assumed: a typical corporate cost of capital",
+        help="rate for net present value and customer lifetime value",
+    )
 
 
 @dataclass(kw_only=True)
