@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -252,6 +254,8 @@ def _write_csv(frame: Any, path: str, index: bool, flag: str) -> None:
 def _number(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
+    if value != 0 and abs(value) < 0.01:
+        return f"{value:.3g}"
     return f"{value:.3f}"
 
 
@@ -326,7 +330,7 @@ def _metrics(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     import tempfile
 
-    from cxsim.experiment import compare_scenarios, open_executor
+    from cxsim.experiment import NotEnoughRuns, compare_scenarios, open_executor
     from cxsim.metrics import metric_names
     from cxsim.store import Store
 
@@ -336,9 +340,11 @@ def _compare(args: argparse.Namespace) -> int:
         raise InputError("--workers", "at least 1", args.workers)
     if args.seed < 0:
         raise InputError("--seed", "a non-negative integer", args.seed)
+    if args.precision is None and (args.metric or args.max_reps != 1000):
+        raise InputError("--precision", "a target half-width when --metric or --max-reps is given")
     if args.precision is not None:
-        if args.precision <= 0:
-            raise InputError("--precision", "a half-width > 0", args.precision)
+        if not math.isfinite(args.precision) or args.precision <= 0:
+            raise InputError("--precision", "a finite half-width > 0", args.precision)
         if not args.metric:
             raise InputError("--metric", "the metrics --precision applies to (--metric trust)")
         if args.max_reps < args.reps:
@@ -348,11 +354,21 @@ def _compare(args: argparse.Namespace) -> int:
             raise InputError("--metric", "one of " + ", ".join(metric_names()), metric)
     overrides = dict(parse_override(text) for text in args.overrides)
     scenarios = [Scenario.load(path, overrides=overrides) for path in args.scenarios]
+    if len(scenarios) < 2:
+        raise InputError("SCENARIO", "a baseline and at least one scenario to compare with it")
+    seen: dict[str, str] = {}
+    for path, scenario in zip(args.scenarios, scenarios, strict=True):
+        if scenario.model_hash() in seen:
+            raise InputError(
+                "SCENARIO",
+                f"scenarios that differ ({path} runs the same as {seen[scenario.model_hash()]})",
+            )
+        seen[scenario.model_hash()] = path
     names = [s.name for s in scenarios]
     if len(set(names)) < len(names):
-        scenarios = _unique_names(scenarios, args.scenarios)
+        scenarios = _unique_names(scenarios)
     with tempfile.TemporaryDirectory() as scratch:
-        path = args.store or str(Path(scratch) / "runs.db")
+        path = args.store if args.store is not None else str(Path(scratch) / "runs.db")
         with (
             Store(path) as store,
             open_executor(args.executor, args.workers, args.scheduler) as executor,
@@ -369,9 +385,9 @@ def _compare(args: argparse.Namespace) -> int:
                     max_reps=args.max_reps,
                     progress=not args.quiet,
                 )
-            except ValueError as exc:
+            except NotEnoughRuns as exc:
                 raise InputError(
-                    "--reps", f"scenarios that run ({exc}; see cxsim status)"
+                    "--reps", f"scenarios whose runs succeed ({exc}; see cxsim status)"
                 ) from None
     if args.json:
         print(json.dumps(report, indent=2))
@@ -380,12 +396,17 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unique_names(scenarios: list[Scenario], paths: list[str]) -> list[Scenario]:
-    """Name scenarios after their files when their own names collide."""
-    renamed = []
-    for scenario, path in zip(scenarios, paths, strict=True):
+def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
+    """Number scenarios whose names collide: name, name (2), ..."""
+    renamed, used = [], set()
+    for scenario in scenarios:
         copy_ = Scenario.from_dict(scenario.to_dict(), source=scenario.source)
-        copy_.name = Path(path).stem
+        name, count = scenario.name, 1
+        while name in used:
+            count += 1
+            name = f"{scenario.name} ({count})"
+        copy_.name = name
+        used.add(name)
         renamed.append(copy_)
     return renamed
 
@@ -435,7 +456,9 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise InputError("--workers", "at least 1", args.workers)
     experiment = Experiment.load(args.experiment)
-    store_path = args.store or str(Path(args.experiment).with_suffix(".db"))
+    store_path = (
+        args.store if args.store is not None else str(Path(args.experiment).with_suffix(".db"))
+    )
     with (
         Store(store_path) as store,
         open_executor(args.executor, args.workers, args.scheduler) as executor,
@@ -483,7 +506,7 @@ def _status(args: argparse.Namespace) -> int:
 
     if not Path(args.store).exists():
         raise InputError("", "an existing results store", file=args.store)
-    with Store(args.store) as store:
+    with Store(args.store, writable=False) as store:
         counts = store.status()
         print(
             f"{args.store}: {counts['done']} done, {counts['failed']} failed, "
@@ -519,6 +542,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cxsim: interrupted", file=sys.stderr)
         return 130
+    except sqlite3.DatabaseError as error:  # a store damaged while in use
+        print(f"cxsim: error: the results store is damaged ({error})", file=sys.stderr)
+        return USAGE_ERROR
     except BrokenPipeError:  # output piped into a reader that stopped early (| head)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

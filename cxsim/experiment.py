@@ -23,10 +23,12 @@ from typing import Any
 import numpy as np
 
 from cxsim.errors import InputError
+from cxsim.provenance import package_versions
 from cxsim.scenario import Scenario
 from cxsim.store import RunRecord, Store, run_key
 
 __all__ = [
+    "NotEnoughRuns",
     "RunSpec",
     "open_executor",
     "compare_scenarios",
@@ -81,7 +83,12 @@ def open_executor(
         ) from None
     address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
     if address:
-        client = Client(address)
+        try:
+            client = Client(address, timeout=30)
+        except (OSError, ValueError, TimeoutError) as exc:
+            raise InputError(
+                "--scheduler", f"the address of a reachable Dask scheduler ({exc})", address
+            ) from None
         cluster = None
     else:
         # workers read this at start-up: the statistical profiler samples every task's
@@ -130,7 +137,7 @@ class RunSpec:
 
 def specs_for(scenarios: Sequence[Scenario], seeds: Sequence[int]) -> list[RunSpec]:
     """Every (scenario, replicate) pair, replicate by replicate."""
-    plain = [(s.to_dict(), s.name, s.hash()) for s in scenarios]
+    plain = [(s.to_dict(), s.name, s.model_hash()) for s in scenarios]
     return [
         RunSpec(data, name, digest, replicate, seed)
         for replicate, seed in enumerate(seeds)
@@ -202,7 +209,11 @@ def run_batch(specs: Sequence[RunSpec]) -> list[RunRecord]:
                 error="".join(traceback.format_exception_only(type(exc), exc)).strip(),
                 final=None,
                 weekly=None,
-                provenance={"seed": spec.seed, "scenario_hash": spec.scenario_hash},
+                provenance={
+                    "seed": spec.seed,
+                    "scenario_hash": spec.scenario_hash,
+                    "versions": package_versions(),
+                },
                 seconds=time.perf_counter() - started,
             )
         records.append(record)
@@ -294,18 +305,55 @@ def execute(
         if on_records:
             on_records(records)
 
-    first = run_batch(pending[:1])  # also measures how long a run takes
-    finish(first)
-    size = batch_size(first[0].seconds)
-    rest = pending[1:]
+    # run in this process until one run succeeds: its time sets the batch size
+    rest = list(pending)
+    seconds = None
+    while rest and seconds is None:
+        (record,) = run_batch(rest[:1])
+        finish([record])
+        rest = rest[1:]
+        if record.status == "done":
+            seconds = record.seconds
+    size = min(batch_size(seconds or 1.0), max(1, math.ceil(len(rest) / 8)))
     if executor is None:
         for batch in _batches(rest, size):
             finish(run_batch(batch))
         return counts
-    futures: list[Future] = [executor.submit(run_batch, b) for b in _batches(rest, size)]
+    futures: dict[Future, list[RunSpec]] = {}
+    for batch in _batches(rest, size):
+        try:
+            futures[executor.submit(run_batch, batch)] = batch
+        except Exception as exc:  # a broken pool takes no more work
+            finish(_lost(batch, exc))
     for future in as_completed(futures):
-        finish(future.result())
+        try:
+            records = future.result()
+        except Exception as exc:  # a worker died or the cluster lost the task
+            records = _lost(futures[future], exc)
+        finish(records)
     return counts
+
+
+def _lost(batch: Sequence[RunSpec], exc: BaseException) -> list[RunRecord]:
+    """Failed records for a batch whose worker was lost, so it is retried next time."""
+    error = f"worker lost: {type(exc).__name__}: {exc}"
+    return [
+        RunRecord(
+            run_key=spec.key,
+            scenario_name=spec.scenario_name,
+            scenario_hash=spec.scenario_hash,
+            replicate=spec.replicate,
+            seed=spec.seed,
+            status="failed",
+            error=error,
+            final=None,
+            weekly=None,
+            scenario=spec.scenario,
+            provenance={"seed": spec.seed, "versions": package_versions()},
+            seconds=0.0,
+        )
+        for spec in batch
+    ]
 
 
 def compare_scenarios(
@@ -352,14 +400,14 @@ def compare_scenarios(
         seeds = replicate_seeds(seed, n)
         ran = execute(specs_for(scenarios, seeds), store, executor, progress)
         counts["done"] += ran["done"]
-        counts["failed"] += ran["failed"]
+        counts["failed"] = ran["failed"]  # failures are retried each round: count the last
         if first_round:  # later rounds find the earlier rounds' runs: not "from the store"
             counts["skipped"] = ran["skipped"]
             first_round = False
-        finals = {s.name: store.finals(s.hash(), seeds) for s in scenarios}
+        finals = {s.name: store.finals(s.model_hash(), seeds) for s in scenarios}
         short = [name for name, frame in finals.items() if len(frame) < 2]
         if short:
-            raise ValueError(f"fewer than two successful runs of {short[0]}")
+            raise NotEnoughRuns(short[0])
         report = compare(finals, baseline=baseline)
         if precision is None:
             break
@@ -375,6 +423,14 @@ def compare_scenarios(
             break
         n = min(max_reps, max(n + 1, math.ceil(n * (worst / precision) ** 2)))
     return {"baseline": baseline, "reps": n, **report, "runs": counts}
+
+
+class NotEnoughRuns(Exception):
+    """Fewer than two successful runs of a scenario: no interval can be given."""
+
+    def __init__(self, scenario: str) -> None:
+        super().__init__(f"fewer than two successful runs of {scenario}")
+        self.scenario = scenario
 
 
 def _half_widths(report: dict[str, Any], metrics: Sequence[str]) -> dict[str, float]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import platform
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
-__all__ = ["package_versions", "provenance"]
+__all__ = ["code_fingerprint", "package_versions", "provenance"]
 
 
 def _version(name: str) -> str:
@@ -14,6 +17,16 @@ def _version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "not installed"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of cxsim's own source files: it changes whenever the model's code does."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def package_versions() -> dict[str, str]:
@@ -25,6 +38,7 @@ def package_versions() -> dict[str, str]:
         "scipy": _version("scipy"),
         "pandas": _version("pandas"),
         "python": platform.python_version(),
+        "cxsim_code": code_fingerprint(),
     }
 
 

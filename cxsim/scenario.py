@@ -231,6 +231,17 @@ class Scenario:
         text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
+    def model_hash(self) -> str:
+        """Hash of what the model sees: the contents without name and description.
+
+        Runs are stored under it, so renaming a scenario or rewording its description
+        keeps its stored runs.
+        """
+        data = self.to_dict()
+        data["scenario"] = {"weeks": self.weeks}
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """Return a copy with values changed by dotted path (validated)."""
         return Scenario.from_dict(self.to_dict(), overrides=overrides, source=self.source)

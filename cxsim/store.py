@@ -65,8 +65,14 @@ create table if not exists plan (
 
 
 def run_key(scenario_hash: str, seed: int, version: str | None = None) -> str:
-    """The identity of a run: its scenario, its seed and the cxsim version."""
-    version = version or package_versions()["cxsim"]
+    """The identity of a run: its scenario, its seed and the cxsim version (and code).
+
+    The version includes a fingerprint of cxsim's source, so a changed model never
+    reuses runs stored by the old one.
+    """
+    if version is None:
+        versions = package_versions()
+        version = f"{versions['cxsim']}+{versions['cxsim_code']}"
     text = f"{scenario_hash}:{seed}:{version}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -118,9 +124,11 @@ class Store:
             another cxsim version (its runs would not be comparable).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, writable: bool = True) -> None:
         self.path = Path(path)
         version = package_versions()["cxsim"]
+        if not str(path):
+            raise InputError("--store", "a file name", str(path))
         if self.path.is_dir():
             raise InputError("--store", "a file, not a directory", str(self.path))
         if not self.path.parent.exists():
@@ -129,12 +137,31 @@ class Store:
             )
         try:
             self._db = sqlite3.connect(self.path)
-            self._db.executescript(_SCHEMA)
-            meta = dict(self._db.execute("select key, value from meta").fetchall())
+            tables = {name for (name,) in self._db.execute("select name from sqlite_master")}
+            if tables and "meta" not in tables:
+                raise InputError(
+                    "",
+                    "a cxsim results store (this SQLite file holds other tables)",
+                    file=str(self.path),
+                )
+            (check,) = self._db.execute("pragma quick_check").fetchone()
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
+            if writable:
+                self._db.executescript(_SCHEMA)
+            meta = (
+                dict(self._db.execute("select key, value from meta").fetchall())
+                if (writable or tables)
+                else {}
+            )
         except sqlite3.DatabaseError as exc:
             raise InputError(
                 "", f"a cxsim results store (SQLite: {exc})", file=str(self.path)
             ) from None
+        if not writable:  # reading: any version's runs can be listed and exported
+            if "runs" not in tables:
+                raise InputError("", "a cxsim results store (it holds no runs)", file=str(path))
+            return
         if not meta:
             with self._db:
                 self._db.executemany(
@@ -224,6 +251,10 @@ class Store:
     def export(self, path: str | Path) -> Path:
         """Write the runs table as CSV or Parquet, by the file's extension."""
         target = Path(path)
+        if not target.parent.exists():
+            raise InputError(
+                "--export", f"a file in an existing directory ({target.parent})", str(path)
+            )
         frame = self.runs()
         if target.suffix == ".parquet":
             try:

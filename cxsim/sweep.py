@@ -32,6 +32,7 @@ same replicate seeds (common random numbers).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import tomllib
@@ -131,6 +132,10 @@ class Experiment:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise InputError("", "an existing experiment file", file=str(path)) from None
+        except OSError as exc:
+            raise InputError(
+                "", f"a readable experiment file ({exc.strerror})", file=str(path)
+            ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError("", f"a valid TOML file ({exc})", file=str(path)) from None
         try:
@@ -180,11 +185,23 @@ class Experiment:
         if not isinstance(given, list) or not given:
             raise InputError("parameters", "at least one [[parameters]] table to vary", given)
         parameters = [_parameter(p, f"parameters.{i}") for i, p in enumerate(given)]
+        defaults = scenarios[0].to_dict()
+        for parameter in parameters:  # a continuous value for an integer field is rounded
+            if parameter.continuous and isinstance(_value_at(defaults, parameter.path), int):
+                parameter.integer = True
+        paths = [p.path for p in parameters]
+        for i, dotted in enumerate(paths):
+            if dotted in paths[:i]:
+                raise InputError(f"parameters.{i}.path", "a path no other parameter varies", dotted)
         if kind == "sobol":
             if len(scenarios) != 1:
                 raise InputError("experiment.scenarios", "one base scenario for a Sobol design")
-            if samples & (samples - 1):
-                raise InputError("design.samples", "a power of two for a Sobol design", samples)
+            if len(parameters) < 2:
+                raise InputError("parameters", "at least two parameters for a Sobol design")
+            if samples < 8 or samples & (samples - 1):
+                raise InputError(
+                    "design.samples", "a power of two, at least 8, for a Sobol design", samples
+                )
         experiment = cls(
             name=str(head.get("name", Path(source or "experiment").stem)),
             description=str(head.get("description", "")),
@@ -278,7 +295,7 @@ def run_sweep(experiment: Experiment, store, executor=None, progress: bool = Tru
     counts = execute(specs_for([s for _, s in pairs], seeds), store, executor, progress)
     rows = []
     for index, scenario in pairs:
-        finals = store.finals(scenario.hash(), seeds)
+        finals = store.finals(scenario.model_hash(), seeds)
         row: dict[str, Any] = {"scenario": scenario.name.split("#")[0], "point": index}
         row.update(experiment.points_[index])
         row["runs"] = len(finals)
@@ -299,8 +316,24 @@ def run_sweep(experiment: Experiment, store, executor=None, progress: bool = Tru
     return SweepResult(table=table, sensitivity=sensitivity, runs=counts)
 
 
+def _sobol_estimates(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:
+    """First- then total-order indices (Saltelli 2010, ``scipy.stats.sobol_indices``)."""
+    result = stats.sobol_indices(
+        func={"f_A": f_a[None, :], "f_B": f_b[None, :], "f_AB": f_ab[:, None, :]}, n=len(f_a)
+    )
+    return np.concatenate([np.ravel(result.first_order), np.ravel(result.total_order)])
+
+
+def _resampled_estimates(f_a, f_b, f_ab, idx: np.ndarray) -> np.ndarray:
+    return _sobol_estimates(f_a[idx], f_b[idx], f_ab[:, idx])
+
+
 def _sobol(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
-    """First- and total-order Sobol indices with 95% bootstrap intervals."""
+    """First- and total-order Sobol indices with 95% bootstrap intervals.
+
+    The bootstrap resamples the base samples with a generator seeded by the experiment
+    seed, so a resumed sweep reports the same intervals as an uninterrupted one.
+    """
     n, d = experiment.samples, len(experiment.parameters)
     rows = []
     for outcome in experiment.outcomes:
@@ -311,31 +344,45 @@ def _sobol(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = stats.sobol_indices(
-                func={"f_A": f_a[None, :], "f_B": f_b[None, :], "f_AB": f_ab[:, None, :]}, n=n
+            estimate = _sobol_estimates(f_a, f_b, f_ab)
+            boot = stats.bootstrap(
+                (np.arange(n),),
+                functools.partial(_resampled_estimates, f_a, f_b, f_ab),
+                vectorized=False,
+                n_resamples=500,
+                confidence_level=0.95,
+                method="percentile",
+                rng=np.random.default_rng(experiment.seed),
             )
-            boot = result.bootstrap(confidence_level=0.95, n_resamples=500)
-        first, total = (np.atleast_2d(x)[0] for x in (result.first_order, result.total_order))
-        first_ci, total_ci = (
-            boot.first_order.confidence_interval,
-            boot.total_order.confidence_interval,
-        )
-        first_low, first_high = (np.atleast_2d(x)[0] for x in (first_ci.low, first_ci.high))
-        total_low, total_high = (np.atleast_2d(x)[0] for x in (total_ci.low, total_ci.high))
+        low, high = boot.confidence_interval
         for j, parameter in enumerate(experiment.parameters):
             rows.append(
                 {
                     "outcome": outcome,
                     "parameter": parameter.path,
-                    "first_order": float(first[j]),
-                    "first_low": float(first_low[j]),
-                    "first_high": float(first_high[j]),
-                    "total_order": float(total[j]),
-                    "total_low": float(total_low[j]),
-                    "total_high": float(total_high[j]),
+                    "first_order": float(estimate[j]),
+                    "first_low": float(low[j]),
+                    "first_high": float(high[j]),
+                    "total_order": float(estimate[d + j]),
+                    "total_low": float(low[d + j]),
+                    "total_high": float(high[d + j]),
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _value_at(data: Any, dotted: str) -> Any:
+    """The value at a dotted path of scenario dicts (lists by position or name), or None."""
+    node = data
+    for part in dotted.split("."):
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list):
+            named = [item for item in node if isinstance(item, dict) and item.get("name") == part]
+            node = named[0] if named else (node[int(part)] if part.isdigit() else None)
+        else:
+            return None
+    return node
 
 
 def _table(value: Any, path: str) -> Mapping[str, Any]:
@@ -396,7 +443,9 @@ def _parameter(spec: Any, path: str) -> Parameter:
     values = {n: _number(given.get(n), f"{path}.distribution.{n}") for n in names}
     try:
         distribution = make(values)
-        distribution.ppf(0.5)
+        low, middle, high = distribution.ppf([0.01, 0.5, 0.99])
     except (ValueError, ZeroDivisionError) as exc:
         raise InputError(f"{path}.distribution", f"valid {kind} parameters ({exc})") from None
+    if not (np.isfinite([low, middle, high]).all() and low < high):
+        raise InputError(f"{path}.distribution", f"valid {kind} parameters", dict(given))
     return Parameter(dotted, distribution=distribution, levels=levels)

@@ -112,14 +112,22 @@ def test_compare_table_and_process_pool(capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["compare", SILOED, "--reps", "0"], "--reps: expected at least 2"),
-        (["compare", SILOED, "--reps", "1"], "--reps: expected at least 2"),
-        (["compare", "missing.toml"], "missing.toml: expected an existing scenario file"),
-        (["compare", SILOED, "--workers", "0"], "--workers: expected at least 1"),
+        (["compare", SILOED, COLLAB, "--reps", "0"], "--reps: expected at least 2"),
+        (["compare", SILOED, COLLAB, "--reps", "1"], "--reps: expected at least 2"),
+        (["compare", "missing.toml", COLLAB], "missing.toml: expected an existing scenario file"),
+        (["compare", SILOED, COLLAB, "--workers", "0"], "--workers: expected at least 1"),
         (["status", "missing.db"], "missing.db: expected an existing results store"),
-        (["compare", SILOED, "--precision", "0.1"], "--metric: expected the metrics"),
-        (["compare", SILOED, "--precision", "0", "--metric", "trust"], "--precision"),
-        (["compare", SILOED, "--metric", "happiness"], "--metric: expected one of"),
+        (["compare", SILOED, COLLAB, "--precision", "0.1"], "--metric: expected the metrics"),
+        (["compare", SILOED, COLLAB, "--precision", "0", "--metric", "trust"], "--precision"),
+        (["compare", SILOED, COLLAB, "--precision", "nan", "--metric", "trust"], "finite"),
+        (
+            ["compare", SILOED, COLLAB, "--precision", "0.1", "--metric", "happiness"],
+            "--metric: expected one of",
+        ),
+        (["compare", SILOED, COLLAB, "--metric", "trust"], "--precision: expected a target"),
+        (["compare", SILOED], "SCENARIO: expected a baseline and at least one scenario"),
+        (["compare", SILOED, SILOED], "SCENARIO: expected scenarios that differ"),
+        (["compare", SILOED, COLLAB, "--store", ""], "--store: expected a file name"),
     ],
 )
 def test_compare_bad_input_exits_2(args, message, capsys):
@@ -181,3 +189,50 @@ def test_a_corrupted_store_is_refused_and_left_as_it_was(tmp_path, capsys):
     assert main(["compare", SILOED, COLLAB, "--reps", "2", "--store", str(bad), *TINY]) == 2
     assert f"{bad}: expected a cxsim results store" in capsys.readouterr().err
     assert bad.read_bytes() == content
+
+
+def test_status_reads_stores_of_other_versions_and_refuses_other_files(tmp_path, capsys):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        store.plan([("k", "s", 0)])
+    with sqlite3.connect(path) as db:
+        db.execute("update meta set value = '0.0.1' where key = 'cxsim_version'")
+    assert main(["status", str(path)]) == 0
+    assert "0 done, 0 failed, 1 pending" in capsys.readouterr().out
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("create table customers (id integer)")
+    assert main(["status", str(other)]) == 2
+    assert "holds other tables" in capsys.readouterr().err
+    assert main(["compare", SILOED, COLLAB, "--store", str(other), *TINY]) == 2
+    with sqlite3.connect(other) as db:  # untouched
+        assert {n for (n,) in db.execute("select name from sqlite_master")} == {"customers"}
+
+
+def test_a_lost_worker_is_recorded_and_the_rest_goes_on(tmp_path):
+    from concurrent.futures import Future
+
+    class FlakyExecutor:
+        """Loses every other task, as a dying worker would."""
+
+        def __init__(self):
+            self.calls = 0
+
+        def submit(self, fn, *args):
+            self.calls += 1
+            future = Future()
+            if self.calls % 2:
+                future.set_exception(RuntimeError("worker died"))
+            else:
+                future.set_result(fn(*args))
+            return future
+
+    specs = specs_for([small(weeks=2, customers=300)], replicate_seeds(3, 9))
+    with Store(tmp_path / "runs.db") as store:
+        counts = execute(specs, store, FlakyExecutor(), progress=False)
+        assert counts["done"] + counts["failed"] == 9 and counts["failed"] > 0
+        assert all("worker lost" in error for _, _, error in store.failures())
+        retried = execute(specs, store, None, progress=False)
+        assert retried["done"] == counts["failed"] and store.status()["failed"] == 0

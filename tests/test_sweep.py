@@ -88,13 +88,14 @@ def test_sobol_design_is_a_saltelli_matrix():
 def test_a_sweep_runs_resumes_and_estimates_sobol_indices(tmp_path):
     e = experiment(
         [*tiny_parameters(), {"path": "handoffs.base_failure", "range": [0.1, 0.9]}],
-        design={"type": "sobol", "samples": 4},
+        design={"type": "sobol", "samples": 8},
     )
     with Store(tmp_path / "sweep.db") as store:
         first = run_sweep(e, store, progress=False)
         again = run_sweep(e, store, progress=False)
-    assert first.runs["done"] == 4 * 5 * 2 and again.runs == {"skipped": 40, "done": 0, "failed": 0}
+    assert first.runs["done"] == 8 * 5 * 2 and again.runs == {"skipped": 80, "done": 0, "failed": 0}
     assert first.table.equals(again.table)
+    assert first.sensitivity.equals(again.sensitivity)  # the bootstrap is seeded too
     assert set(first.table.columns) >= {"point", "trust", "trust_ci_low", "trust_ci_high"}
     assert set(first.sensitivity["parameter"]) <= {p.path for p in e.parameters}
 
@@ -162,10 +163,33 @@ def test_cli_sweep_writes_a_table(tmp_path, capsys):
             {
                 "experiment": {"scenarios": [SILOED]},
                 "design": {"type": "sobol", "samples": 6},
-                "parameters": [{"path": "trust.loss", "range": [0.1, 0.3]}],
+                "parameters": [
+                    {"path": "trust.loss", "range": [0.1, 0.3]},
+                    {"path": "trust.gain", "range": [0.02, 0.1]},
+                ],
             },
             "design.samples",
             "a power of two",
+        ),
+        (
+            {
+                "experiment": {"scenarios": [SILOED]},
+                "design": {"type": "sobol", "samples": 8},
+                "parameters": [{"path": "trust.loss", "range": [0.1, 0.3]}],
+            },
+            "parameters",
+            "at least two parameters",
+        ),
+        (
+            {
+                "experiment": {"scenarios": [SILOED]},
+                "parameters": [
+                    {"path": "trust.loss", "values": [0.1]},
+                    {"path": "trust.loss", "values": [0.2]},
+                ],
+            },
+            "parameters.1.path",
+            "a path no other parameter varies",
         ),
         (
             {"experiment": {"scenarios": [SILOED], "outcomes": ["happiness"]}, "parameters": [{}]},
