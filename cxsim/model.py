@@ -68,6 +68,7 @@ class OrganizationModel(mesa.Model):
         datacollector: Mesa DataCollector with one row of metrics per week.
         disconfirmation_: D = P - E of each customer slot last week (NaN without cases).
         cases_seen_: Cases (new, repeat and waiting) worked through so far.
+        handoff_volume_: Handoffs so far, owner department x partner department.
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0, horizon: int | None = None) -> None:
@@ -123,6 +124,7 @@ class OrganizationModel(mesa.Model):
         self.current: dict[str, float] = {}
         self.disconfirmation_ = np.zeros(0)
         self.cases_seen_ = 0
+        self.handoff_volume_ = np.zeros((n_dept, n_dept))
         self._last_csat = float(self.customers.satisfaction[self.customers.slots].mean())
         self._quits = np.zeros(n_dept)
 
@@ -160,6 +162,7 @@ class OrganizationModel(mesa.Model):
             self.structure_levers_.prevention_multiplier,
         )
         self.internal_trust.update(work.pair_success, work.pair_failure, work.pair_handoffs)
+        self.handoff_volume_ += work.pair_handoffs
         self.record(work, staff, renewals, achievement)
         self._week += 1
 

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cxsim.errors import InputError
@@ -229,6 +230,23 @@ class Store:
         """Record runs an experiment will do: (run key, scenario name, replicate)."""
         with self._db:
             self._db.executemany("insert or ignore into plan values (?, ?, ?)", list(runs))
+
+    def weekly(
+        self, scenario_hash: str, seeds: Iterable[int] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Weekly metrics of a scenario's finished runs: metric -> (runs x weeks) array."""
+        rows = self._db.execute(
+            "select seed, weekly from runs where scenario_hash = ? and status = 'done' "
+            "order by replicate",
+            (scenario_hash,),
+        ).fetchall()
+        if seeds is not None:
+            wanted = set(seeds)
+            rows = [row for row in rows if row[0] in wanted]
+        series = [json.loads(weekly) for _, weekly in rows]
+        if not series:
+            return {}
+        return {name: np.array([s[name] for s in series]) for name in series[0]}
 
     def status(self) -> dict[str, int]:
         """Runs done, failed, and planned but not yet run."""
