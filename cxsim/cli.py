@@ -138,6 +138,28 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--json", action="store_true", help="print one JSON object")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    report = commands.add_parser(
+        "report",
+        help="write the HTML report of a comparison held in a results store",
+        description="Write report.html (figures embedded) and its tables as CSV.",
+    )
+    report.add_argument("store", metavar="STORE", help="results store written by cxsim compare")
+    report.add_argument("--out", metavar="DIR", default="cxsim-report", help="output directory")
+
+    demo = commands.add_parser(
+        "demo",
+        help="compare the siloed, collaborative and transformation scenarios and report",
+        description=(
+            "The main job: the siloed baseline against the collaborative and the "
+            "transformation scenarios, paired replications, then the report."
+        ),
+    )
+    demo.add_argument("--reps", type=int, default=20, help="replications (default 20)")
+    demo.add_argument("--out", metavar="DIR", default="cxsim-demo", help="output directory")
+    demo.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
+    )
+
     status = commands.add_parser(
         "status",
         help="show the runs a results store holds: done and failed",
@@ -501,6 +523,36 @@ def pd_options():
     return pd.option_context("display.width", 200, "display.max_rows", 500)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from cxsim.report import build_report
+
+    print(f"wrote {build_report(args.store, args.out)}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from cxsim.experiment import compare_scenarios, open_executor
+    from cxsim.report import build_report
+    from cxsim.store import Store
+
+    if args.reps < 2:
+        raise InputError("--reps", "at least 2 replications (an interval needs two)", args.reps)
+    here = Path(__file__).resolve().parents[1] / "scenarios"  # the repository's scenarios
+    if not here.is_dir():
+        raise InputError("demo", f"the shipped scenarios in {here} (install from the repository)")
+    scenarios = [
+        Scenario.load(here / name)
+        for name in ("siloed.toml", "collaborative.toml", "transformation.toml")
+    ]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with Store(out / "results.db") as store, open_executor("process", args.workers) as executor:
+        compare_scenarios(scenarios, store, executor, reps=args.reps, seed=0)
+    report = build_report(out / "results.db", out)
+    print(f"report: {report.resolve()}")
+    return 0
+
+
 def _status(args: argparse.Namespace) -> int:
     from cxsim.store import Store
 
@@ -528,6 +580,8 @@ COMMANDS = {
     "compare": _compare,
     "sweep": _sweep,
     "status": _status,
+    "report": _report,
+    "demo": _demo,
 }
 
 

@@ -394,6 +394,19 @@ def compare_scenarios(
 
     baseline = scenarios[0].name
     counts = {"skipped": 0, "done": 0, "failed": 0}
+    comparison = {
+        "baseline": baseline,
+        "seed": seed,
+        "scenarios": [
+            {
+                "name": s.name,
+                "model_hash": s.model_hash(),
+                "source": s.source,
+                "scenario": s.to_dict(),
+            }
+            for s in scenarios
+        ],
+    }
     n = min(reps, max_reps) if precision is not None else reps
     first_round = True
     while True:
@@ -409,6 +422,7 @@ def compare_scenarios(
         if short:
             raise NotEnoughRuns(short[0])
         report = compare(finals, baseline=baseline)
+        store.remember("comparison", {**comparison, "reps": n})
         if precision is None:
             break
         widths = _half_widths(report, metrics)

@@ -226,6 +226,19 @@ class Store:
             [json.loads(final) for _, _, final in rows], index=[r for r, _, _ in rows]
         ).rename_axis("replicate")
 
+    def remember(self, key: str, value: Any) -> None:
+        """Keep a JSON value in the store's ``meta`` table (what an experiment was)."""
+        with self._db:
+            self._db.execute(
+                "insert or replace into meta values (?, ?)",
+                (key, json.dumps(value, sort_keys=True)),
+            )
+
+    def recall(self, key: str) -> Any:
+        """A value kept with :meth:`remember`, or None."""
+        row = self._db.execute("select value from meta where key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
     def plan(self, runs: Iterable[tuple[str, str, int]]) -> None:
         """Record runs an experiment will do: (run key, scenario name, replicate)."""
         with self._db:

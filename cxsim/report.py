@@ -1,0 +1,357 @@
+"""The report a consultant hands over: one self-contained HTML file, and its tables as CSV.
+
+Built from a results store written by ``cxsim compare`` (or ``cxsim demo``): every
+number in it is computed from the runs in that store, with the seeds, versions and
+replications that produced them.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxsim.economics import run_economics, versus_baseline
+from cxsim.errors import InputError
+from cxsim.experiment import replicate_seeds
+from cxsim.scenario import Scenario
+from cxsim.stats import compare, mean_interval
+from cxsim.store import Store
+
+__all__ = ["build_report"]
+
+HEADLINE_METRICS = ("retention", "trust", "morale", "profit")
+LIMITS = (
+    "The organization, its customers and every constant are a model: the defaults come "
+    "from published research and are calibrated to published ranges (annual churn, "
+    "employee turnover, first-contact resolution), not to this client's data.",
+    "Intervals show the spread of the simulation's own randomness over the replications; "
+    "they do not include uncertainty in the constants themselves. Sweep the constants "
+    "that matter (cxsim sweep) before quoting a figure.",
+    "Customers decide independently except through referrals; competitors, prices and "
+    "the market are not modelled.",
+    "Programme costs are the costs entered in the scenario; the time programmes take from "
+    "work is simulated, their invoices are not.",
+)
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out.update(_flatten(value, f"{prefix}{key}."))
+        return out
+    if isinstance(data, list) and data and all(isinstance(v, dict) for v in data):
+        out = {}
+        for i, value in enumerate(data):
+            out.update(_flatten(value, f"{prefix}{value.get('name', i)}."))
+        return out
+    return {prefix.rstrip("."): data}
+
+
+def _what_differs(base: Scenario, other: Scenario) -> list[tuple[str, Any, Any]]:
+    a, b = _flatten(base.to_dict()), _flatten(other.to_dict())
+    skip = ("scenario.name", "scenario.description")
+    return [
+        (path, a.get(path, "-"), b.get(path, "-"))
+        for path in sorted(set(a) | set(b))
+        if path not in skip and a.get(path) != b.get(path)
+    ]
+
+
+def _interval_text(values: np.ndarray, scale: float = 1.0, digits: int = 1) -> str:
+    if len(values) < 2:
+        return f"{np.mean(values) * scale:.{digits}f} (one replication: no interval)"
+    i = mean_interval(values)
+    return f"{i.mean * scale:.{digits}f} [{i.low * scale:.{digits}f}, {i.high * scale:.{digits}f}]"
+
+
+def _economics(
+    weekly: Mapping[str, Mapping[str, np.ndarray]], scenarios: list[Scenario], baseline: str
+) -> pd.DataFrame:
+    """Per scenario and replicate: money of the run and, against the baseline, returns."""
+    rows = []
+    base = weekly[baseline]
+    for scenario in scenarios:
+        series = weekly[scenario.name]
+        reps = min(len(series["profit"]), len(base["profit"]))
+        for r in range(reps):
+            run_week = {k: v[r] for k, v in series.items()}
+            money = run_economics(run_week, scenario.parameters.economics)
+            row = {
+                "scenario": scenario.name,
+                "replicate": r,
+                "revenue": money.revenue,
+                "profit": money.profit,
+                "npv": money.npv,
+                "clv": money.clv,
+                **{f"total_{k}": v for k, v in money.costs.items()},
+            }
+            if scenario.name != baseline:
+                versus = versus_baseline(
+                    run_week, {k: v[r] for k, v in base.items()}, scenario.parameters.economics
+                )
+                row.update(
+                    incremental_profit=versus.incremental_profit,
+                    incremental_npv=versus.incremental_npv,
+                    programme_cost=versus.programme_cost,
+                    roi=np.nan if versus.roi is None else versus.roi,
+                    payback_week=np.nan if versus.payback_week is None else versus.payback_week,
+                )
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _headline(name: str, diffs: pd.DataFrame, money: pd.DataFrame, reps: int) -> str:
+    retention = diffs[(diffs.scenario == name) & (diffs.metric == "retention")]
+    parts = []
+    if len(retention):
+        r = retention.iloc[0]
+        if reps >= 2:
+            parts.append(
+                f"{r['mean'] * 100:+.1f} points retention [{r.ci_low * 100:+.1f}, "
+                f"{r.ci_high * 100:+.1f}]"
+            )
+        else:
+            parts.append(f"{r['mean'] * 100:+.1f} points retention (no interval: one replication)")
+    own = money[money.scenario == name]
+    if own["programme_cost"].fillna(0).max() > 0:
+        parts.append(f"ROI {_interval_text(own['roi'].dropna().to_numpy(), 100, 0)}%")
+        paid = own["payback_week"].dropna()
+        if len(paid):
+            parts.append(
+                f"payback week {int(np.median(paid))} (median; {len(paid)} of {len(own)} "
+                "replications paid back)"
+            )
+        else:
+            parts.append("no payback within the horizon")
+    else:
+        parts.append(
+            f"incremental profit {_interval_text(own['incremental_profit'].to_numpy(), 1, 0)} "
+            "over the horizon (no programme cost, so no ROI)"
+        )
+    return f"<b>{html.escape(name)}</b>: " + ", ".join(html.escape(p) for p in parts)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, float_format=lambda v: f"{v:,.4g}", border=0, na_rep="-")
+
+
+def _image(path: Path, caption: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (
+        f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+CSS = """
+body { font-family: Georgia, serif; max-width: 60rem; margin: 2rem auto; color: #222;
+       line-height: 1.45; padding: 0 1rem; }
+h1, h2 { font-family: Helvetica, Arial, sans-serif; color: #1f4e79; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1.5rem; }
+th, td { padding: 0.2rem 0.6rem; border-bottom: 1px solid #ddd; text-align: right; }
+th { background: #f2f2f2; } td:first-child, th:first-child { text-align: left; }
+figure { margin: 1rem 0; page-break-inside: avoid; } img { max-width: 100%; }
+figcaption { font-size: 0.85rem; color: #555; }
+.headline { background: #eef4fa; padding: 0.8rem 1rem; border-left: 4px solid #1f4e79; }
+@media print { body { margin: 0; max-width: none; } h2 { page-break-before: auto; }
+               table, figure { page-break-inside: avoid; } }
+"""
+
+
+def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
+    """Write ``report.html`` and its CSV tables for the comparison a store holds.
+
+    Args:
+        store_path: A results store written by ``cxsim compare``.
+        out_dir: Directory for ``report.html``, ``figures/`` and the CSV tables.
+
+    Returns:
+        The path of ``report.html``.
+
+    Raises:
+        InputError: When the store holds no comparison or no finished runs of one of
+            its scenarios.
+    """
+    from cxsim import plots
+    from cxsim.model import OrganizationModel
+
+    if not Path(store_path).exists():
+        raise InputError("", "an existing results store", file=str(store_path))
+    with Store(store_path, writable=False) as store:
+        comparison = store.recall("comparison")
+        if not comparison:
+            raise InputError(
+                "",
+                "a store written by cxsim compare (it holds no comparison)",
+                file=str(store_path),
+            )
+        seeds = replicate_seeds(comparison["seed"], comparison["reps"])
+        scenarios = []
+        for entry in comparison["scenarios"]:
+            scenario = Scenario.from_dict(entry["scenario"], source=entry["source"])
+            scenario.name = entry["name"]
+            scenarios.append(scenario)
+        finals = {s.name: store.finals(s.model_hash(), seeds) for s in scenarios}
+        weekly = {s.name: store.weekly(s.model_hash(), seeds) for s in scenarios}
+        runs = store.runs()
+    baseline = comparison["baseline"]
+    empty = [name for name, frame in finals.items() if len(frame) == 0]
+    if empty:
+        raise InputError(
+            "", f"finished runs of every scenario (none of {empty[0]})", file=str(store_path)
+        )
+    reps = min(len(f) for f in finals.values())
+    out = Path(out_dir)
+    figures = out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+
+    if reps >= 2:
+        result = compare(finals, baseline=baseline)
+        differences = pd.DataFrame(result["differences"])
+        summary = pd.DataFrame(
+            [
+                {"scenario": s["name"], "metric": m, **v}
+                for s in result["scenarios"]
+                for m, v in s["metrics"].items()
+            ]
+        )
+    else:
+        summary = pd.DataFrame(
+            [
+                {"scenario": n, "metric": m, "mean": float(f[m].mean())}
+                for n, f in finals.items()
+                for m in f.columns
+            ]
+        )
+        differences = pd.DataFrame(
+            [
+                {
+                    "scenario": n,
+                    "metric": m,
+                    "mean": float(f[m].mean() - finals[baseline][m].mean()),
+                }
+                for n, f in finals.items()
+                if n != baseline
+                for m in f.columns
+            ]
+        )
+    money = _economics(weekly, scenarios, baseline)
+    summary.to_csv(out / "outcomes.csv", index=False)
+    differences.to_csv(out / "differences.csv", index=False)
+    money.to_csv(out / "economics.csv", index=False)
+
+    images = [
+        (
+            plots.time_series_bands(weekly, figures)[0],
+            "Trust, repurchase, morale and profit over time",
+        ),
+        (plots.final_outcomes(finals, figures)[0], "Outcomes at the horizon, with 95% intervals"),
+    ]
+    for scenario in scenarios:
+        rois = money[(money.scenario == scenario.name)]["roi"].dropna() if "roi" in money else []
+        if len(rois) >= 2:
+            path, _ = plots.roi_distribution(rois, figures, scenario.name, f"roi_{len(images)}")
+            images.append((path, f"Return on the programme: {scenario.name}"))
+    mapped = {}
+    for scenario in (scenarios[0], scenarios[1]) if len(scenarios) > 1 else (scenarios[0],):
+        model = OrganizationModel(scenario, seed=seeds[0])
+        model.run()
+        mapped[scenario.name] = model
+    images.append(
+        (plots.collaboration_map(mapped, figures)[0], "Collaboration between departments")
+    )
+
+    headline_rows = differences[differences.metric.isin(HEADLINE_METRICS)]
+    money_summary = _money_summary(money, baseline)
+    versions = runs["provenance"].iloc[0] if len(runs) else "{}"
+    parts = [
+        f"<title>cxsim report: {html.escape(baseline)} compared</title>",
+        f"<style>{CSS}</style>",
+        "<h1>What collaboration is worth</h1>",
+        "<h2>The question</h2>",
+        f"<p>Against the baseline <b>{html.escape(baseline)}</b>, what do the other "
+        "scenarios do to customer trust, retention, employee morale and profit over "
+        f"{scenarios[0].weeks} weeks, and what is that worth? Each scenario ran {reps} "
+        "replications with the same seeds (common random numbers), so differences are "
+        "paired.</p>",
+        "<h2>Headline</h2><div class='headline'>"
+        + "<br>".join(_headline(s.name, differences, money, reps) for s in scenarios[1:])
+        + "</div>",
+        "<h2>The scenarios and what differs between them</h2>",
+    ]
+    for scenario in scenarios:
+        parts.append(
+            f"<p><b>{html.escape(scenario.name)}</b>: {html.escape(scenario.description)}</p>"
+        )
+    for scenario in scenarios[1:]:
+        rows = _what_differs(scenarios[0], scenario)
+        frame = pd.DataFrame(rows, columns=["setting", baseline, scenario.name]).astype(str)
+        parts += [f"<h3>{html.escape(scenario.name)} against the baseline</h3>", _table(frame)]
+    parts += [
+        "<h2>Outcomes</h2><p>Mean of the replications and 95% interval, at the last week.</p>",
+        _table(summary[summary.metric.isin(HEADLINE_METRICS + ("churn_rate", "nps"))]),
+        "<h2>Differences against the baseline</h2><p>Paired difference, 95% interval, "
+        "p-value of the paired t-test.</p>",
+        _table(headline_rows),
+        "<h2>Money over the horizon</h2>",
+        _table(money_summary),
+        "<h2>Figures</h2>",
+        *(_image(path, caption) for path, caption in images),
+        "<h2>Assumptions and parameters</h2>",
+        "<p>Economics of the baseline (every other model constant is listed with its source "
+        "in the cxsim documentation, docs/ODD.md):</p>",
+        _table(
+            pd.DataFrame(
+                sorted(_flatten(scenarios[0].to_dict()["economics"]).items()),
+                columns=["parameter", "value"],
+            ).astype(str)
+        ),
+        "<h2>Provenance</h2>",
+        f"<p>Store: {html.escape(str(store_path))}; experiment seed {comparison['seed']}; "
+        f"{reps} replications; replicate seeds {html.escape(', '.join(map(str, seeds[:5])))}"
+        f"{' ...' if len(seeds) > 5 else ''}; versions {html.escape(str(versions))}.</p>",
+        "<h2>What the model cannot tell you</h2><ul>",
+        *(f"<li>{html.escape(limit)}</li>" for limit in LIMITS),
+        "</ul>",
+    ]
+    if reps < 2:
+        parts.insert(
+            6,
+            "<p><b>Only one replication per scenario: no interval can be estimated. Run "
+            "cxsim compare with --reps 2 or more.</b></p>",
+        )
+    report = out / "report.html"
+    report.write_text("<!doctype html><meta charset='utf-8'>" + "\n".join(parts), "utf-8")
+    return report
+
+
+def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    rows = []
+    for name, group in money.groupby("scenario", sort=False):
+        row = {
+            "scenario": name,
+            "profit": _interval_text(group["profit"].to_numpy(), 1, 0),
+            "NPV of profit": _interval_text(group["npv"].to_numpy(), 1, 0),
+            "customer lifetime value": _interval_text(group["clv"].to_numpy(), 1, 0),
+        }
+        if name != baseline:
+            row["incremental profit"] = _interval_text(group["incremental_profit"].to_numpy(), 1, 0)
+            row["programme cost"] = _interval_text(group["programme_cost"].to_numpy(), 1, 0)
+            rois = group["roi"].dropna().to_numpy()
+            row["ROI %"] = _interval_text(rois, 100, 0) if len(rois) else "no programme cost"
+            paid = group["payback_week"].dropna()
+            row["payback week"] = (
+                f"{int(np.median(paid))} (median)"
+                if len(paid) and not math.isnan(paid.iloc[0])
+                else "not within the horizon"
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
