@@ -66,10 +66,13 @@ def _what_differs(base: Scenario, other: Scenario) -> list[tuple[str, Any, Any]]
 
 
 def _interval_text(values: np.ndarray, scale: float = 1.0, digits: int = 1) -> str:
+    def fmt(x: float) -> str:
+        return f"{x * scale:,.{digits}f}"
+
     if len(values) < 2:
-        return f"{np.mean(values) * scale:.{digits}f} (one replication: no interval)"
+        return f"{fmt(float(np.mean(values)))} (one replication: no interval)"
     i = mean_interval(values)
-    return f"{i.mean * scale:.{digits}f} [{i.low * scale:.{digits}f}, {i.high * scale:.{digits}f}]"
+    return f"{fmt(i.mean)} [{fmt(i.low)}, {fmt(i.high)}]"
 
 
 def _economics(

@@ -19,7 +19,7 @@ def test_ci_runs_exactly_the_readme_test_command():
     commands = [b.strip() for b in code_blocks(README) if "pip install" in b]
     assert len(commands) == 2
     main_job, tests = commands
-    assert "cxsim run scenarios/siloed.toml" in main_job
+    assert "cxsim demo" in main_job
     assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 

@@ -131,3 +131,11 @@ def test_the_roi_interval_covers_the_true_return_on_a_synthetic_case():
         interval = mean_interval(rois)
         covered += interval.low <= 2.0 <= interval.high
     assert covered / experiments >= 0.9
+
+
+@pytest.mark.slow
+def test_the_demo_writes_a_report(tmp_path, capsys):
+    assert main(["demo", "--reps", "2", "--out", str(tmp_path), "--workers", "1"]) == 0
+    assert "report:" in capsys.readouterr().out
+    text = (tmp_path / "report.html").read_text()
+    assert "collaborative" in text and "transformation" in text
