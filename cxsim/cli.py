@@ -143,7 +143,11 @@ def _parser() -> argparse.ArgumentParser:
         help="write the HTML report of a comparison held in a results store",
         description="Write report.html (figures embedded) and its tables as CSV.",
     )
-    report.add_argument("store", metavar="STORE", help="results store written by cxsim compare")
+    report.add_argument(
+        "store",
+        metavar="STORE_OR_EXPERIMENT",
+        help="a results store written by cxsim compare, or an experiment file (*.toml)",
+    )
     report.add_argument("--out", metavar="DIR", default="cxsim-report", help="output directory")
 
     demo = commands.add_parser(
@@ -524,9 +528,12 @@ def pd_options():
 
 
 def _report(args: argparse.Namespace) -> int:
-    from cxsim.report import build_report
+    from cxsim.report import build_experiment_report, build_report
 
-    print(f"wrote {build_report(args.store, args.out)}")
+    if args.store.endswith(".toml"):
+        print(f"wrote {build_experiment_report(args.store, args.out)}")
+    else:
+        print(f"wrote {build_report(args.store, args.out)}")
     return 0
 
 

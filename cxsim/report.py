@@ -24,7 +24,7 @@ from cxsim.scenario import Scenario
 from cxsim.stats import compare, mean_interval
 from cxsim.store import Store
 
-__all__ = ["build_report"]
+__all__ = ["build_experiment_report", "build_report"]
 
 HEADLINE_METRICS = ("retention", "trust", "morale", "profit")
 LIMITS = (
@@ -309,6 +309,7 @@ def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
         "<h2>Figures</h2>",
         *(_image(path, caption) for path, caption in images),
         "<h2>Assumptions and parameters</h2>",
+        *_economics_notes(scenarios),
         "<p>Economics of the baseline (every other model constant is listed with its source "
         "in the cxsim documentation, docs/ODD.md):</p>",
         _table(
@@ -336,6 +337,28 @@ def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
     return report
 
 
+def _economics_notes(scenarios: list[Scenario]) -> list[str]:
+    """Say plainly which scenarios set no economics of their own (defaults are used)."""
+    import tomllib
+
+    notes = []
+    for scenario in scenarios:
+        try:
+            given = (
+                tomllib.loads(Path(scenario.source).read_text("utf-8")) if scenario.source else {}
+            )
+        except (OSError, tomllib.TOMLDecodeError):
+            given = {}
+        if "economics" not in given:
+            notes.append(
+                f"<p><b>{html.escape(scenario.name)} sets no [economics] of its own</b>: its "
+                "money figures use cxsim's default margin, salaries, costs and discount rate "
+                "below, which describe no particular company. Set them in the scenario "
+                "before quoting any amount.</p>"
+            )
+    return notes
+
+
 def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
     rows = []
     for name, group in money.groupby("scenario", sort=False):
@@ -358,3 +381,70 @@ def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
             )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def build_experiment_report(
+    experiment_path: str | Path, out_dir: str | Path, store_path: str | Path | None = None
+) -> Path:
+    """Write ``report.html`` and ``points.csv`` for a sweep from the runs its store holds.
+
+    Args:
+        experiment_path: The experiment file.
+        out_dir: Output directory.
+        store_path: The sweep's store (by default the experiment file with ``.db``).
+    """
+    from cxsim import plots
+    from cxsim.sweep import Experiment, summarise
+
+    experiment = Experiment.load(experiment_path)
+    store_path = Path(store_path or Path(experiment_path).with_suffix(".db"))
+    if not store_path.exists():
+        raise InputError(
+            "", "a store with the sweep's runs (run cxsim sweep first)", file=str(store_path)
+        )
+    with Store(store_path, writable=False) as store:
+        result = summarise(experiment, store)
+    out = Path(out_dir)
+    figures = out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    result.table.to_csv(out / "points.csv", index=False)
+    missing = int((result.table["runs"] == 0).sum())
+    columns = ["scenario", *[p.path for p in experiment.parameters], "runs", *experiment.outcomes]
+    parts = [
+        f"<title>cxsim report: {html.escape(experiment.name)}</title>",
+        f"<style>{CSS}</style>",
+        f"<h1>{html.escape(experiment.name)}</h1>",
+        "<h2>The question</h2>",
+        f"<p>{html.escape(experiment.description or 'A sweep over the parameters below.')}</p>",
+        "<h2>The design</h2>",
+        f"<p>{html.escape(experiment.design)} design, {len(experiment.points_)} points, "
+        f"{experiment.replications} replications each with the same seeds (common random "
+        f"numbers); base scenario(s): "
+        f"{html.escape(', '.join(s.name for s in experiment.scenarios))}.</p>",
+    ]
+    if missing:
+        parts.append(
+            f"<p><b>{missing} of {len(result.table)} design points have no finished runs "
+            "yet: run cxsim sweep to finish the experiment.</b></p>"
+        )
+    parts += ["<h2>Design points</h2>", _table(result.table[columns])]
+    if result.sensitivity is not None and len(result.sensitivity):
+        result.sensitivity.to_csv(out / "sensitivity.csv", index=False)
+        path, _ = plots.sensitivity_bars(result.sensitivity, figures)
+        parts += [
+            "<h2>Sensitivity</h2><p>Sobol first- and total-order indices with 95% bootstrap "
+            "intervals.</p>",
+            _table(result.sensitivity),
+            _image(path, "Sobol sensitivity indices"),
+        ]
+    parts += [
+        "<h2>Provenance</h2>",
+        f"<p>Experiment {html.escape(str(experiment_path))}, seed {experiment.seed}; store "
+        f"{html.escape(str(store_path))}.</p>",
+        "<h2>What the model cannot tell you</h2><ul>",
+        *(f"<li>{html.escape(limit)}</li>" for limit in LIMITS),
+        "</ul>",
+    ]
+    report = out / "report.html"
+    report.write_text("<!doctype html><meta charset='utf-8'>" + "\n".join(parts), "utf-8")
+    return report

@@ -51,7 +51,7 @@ from cxsim.errors import InputError
 from cxsim.metrics import metric_names
 from cxsim.scenario import Scenario
 
-__all__ = ["DESIGNS", "Experiment", "Parameter", "SweepResult", "run_sweep"]
+__all__ = ["DESIGNS", "Experiment", "Parameter", "SweepResult", "run_sweep", "summarise"]
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol")
 DISTRIBUTIONS = {
@@ -293,8 +293,17 @@ def run_sweep(experiment: Experiment, store, executor=None, progress: bool = Tru
     seeds = replicate_seeds(experiment.seed, experiment.replications)
     pairs = experiment.scenarios_for_points()
     counts = execute(specs_for([s for _, s in pairs], seeds), store, executor, progress)
+    result = summarise(experiment, store)
+    return SweepResult(table=result.table, sensitivity=result.sensitivity, runs=counts)
+
+
+def summarise(experiment: Experiment, store) -> SweepResult:
+    """The table of design points (and Sobol indices) from the runs a store holds."""
+    from cxsim.experiment import replicate_seeds
+
+    seeds = replicate_seeds(experiment.seed, experiment.replications)
     rows = []
-    for index, scenario in pairs:
+    for index, scenario in experiment.scenarios_for_points():
         finals = store.finals(scenario.model_hash(), seeds)
         row: dict[str, Any] = {"scenario": scenario.name.split("#")[0], "point": index}
         row.update(experiment.points_[index])
@@ -313,7 +322,7 @@ def run_sweep(experiment: Experiment, store, executor=None, progress: bool = Tru
         rows.append(row)
     table = pd.DataFrame(rows)
     sensitivity = _sobol(experiment, table) if experiment.design == "sobol" else None
-    return SweepResult(table=table, sensitivity=sensitivity, runs=counts)
+    return SweepResult(table=table, sensitivity=sensitivity, runs={})
 
 
 def _sobol_estimates(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:

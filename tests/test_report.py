@@ -54,6 +54,7 @@ def test_the_report_has_every_section_valid_figures_and_csv_tables(comparison_st
         with Image.open(io.BytesIO(base64.b64decode(data))) as image:
             image.verify()
     assert "ROI" in text and "transformation" in text
+    assert "sets no [economics] of its own" in text  # the shipped scenarios use defaults
     for name in ("outcomes.csv", "differences.csv", "economics.csv"):
         assert (tmp_path / name).exists()
 
@@ -139,3 +140,25 @@ def test_the_demo_writes_a_report(tmp_path, capsys):
     assert "report:" in capsys.readouterr().out
     text = (tmp_path / "report.html").read_text()
     assert "collaborative" in text and "transformation" in text
+
+
+def test_an_experiment_report_has_its_points_and_sobol_bars(tmp_path, capsys):
+    spec = tmp_path / "exp.toml"
+    spec.write_text(
+        f'[experiment]\nname = "tiny"\nscenarios = ["{SCENARIOS / "siloed.toml"}"]\n'
+        'replications = 2\noutcomes = ["trust"]\n[design]\ntype = "sobol"\nsamples = 8\n'
+        '[[parameters]]\npath = "trust.loss"\nrange = [0.1, 0.3]\n'
+        '[[parameters]]\npath = "trust.gain"\nrange = [0.02, 0.1]\n'
+        '[[parameters]]\npath = "customers.count"\nvalues = [300]\n'
+        '[[parameters]]\npath = "scenario.weeks"\nvalues = [3]\n'
+    )
+    assert main(["report", str(spec), "--out", str(tmp_path / "early")]) == 2
+    assert "run cxsim sweep first" in capsys.readouterr().err
+    assert main(["sweep", str(spec), "--workers", "1", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["report", str(spec), "--out", str(tmp_path / "r")]) == 0
+    text = (tmp_path / "r" / "report.html").read_text()
+    assert ">Design points<" in text and ">Sensitivity<" in text
+    assert (tmp_path / "r" / "points.csv").exists() and (
+        tmp_path / "r" / "sensitivity.csv"
+    ).exists()
