@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import html
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -373,12 +372,14 @@ def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
             row["programme cost"] = _interval_text(group["programme_cost"].to_numpy(), 1, 0)
             rois = group["roi"].dropna().to_numpy()
             row["ROI %"] = _interval_text(rois, 100, 0) if len(rois) else "no programme cost"
-            paid = group["payback_week"].dropna()
-            row["payback week"] = (
-                f"{int(np.median(paid))} (median)"
-                if len(paid) and not math.isnan(paid.iloc[0])
-                else "not within the horizon"
-            )
+            paid = group["payback_week"].dropna().to_numpy()
+            if len(paid) == 0:
+                row["payback week"] = "not within the horizon"
+            else:
+                row["payback week"] = (
+                    f"{_interval_text(paid, 1, 1)}; {len(paid)} of {len(group)} replications "
+                    "paid back"
+                )
         rows.append(row)
     return pd.DataFrame(rows)
 
