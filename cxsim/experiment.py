@@ -29,6 +29,7 @@ from cxsim.store import RunRecord, Store, run_key
 
 __all__ = [
     "NotEnoughRuns",
+    "describe_comparison",
     "RunSpec",
     "open_executor",
     "compare_scenarios",
@@ -394,19 +395,7 @@ def compare_scenarios(
 
     baseline = scenarios[0].name
     counts = {"skipped": 0, "done": 0, "failed": 0}
-    comparison = {
-        "baseline": baseline,
-        "seed": seed,
-        "scenarios": [
-            {
-                "name": s.name,
-                "model_hash": s.model_hash(),
-                "source": s.source,
-                "scenario": s.to_dict(),
-            }
-            for s in scenarios
-        ],
-    }
+    comparison = describe_comparison(scenarios, seed)
     n = min(reps, max_reps) if precision is not None else reps
     first_round = True
     while True:
@@ -422,7 +411,7 @@ def compare_scenarios(
         if short:
             raise NotEnoughRuns(short[0])
         report = compare(finals, baseline=baseline)
-        store.remember("comparison", {**comparison, "reps": n})
+        store.remember("comparison", {**comparison, "reps": n})  # what the report reads
         if precision is None:
             break
         widths = _half_widths(report, metrics)
@@ -445,6 +434,24 @@ class NotEnoughRuns(Exception):
     def __init__(self, scenario: str) -> None:
         super().__init__(f"fewer than two successful runs of {scenario}")
         self.scenario = scenario
+
+
+def describe_comparison(scenarios: Sequence[Scenario], seed: int, reps: int = 0) -> dict:
+    """What a comparison is, as kept in its store: baseline, seed, reps, scenarios."""
+    return {
+        "baseline": scenarios[0].name,
+        "seed": seed,
+        "reps": reps,
+        "scenarios": [
+            {
+                "name": s.name,
+                "model_hash": s.model_hash(),
+                "source": s.source,
+                "scenario": s.to_dict(),
+            }
+            for s in scenarios
+        ],
+    }
 
 
 def _half_widths(report: dict[str, Any], metrics: Sequence[str]) -> dict[str, float]:

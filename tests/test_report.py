@@ -9,7 +9,7 @@ from PIL import Image
 
 from cxsim.cli import main
 from cxsim.economics import versus_baseline
-from cxsim.experiment import execute, replicate_seeds, specs_for
+from cxsim.experiment import describe_comparison, execute, replicate_seeds, specs_for
 from cxsim.parameters import EconomicsParameters
 from cxsim.report import build_report
 from cxsim.scenario import Scenario
@@ -93,23 +93,7 @@ def test_a_single_replication_report_says_it_has_no_interval(tmp_path):
     store_path = tmp_path / "one.db"
     with Store(store_path) as store:
         execute(specs_for(scenarios, replicate_seeds(0, 1)), store, progress=False)
-        store.remember(
-            "comparison",
-            {
-                "baseline": scenarios[0].name,
-                "seed": 0,
-                "reps": 1,
-                "scenarios": [
-                    {
-                        "name": s.name,
-                        "model_hash": s.model_hash(),
-                        "source": s.source,
-                        "scenario": s.to_dict(),
-                    }
-                    for s in scenarios
-                ],
-            },
-        )
+        store.remember("comparison", describe_comparison(scenarios, seed=0, reps=1))
     text = build_report(store_path, tmp_path / "out").read_text()
     assert "no interval can be estimated" in text
 
