@@ -137,7 +137,7 @@ def roi_distribution(
 ) -> tuple[Path, Path]:
     """The return on the programme across replications, with its mean and interval."""
     values = np.asarray(rois, dtype=float) * 100.0
-    figure, ax = plt.subplots(figsize=(6.5, 3.8))
+    figure, ax = plt.subplots(figsize=(10, 4))
     ax.hist(values, bins=min(30, max(5, len(values) // 3)), color=COLOURS[0], alpha=0.75)
     mean, low, high = (float(x[0]) for x in _band(values[:, None]))
     ax.axvline(mean, color="black", linewidth=1.5, label=f"mean {mean:.0f}%")

@@ -55,13 +55,32 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _what_differs(base: Scenario, other: Scenario) -> list[tuple[str, Any, Any]]:
-    a, b = _flatten(base.to_dict()), _flatten(other.to_dict())
+    plain_a, plain_b = base.to_dict(), other.to_dict()
+    for plain in (plain_a, plain_b):  # programmes get a table of their own
+        plain.pop("interventions", None)
+    a, b = _flatten(plain_a), _flatten(plain_b)
     skip = ("scenario.name", "scenario.description")
     return [
         (path, a.get(path, "-"), b.get(path, "-"))
         for path in sorted(set(a) | set(b))
         if path not in skip and a.get(path) != b.get(path)
     ]
+
+
+def _programme(scenario: Scenario) -> pd.DataFrame:
+    """One row per intervention: what it is, when it runs and what it costs."""
+    return pd.DataFrame(
+        [
+            {
+                "programme": i.name,
+                "type": i.type_name(),
+                "weeks": f"{i.start}-{scenario.weeks if i.stop is None else i.stop}",
+                "cost per week": f"{i.cost_per_week:,.0f}",
+                "one-off cost": f"{i.one_off_cost:,.0f}",
+            }
+            for i in scenario.interventions
+        ]
+    )
 
 
 def _interval_text(values: np.ndarray, scale: float = 1.0, digits: int = 1) -> str:
@@ -141,8 +160,12 @@ def _headline(name: str, diffs: pd.DataFrame, money: pd.DataFrame, reps: int) ->
     return f"<b>{html.escape(name)}</b>: " + ", ".join(html.escape(p) for p in parts)
 
 
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
 def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, float_format=lambda v: f"{v:,.4g}", border=0, na_rep="-")
+    return frame.to_html(index=False, float_format=_number, border=0, na_rep="-")
 
 
 def _image(path: Path, caption: str) -> str:
@@ -296,7 +319,11 @@ def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
     for scenario in scenarios[1:]:
         rows = _what_differs(scenarios[0], scenario)
         frame = pd.DataFrame(rows, columns=["setting", baseline, scenario.name]).astype(str)
-        parts += [f"<h3>{html.escape(scenario.name)} against the baseline</h3>", _table(frame)]
+        parts.append(f"<h3>{html.escape(scenario.name)} against the baseline</h3>")
+        if len(frame):
+            parts.append(_table(frame))
+        if scenario.interventions:
+            parts += ["<p>Its change programme:</p>", _table(_programme(scenario))]
     parts += [
         "<h2>Outcomes</h2><p>Mean of the replications and 95% interval, at the last week.</p>",
         _table(summary[summary.metric.isin(HEADLINE_METRICS + ("churn_rate", "nps"))]),
