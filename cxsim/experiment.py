@@ -135,6 +135,33 @@ class RunSpec:
         """The run's identity in the store."""
         return run_key(self.scenario_hash, self.seed)
 
+    def record(self, **outcome: Any) -> RunRecord:
+        """The stored record of this run, given how it went."""
+        return RunRecord(
+            run_key=self.key,
+            scenario_name=self.scenario_name,
+            scenario_hash=self.scenario_hash,
+            replicate=self.replicate,
+            seed=self.seed,
+            scenario=self.scenario,
+            **outcome,
+        )
+
+    def failed(self, error: str, seconds: float) -> RunRecord:
+        """The record of this run when it did not finish (retried next time)."""
+        return self.record(
+            status="failed",
+            error=error,
+            final=None,
+            weekly=None,
+            provenance={
+                "seed": self.seed,
+                "scenario_hash": self.scenario_hash,
+                "versions": package_versions(),
+            },
+            seconds=seconds,
+        )
+
 
 def specs_for(scenarios: Sequence[Scenario], seeds: Sequence[int]) -> list[RunSpec]:
     """Every (scenario, replicate) pair, replicate by replicate."""
@@ -182,19 +209,10 @@ def run_batch(specs: Sequence[RunSpec]) -> list[RunRecord]:
     records = []
     for spec in specs:
         started = time.perf_counter()
-        identity = {
-            "run_key": spec.key,
-            "scenario_name": spec.scenario_name,
-            "scenario_hash": spec.scenario_hash,
-            "replicate": spec.replicate,
-            "seed": spec.seed,
-            "scenario": spec.scenario,
-        }
         try:
             result = run(Scenario.from_dict(spec.scenario), seed=spec.seed)
             metrics = result.metrics
-            record = RunRecord(
-                **identity,
+            record = spec.record(
                 status="done",
                 error=None,
                 final=result.final(),
@@ -204,19 +222,8 @@ def run_batch(specs: Sequence[RunSpec]) -> list[RunRecord]:
             )
             release(result.model)
         except Exception as exc:  # a failed run is recorded; the experiment goes on
-            record = RunRecord(
-                **identity,
-                status="failed",
-                error="".join(traceback.format_exception_only(type(exc), exc)).strip(),
-                final=None,
-                weekly=None,
-                provenance={
-                    "seed": spec.seed,
-                    "scenario_hash": spec.scenario_hash,
-                    "versions": package_versions(),
-                },
-                seconds=time.perf_counter() - started,
-            )
+            error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            record = spec.failed(error, time.perf_counter() - started)
         records.append(record)
     return records
 
@@ -337,24 +344,7 @@ def execute(
 
 def _lost(batch: Sequence[RunSpec], exc: BaseException) -> list[RunRecord]:
     """Failed records for a batch whose worker was lost, so it is retried next time."""
-    error = f"worker lost: {type(exc).__name__}: {exc}"
-    return [
-        RunRecord(
-            run_key=spec.key,
-            scenario_name=spec.scenario_name,
-            scenario_hash=spec.scenario_hash,
-            replicate=spec.replicate,
-            seed=spec.seed,
-            status="failed",
-            error=error,
-            final=None,
-            weekly=None,
-            scenario=spec.scenario,
-            provenance={"seed": spec.seed, "versions": package_versions()},
-            seconds=0.0,
-        )
-        for spec in batch
-    ]
+    return [spec.failed(f"worker lost: {type(exc).__name__}: {exc}", 0.0) for spec in batch]
 
 
 def compare_scenarios(

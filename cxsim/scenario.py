@@ -46,6 +46,7 @@ from cxsim.components import build_component, component_table, resolve
 from cxsim.declare import build, to_plain
 from cxsim.employees import Department
 from cxsim.errors import InputError
+from cxsim.files import read_toml
 from cxsim.incentives import IncentiveScheme
 from cxsim.interventions import Intervention, Restructure
 from cxsim.parameters import STAGES, ModelParameters
@@ -127,21 +128,7 @@ class Scenario:
         Raises:
             InputError: When the file is missing, is not TOML, or does not validate.
         """
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("", "an existing scenario file", file=str(path)) from None
-        except UnicodeDecodeError:
-            raise InputError("", "a UTF-8 encoded TOML file", file=str(path)) from None
-        except OSError as exc:
-            raise InputError(
-                "", f"a readable scenario file ({exc.strerror})", file=str(path)
-            ) from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError("", f"valid TOML ({exc})", file=str(path)) from None
+        data = read_toml(path, "scenario")
         return cls.from_dict(data, overrides=overrides, source=str(path))
 
     @classmethod

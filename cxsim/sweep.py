@@ -35,7 +35,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import tomllib
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ from scipy import stats
 from scipy.stats import qmc
 
 from cxsim.errors import InputError
+from cxsim.files import read_toml
 from cxsim.metrics import metric_names
 from cxsim.scenario import Scenario
 
@@ -128,16 +128,7 @@ class Experiment:
             InputError: Naming the file and the dotted path of what is wrong.
         """
         path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError("", "an existing experiment file", file=str(path)) from None
-        except OSError as exc:
-            raise InputError(
-                "", f"a readable experiment file ({exc.strerror})", file=str(path)
-            ) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError("", f"a valid TOML file ({exc})", file=str(path)) from None
+        data = read_toml(path, "experiment")
         try:
             return cls.from_dict(data, base_dir=path.parent, source=str(path))
         except InputError as exc:
