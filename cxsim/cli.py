@@ -164,6 +164,26 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
     )
 
+    app = commands.add_parser(
+        "app",
+        help="open the interactive dashboard in a browser",
+        description=(
+            "Serve the interactive dashboard: set the structure, incentive scheme, main "
+            "parameters and change programme, then step or play and watch trust, "
+            "repurchase, morale, churn and profit respond, optionally two policies side "
+            'by side under one seed. Needs pip install "cxsim[app]".'
+        ),
+    )
+    app.add_argument(
+        "scenario", metavar="SCENARIO", nargs="?", help="scenario TOML file (default: built-in)"
+    )
+    app.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
+    app.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1: this machine only)",
+    )
+
     status = commands.add_parser(
         "status",
         help="show the runs a results store holds: done and failed",
@@ -560,6 +580,14 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    from cxsim.dashboard.serve import serve
+
+    if not 0 <= args.port <= 65535:
+        raise InputError("--port", "a port between 0 and 65535", args.port)
+    return serve(args.scenario, host=args.host, port=args.port)
+
+
 def _status(args: argparse.Namespace) -> int:
     from cxsim.store import Store
 
@@ -589,6 +617,7 @@ COMMANDS = {
     "status": _status,
     "report": _report,
     "demo": _demo,
+    "app": _app,
 }
 
 

@@ -1,0 +1,1 @@
+"""The interactive dashboard, served by ``cxsim app`` (needs ``pip install "cxsim[app]"``)."""

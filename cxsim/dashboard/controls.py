@@ -1,0 +1,288 @@
+"""The dashboard's setup controls: policy, main parameters, programme and comparison.
+
+Typed values are checked as they are entered, against the same declarations the
+scenario files are validated with; a value out of range is refused in its field, with
+the expected range beside it, and the session keeps running on the last valid setup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import Any
+
+import solara
+
+from cxsim.components import registered
+from cxsim.errors import InputError
+from cxsim.workshop import MAIN_PARAMETERS, Policy, ProgrammeStep, WorkshopSetup, check_setting
+
+__all__ = ["NumberField", "SetupPanel", "parse_number"]
+
+
+def parse_number(text: str, integer: bool) -> int | float | str:
+    """Read a number typed in a field; the text itself when it is not one."""
+    text = text.strip()
+    try:
+        return int(text) if integer else float(text)
+    except ValueError:
+        if integer:
+            try:
+                as_float = float(text)
+            except ValueError:
+                return text
+            return int(as_float) if as_float.is_integer() else text
+        return text
+
+
+@solara.component
+def NumberField(
+    label: str,
+    value: Any,
+    on_value: Callable[[Any], None],
+    check: Callable[[Any], str | None],
+    on_problem: Callable[[str | None], None],
+    integer: bool = False,
+    optional: bool = False,
+):
+    """A number input that refuses what ``check`` rejects, saying what was expected.
+
+    Args:
+        label: The field's label.
+        value: The value in force.
+        on_value: Called with a valid new value.
+        check: Returns ``None`` for a valid value, else the message to show.
+        on_problem: Told the message while the field holds a refused value, ``None`` after.
+        integer: Whether the value is a whole number.
+        optional: Whether an empty field (``None``) is allowed.
+    """
+    text, set_text = solara.use_state("" if value is None else f"{value:g}")
+    problem, set_problem = solara.use_state(None)
+
+    def entered(new_text: str | None) -> None:
+        new_text = new_text or ""
+        set_text(new_text)
+        if optional and not new_text.strip():
+            number = None
+            message = None
+        else:
+            number = parse_number(new_text, integer)
+            message = check(number)
+        set_problem(message)
+        on_problem(message)
+        if message is None:
+            on_value(number)
+
+    solara.InputText(
+        label,
+        value=text,
+        on_value=entered,
+        error=problem or False,
+        message=problem,
+        classes=["cxsim-number"],
+    )
+
+
+def _week_check(weeks: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return f"expected a whole week number, got {value!r}"
+        if not 0 <= value <= weeks:
+            return f"expected a week between 0 and {weeks}, got {value}"
+        return None
+
+    return check
+
+
+def _seed_check(value: Any) -> str | None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return f"expected a whole number >= 0, got {value!r}"
+    return None
+
+
+@solara.component
+def SetupPanel(setup: WorkshopSetup, on_apply: Callable[[WorkshopSetup], str | None]):
+    """Controls for the next session; "Apply and reset" starts it.
+
+    Args:
+        setup: The setup in force.
+        on_apply: Starts a session from a new setup; returns an error message when the
+            setup does not validate as a whole (an intervention window, for example).
+    """
+    draft, set_draft = solara.use_state(setup)
+    problems, set_problems = solara.use_state({})
+    outcome, set_outcome = solara.use_state(None)
+    structures = list(registered("structure"))
+    schemes = list(registered("incentives"))
+    weeks = int(draft.settings.get("scenario.weeks", draft.tables["scenario"]["weeks"]))
+
+    def note_problem(key: str) -> Callable[[str | None], None]:
+        def note(message: str | None) -> None:
+            set_problems(
+                lambda old: (
+                    {**{k: v for k, v in old.items() if k != key}, key: message}
+                    if message
+                    else {k: v for k, v in old.items() if k != key}
+                )
+            )
+
+        return note
+
+    def change(**changes: Any) -> None:
+        set_draft(lambda old: old.with_changes(**changes))
+        set_outcome(None)
+
+    def set_setting(path: str) -> Callable[[Any], None]:
+        def apply(value: Any) -> None:
+            set_draft(lambda old: old.with_changes(settings={**old.settings, path: value}))
+            set_outcome(None)
+
+        return apply
+
+    def set_step(index: int, **changes: Any) -> None:
+        def update(old: WorkshopSetup) -> WorkshopSetup:
+            programme = list(old.programme)
+            step = programme[index]
+            programme[index] = ProgrammeStep(
+                type=step.type,
+                start=changes.get("start", step.start),
+                stop=changes.get("stop", step.stop),
+                enabled=changes.get("enabled", step.enabled),
+                table=step.table,
+            )
+            return old.with_changes(programme=tuple(programme))
+
+        set_draft(update)
+        set_outcome(None)
+
+    def apply() -> None:
+        set_outcome(on_apply(draft) or "applied")
+
+    with solara.v.ExpansionPanels(multiple=True, accordion=True, v_model=[0]):
+        with _section("Organization"):
+            _policy_fields(draft, structures, schemes, change)
+            NumberField(
+                "Seed",
+                draft.seed,
+                on_value=lambda v: change(seed=v),
+                check=_seed_check,
+                on_problem=note_problem("seed"),
+                integer=True,
+            )
+        with _section("Main parameters"):
+            _parameter_fields(draft, set_setting, note_problem)
+        with _section("Change programme"):
+            _programme_fields(draft, weeks, set_step, note_problem)
+        with _section("Side by side (same seed)"):
+            _compare_fields(draft, structures, schemes, change)
+    blocked = bool(problems)
+    solara.Button(
+        "Apply and reset",
+        color="primary",
+        on_click=apply,
+        disabled=blocked,
+        block=True,
+    )
+    if blocked:
+        solara.Warning("Fix the values marked in red first.", dense=True)
+    elif outcome not in (None, "applied"):
+        solara.Error(outcome, dense=True)
+
+
+@contextmanager
+def _section(title: str):
+    with solara.v.ExpansionPanel():
+        solara.v.ExpansionPanelHeader(children=[title])
+        with solara.v.ExpansionPanelContent(eager=True):
+            yield
+
+
+def _policy_fields(draft: WorkshopSetup, structures: list[str], schemes: list[str], change):
+    solara.Select(
+        "Structure",
+        values=structures,
+        value=draft.policy.structure,
+        on_value=lambda v: change(policy=Policy(v, draft.policy.incentives)),
+    )
+    solara.Select(
+        "Incentive scheme",
+        values=schemes,
+        value=draft.policy.incentives,
+        on_value=lambda v: change(policy=Policy(draft.policy.structure, v)),
+    )
+
+
+def _parameter_fields(draft: WorkshopSetup, set_setting, note_problem) -> None:
+    for path, label in MAIN_PARAMETERS.items():
+        group, name = path.split(".")
+        current = draft.settings.get(path, draft.tables.get(group, {}).get(name))
+        NumberField(
+            label,
+            current,
+            on_value=set_setting(path),
+            check=lambda v, path=path: check_setting(draft, path, v),
+            on_problem=note_problem(path),
+            integer=isinstance(current, int),
+        ).key(path)
+
+
+def _programme_fields(draft: WorkshopSetup, weeks: int, set_step, note_problem) -> None:
+    solara.Text("Weeks: a step runs from its start week up to, not including, its stop week.")
+    for index, step in enumerate(draft.programme):
+        solara.Checkbox(
+            label=step.table.get("name") or step.type,
+            value=step.enabled,
+            on_value=lambda v, i=index: set_step(i, enabled=v),
+        )
+        if step.enabled:
+            with solara.Row():
+                NumberField(
+                    "start",
+                    step.start,
+                    on_value=lambda v, i=index: set_step(i, start=v),
+                    check=_week_check(weeks),
+                    on_problem=note_problem(f"programme.{index}.start"),
+                    integer=True,
+                ).key(f"start-{index}")
+                NumberField(
+                    "stop (empty: the end)",
+                    step.stop,
+                    on_value=lambda v, i=index: set_step(i, stop=v),
+                    check=_week_check(weeks),
+                    on_problem=note_problem(f"programme.{index}.stop"),
+                    integer=True,
+                    optional=True,
+                ).key(f"stop-{index}")
+
+
+def _compare_fields(draft: WorkshopSetup, structures: list[str], schemes: list[str], change):
+    comparing = draft.compare is not None
+    solara.Checkbox(
+        label="Compare with a second policy",
+        value=comparing,
+        on_value=lambda v: change(
+            compare=Policy("cross_functional", "team_recognition") if v else None
+        ),
+    )
+    if comparing:
+        solara.Select(
+            "Structure (B)",
+            values=structures,
+            value=draft.compare.structure,
+            on_value=lambda v: change(compare=Policy(v, draft.compare.incentives)),
+        )
+        solara.Select(
+            "Incentive scheme (B)",
+            values=schemes,
+            value=draft.compare.incentives,
+            on_value=lambda v: change(compare=Policy(draft.compare.structure, v)),
+        )
+
+
+def try_setup(setup: WorkshopSetup) -> str | None:
+    """Check that a setup builds both sides; the validation message when it does not."""
+    try:
+        setup.sides()
+    except InputError as exc:
+        return str(exc)
+    return None
