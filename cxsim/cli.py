@@ -164,6 +164,55 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
     )
 
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="fit a scenario's baseline to the KPIs an organization observes",
+        description=(
+            "Fit free parameters of a scenario so that its baseline reproduces observed "
+            "KPIs (method of simulated moments, common random numbers, a SciPy optimiser "
+            "within bounds), re-check the fit on fresh seeds, and report how much each "
+            "target constrains each parameter. FILE is a scenario, or an experiment file "
+            "with a [calibration] table; --target and --free given here replace its own."
+        ),
+    )
+    calibrate.add_argument("file", metavar="FILE", help="scenario or experiment TOML file")
+    calibrate.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="M=V[+-TOL]",
+        help="an observed KPI: churn_rate=0.18, nps=12+-3, or a window average "
+        "turnover_rate@53:104=0.3 (default tolerance: 10%% of the value)",
+    )
+    calibrate.add_argument(
+        "--free",
+        action="append",
+        default=[],
+        metavar="PATH=LO:HI",
+        help="a parameter to fit within bounds: repurchase.intercept=-2:0",
+    )
+    calibrate.add_argument("--reps", type=int, help="replications per point (default 8)")
+    calibrate.add_argument("--budget", type=int, help="most points to evaluate (default 60)")
+    calibrate.add_argument("--seed", type=int, help="seed of the replicate seeds (default 0)")
+    calibrate.add_argument(
+        "--method", choices=("nelder-mead", "powell"), help="optimiser (default nelder-mead)"
+    )
+    calibrate.add_argument(
+        "--out",
+        metavar="CALIBRATED.toml",
+        help="calibrated scenario (default FILE-calibrated.toml)",
+    )
+    calibrate.add_argument(
+        "--report", metavar="DIR", help="fit report directory (default FILE-calibration/)"
+    )
+    calibrate.add_argument(
+        "--store", metavar="PATH", help="results store (default FILE-calibration.db); resumes"
+    )
+    _add_executor(calibrate)
+    _add_set(calibrate)
+    calibrate.add_argument("--json", action="store_true", help="print one JSON object")
+    calibrate.add_argument("--quiet", action="store_true", help="no progress")
+
     app = commands.add_parser(
         "app",
         help="open the interactive dashboard in a browser",
@@ -580,6 +629,74 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from cxsim.calibrated import describe_fit, summary, write_report, write_scenario
+    from cxsim.calibration import Calibration, load_calibration, parse_free, parse_target
+    from cxsim.experiment import open_executor
+    from cxsim.files import read_toml
+    from cxsim.fitting import calibrate
+    from cxsim.store import Store
+
+    if args.workers < 1:
+        raise InputError("--workers", "at least 1", args.workers)
+    overrides = dict(parse_override(text) for text in args.overrides)
+    targets = [parse_target(text) for text in args.target]
+    free = [parse_free(text) for text in args.free]
+    given = {
+        k: v
+        for k, v in {
+            "reps": args.reps,
+            "budget": args.budget,
+            "seed": args.seed,
+            "method": args.method,
+        }.items()
+        if v is not None
+    }
+    if "calibration" in read_toml(args.file, "scenario or experiment"):
+        base = load_calibration(args.file)
+        scenario = base.scenario.with_overrides(overrides) if overrides else base.scenario
+        calibration = Calibration(
+            scenario,
+            targets or base.targets,
+            free or base.free,
+            **{"reps": base.reps, "budget": base.budget, "seed": base.seed, "method": base.method}
+            | given,
+            source=args.file,
+        )
+    else:
+        scenario = Scenario.load(args.file, overrides=overrides)
+        calibration = Calibration(scenario, targets, free, **given, source=args.file)
+    stem = Path(args.file).with_suffix("")
+    out = args.out or f"{stem.name}-calibrated.toml"
+    report_dir = args.report or f"{stem.name}-calibration"
+    store_path = args.store or f"{stem.name}-calibration.db"
+
+    def progress(points: int, best: float) -> None:
+        if not args.quiet:
+            print(
+                f"\rpoint {points}/{calibration.budget}: best distance {best:.4g}",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    with (
+        Store(store_path) as store,
+        open_executor(args.executor, args.workers, args.scheduler) as executor,
+    ):
+        result = calibrate(calibration, store, executor, on_evaluation=progress)
+    if not args.quiet:
+        print(file=sys.stderr)
+    scenario_file = write_scenario(result, out)
+    files = write_report(result, report_dir)
+    if args.json:
+        print(json.dumps({**summary(result), "calibrated": str(scenario_file)}, indent=2))
+    else:
+        print("\n".join(describe_fit(result)))
+        print(f"wrote {scenario_file} and {files['fit'].parent}/ (fit.csv, calibration_fit.png)")
+    return 0
+
+
 def _app(args: argparse.Namespace) -> int:
     from cxsim.dashboard.serve import serve
 
@@ -618,6 +735,7 @@ COMMANDS = {
     "report": _report,
     "demo": _demo,
     "app": _app,
+    "calibrate": _calibrate,
 }
 
 

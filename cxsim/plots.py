@@ -22,6 +22,7 @@ from scipy import stats  # noqa: E402
 from cxsim.metrics import METRICS  # noqa: E402
 
 __all__ = [
+    "calibration_fit",
     "collaboration_map",
     "final_outcomes",
     "roi_distribution",
@@ -215,5 +216,40 @@ def sensitivity_bars(
         ax.grid(alpha=0.3, axis="x")
     axes.flat[0].legend(fontsize=8)
     figure.suptitle("Sobol sensitivity indices (bars: estimate; lines: 95% bootstrap interval)")
+    figure.tight_layout()
+    return _save(figure, Path(out_dir), name)
+
+
+def calibration_fit(fit: pd.DataFrame, out_dir: str | Path, name: str = "calibration_fit"):
+    """Simulated against observed for each target, in the target's tolerances.
+
+    Args:
+        fit: The fit table of a calibration (target, observed, tolerance, simulated,
+            low, high, met).
+        out_dir: Directory for the files.
+        name: File name without extension.
+    """
+    rows = len(fit)
+    figure, ax = plt.subplots(figsize=(8, 1.0 + 0.6 * rows))
+    y = np.arange(rows)[::-1]
+    scale = fit["tolerance"].to_numpy()
+    gap = (fit["simulated"].to_numpy() - fit["observed"].to_numpy()) / scale
+    low = (fit["low"].to_numpy() - fit["observed"].to_numpy()) / scale
+    high = (fit["high"].to_numpy() - fit["observed"].to_numpy()) / scale
+    allowance = np.where(fit["scale_is"] == "standard error", 1.96, 1.0)
+    for yi, a in zip(y, allowance, strict=True):
+        ax.fill_betweenx([yi - 0.3, yi + 0.3], -a, a, color="#d9d9d9", linewidth=0)
+    colours = [COLOURS[2] if met else COLOURS[1] for met in fit["met"]]
+    ax.errorbar(gap, y, xerr=[gap - low, high - gap], fmt="none", ecolor="#404040", capsize=4)
+    ax.scatter(gap, y, color=colours, zorder=3, s=40)
+    ax.axvline(0, color="#404040", linewidth=0.8)
+    labels = [
+        f"{t}\nobserved {o:.4g}, simulated {s:.4g}"
+        for t, o, s in zip(fit["target"], fit["observed"], fit["simulated"], strict=True)
+    ]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("simulated minus observed, in tolerances (grey: within tolerance)")
+    ax.set_title("Calibration fit on fresh seeds (points: mean; bars: 95% interval)")
+    ax.grid(alpha=0.3, axis="x")
     figure.tight_layout()
     return _save(figure, Path(out_dir), name)

@@ -1,0 +1,367 @@
+"""Method of simulated moments: fit free parameters so the model reproduces observed KPIs.
+
+The distance between the model and the organization is the mean, over targets, of the
+squared gap between the simulated mean and the observed value, each gap measured in
+the target's tolerance (or standard error). Every evaluation runs the same replicate
+seeds (common random numbers), so two nearby parameter values differ by their effect
+and not by luck, and the distance is smooth enough for a derivative-free optimiser from
+SciPy, searching within the bounds. The best values are then re-checked on fresh seeds,
+and a local sensitivity at the fit says how much each target constrains each parameter.
+
+Runs go through :func:`cxsim.experiment.execute`, so they use the experiment executors
+and are kept in a results store: a calibration run again resumes without redoing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from cxsim.calibration import Calibration, Target
+from cxsim.experiment import execute, replicate_seeds, specs_for
+from cxsim.scenario import Scenario
+from cxsim.stats import mean_interval
+from cxsim.store import Store
+
+__all__ = ["CalibrationResult", "SimulatedMoments", "calibrate"]
+
+#: A fitted value closer than this share of its range to a bound is reported as at it.
+AT_BOUND = 0.01
+#: Step of the local sensitivity, as a share of each parameter's range.
+SENSITIVITY_STEP = 0.1
+#: A parameter the targets pin down no better than this share of its range is weak.
+WEAK = 0.25
+#: Two parameters whose fitted values correlate beyond this cannot be told apart.
+CONFOUNDED = 0.9
+
+
+class FailedEvaluation(RuntimeError):
+    """Runs at a parameter point failed; the point cannot be scored."""
+
+
+@dataclass
+class SimulatedMoments:
+    """The simulated targets at a parameter point, and their distance to the observed.
+
+    Args:
+        calibration: What is fitted.
+        store: Where runs are kept (and found again).
+        executor: Where runs go (None: this process).
+    """
+
+    calibration: Calibration
+    store: Store
+    executor: Executor | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.seeds = replicate_seeds(self.calibration.seed, self.calibration.reps)
+        self._cache: dict[tuple, float] = {}
+
+    def scenario_at(self, values: dict[str, Any]) -> Scenario:
+        """The scenario with the free parameters set to ``values``."""
+        return self.calibration.scenario.with_overrides(values)
+
+    def values_at(self, unit: Sequence[float]) -> dict[str, Any]:
+        """Parameter values at a point of the unit cube."""
+        return {p.path: p.from_unit(u) for p, u in zip(self.calibration.free, unit, strict=True)}
+
+    def moments(self, values: dict[str, Any], seeds: Sequence[int] | None = None) -> pd.DataFrame:
+        """Each target's simulated value per replication (rows) at ``values``.
+
+        Raises:
+            FailedEvaluation: When a run failed (its error is in the store).
+        """
+        seeds = list(self.seeds if seeds is None else seeds)
+        scenario = self.scenario_at(values)
+        execute(specs_for([scenario], seeds), self.store, self.executor, progress=False)
+        digest = scenario.model_hash()
+        finals = self.store.finals(digest, seeds)
+        if len(finals) < len(seeds):
+            raise FailedEvaluation(
+                f"{len(seeds) - len(finals)} of {len(seeds)} runs failed at {values}"
+            )
+        weekly = None
+        columns = {}
+        for target in self.calibration.targets:
+            if target.window is None:
+                columns[target.label] = finals[target.metric].to_numpy(dtype=float)
+            else:
+                if weekly is None:
+                    weekly = self.store.weekly(digest, seeds)
+                first, last = target.window
+                columns[target.label] = weekly[target.metric][:, first - 1 : last].mean(axis=1)
+        return pd.DataFrame(columns)
+
+    def distance(self, moments: pd.DataFrame) -> float:
+        """Mean squared gap between simulated means and observed values, in scales."""
+        gaps = [(moments[t.label].mean() - t.observed) / t.scale for t in self.calibration.targets]
+        return float(np.mean(np.square(gaps)))
+
+    def __call__(self, unit: Sequence[float]) -> float:
+        """The objective the optimiser sees: distance at a point of the unit cube."""
+        values = self.values_at(unit)
+        key = tuple(values[p.path] for p in self.calibration.free)
+        if key not in self._cache:
+            try:
+                distance = self.distance(self.moments(values))
+            except FailedEvaluation:
+                distance = float("inf")
+            self._cache[key] = distance
+            self.history.append({**values, "distance": distance})
+        return self._cache[key]
+
+
+@dataclass
+class CalibrationResult:
+    """What a calibration found and how well it fits.
+
+    Attributes:
+        calibration: What was fitted.
+        fitted: The best values found, by dotted path.
+        distance: The distance at them, on the calibration seeds.
+        evaluations: Parameter points evaluated.
+        fit: One row per target: observed, simulated mean and 95% interval on fresh
+            seeds, the gap in tolerances, and whether it is met.
+        sensitivity: Change of each target (rows, in its tolerances) over each free
+            parameter's full range (columns), at the fit.
+        identification: One row per free parameter: fitted value, how closely the
+            targets pin it down, the target that constrains it most, and a note.
+        history: Every point evaluated with its distance, in order.
+        warnings: Plain sentences: parameters at a bound, targets not met, parameters
+            the targets cannot tell apart.
+        check_seeds: The fresh seeds of the re-check.
+    """
+
+    calibration: Calibration
+    fitted: dict[str, Any]
+    distance: float
+    evaluations: int
+    fit: pd.DataFrame
+    sensitivity: pd.DataFrame
+    identification: pd.DataFrame
+    history: pd.DataFrame
+    warnings: list[str]
+    check_seeds: list[int]
+    message: str = ""
+
+
+def calibrate(
+    calibration: Calibration,
+    store: Store,
+    executor: Executor | None = None,
+    on_evaluation: Callable[[int, float], None] | None = None,
+) -> CalibrationResult:
+    """Fit the free parameters to the targets.
+
+    Args:
+        calibration: The targets, free parameters and budget.
+        store: Results store; runs already there are reused.
+        executor: Where runs go (None: this process).
+        on_evaluation: Called with the number of points so far and the best distance.
+
+    Returns:
+        The fitted values, the fit on fresh seeds and the identifiability report.
+    """
+    objective = SimulatedMoments(calibration, store, executor)
+    free = calibration.free
+    start = calibration.starting_values()
+    x0 = np.array([p.to_unit(start[p.path]) for p in free])
+    best = {"x": x0, "f": float("inf")}
+
+    def tracked(unit: np.ndarray) -> float:
+        value = objective(unit)
+        if value < best["f"]:
+            best.update(x=np.array(unit, dtype=float), f=value)
+        if on_evaluation:
+            on_evaluation(len(objective.history), best["f"])
+        return value
+
+    bounds = [(0.0, 1.0)] * len(free)
+    if calibration.method == "nelder-mead":
+        outcome = optimize.minimize(
+            tracked,
+            x0,
+            method="Nelder-Mead",
+            bounds=bounds,
+            options={
+                "maxfev": calibration.budget,
+                "initial_simplex": _initial_simplex(x0),
+                "xatol": 0.005,
+                "fatol": 0.01,
+            },
+        )
+    else:
+        outcome = optimize.minimize(
+            tracked,
+            x0,
+            method="Powell",
+            bounds=bounds,
+            options={"maxfev": calibration.budget, "xtol": 0.005, "ftol": 0.001},
+        )
+    fitted = objective.values_at(best["x"])
+    reps = calibration.reps
+    check_seeds = replicate_seeds(calibration.seed, 2 * reps)[reps:]
+    fit = fit_table(calibration.targets, objective.moments(fitted, check_seeds))
+    sensitivity = local_sensitivity(objective, best["x"])
+    identification = identify(calibration, fitted, best["x"], sensitivity)
+    warnings = _warnings(calibration, best["x"], fit, identification)
+    return CalibrationResult(
+        calibration=calibration,
+        fitted=fitted,
+        distance=best["f"],
+        evaluations=len(objective.history),
+        fit=fit,
+        sensitivity=sensitivity,
+        identification=identification,
+        history=pd.DataFrame(objective.history),
+        warnings=warnings,
+        check_seeds=check_seeds,
+        message=str(outcome.message),
+    )
+
+
+def _initial_simplex(x0: np.ndarray) -> np.ndarray:
+    """A simplex a quarter of each range wide, stepping toward the interior."""
+    simplex = [x0]
+    for j in range(len(x0)):
+        vertex = x0.copy()
+        vertex[j] += 0.25 if x0[j] <= 0.5 else -0.25
+        simplex.append(vertex)
+    return np.array(simplex)
+
+
+def fit_table(targets: Sequence[Target], moments: pd.DataFrame) -> pd.DataFrame:
+    """Observed against simulated (mean and 95% interval over replications) per target."""
+    rows = []
+    for target in targets:
+        interval = mean_interval(moments[target.label])
+        gap = (interval.mean - target.observed) / target.scale
+        rows.append(
+            {
+                "target": target.label,
+                "observed": target.observed,
+                "tolerance": target.scale,
+                "scale_is": "standard error" if target.standard_error else "tolerance",
+                "simulated": interval.mean,
+                "low": interval.low,
+                "high": interval.high,
+                "gap_in_tolerances": gap,
+                "met": abs(interval.mean - target.observed) <= target.allowance,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def local_sensitivity(objective: SimulatedMoments, unit: np.ndarray) -> pd.DataFrame:
+    """Central differences of every target in each parameter at the fit, on the same seeds.
+
+    Each entry is how far the target moves, in its tolerances, when the parameter goes
+    across its whole range (at the local slope).
+    """
+    calibration = objective.calibration
+    scales = np.array([t.scale for t in calibration.targets])
+    columns = {}
+    for j, parameter in enumerate(calibration.free):
+        low, high = unit.copy(), unit.copy()
+        low[j] = max(0.0, unit[j] - SENSITIVITY_STEP)
+        high[j] = min(1.0, unit[j] + SENSITIVITY_STEP)
+        down = objective.moments(objective.values_at(low)).mean().to_numpy()
+        up = objective.moments(objective.values_at(high)).mean().to_numpy()
+        span = parameter.to_unit(parameter.from_unit(high[j])) - parameter.to_unit(
+            parameter.from_unit(low[j])
+        )
+        columns[parameter.path] = (up - down) / (span * scales) if span > 0 else 0.0 * scales
+    return pd.DataFrame(columns, index=[t.label for t in calibration.targets])
+
+
+def identify(
+    calibration: Calibration,
+    fitted: dict[str, Any],
+    unit: np.ndarray,
+    sensitivity: pd.DataFrame,
+) -> pd.DataFrame:
+    """How well the targets pin down each parameter, from the local sensitivity.
+
+    With each target known to within its tolerance, the parameters' uncertainty is
+    approximately the inverse of ``SᵀS`` (S: the sensitivity matrix): its diagonal gives
+    each parameter's uncertainty as a share of its range, and its correlations say which
+    parameters the targets cannot tell apart.
+    """
+    s = sensitivity.to_numpy(dtype=float)
+    information = s.T @ s
+    covariance = np.linalg.pinv(information)
+    rank = np.linalg.matrix_rank(information, tol=1e-9 * max(1.0, information.max()))
+    spread = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        correlation = covariance / np.outer(spread, spread)
+    rows = []
+    names = [p.path for p in calibration.free]
+    for j, parameter in enumerate(calibration.free):
+        column = np.abs(s[:, j])
+        strongest = sensitivity.index[int(column.argmax())] if column.max() > 0 else "none"
+        unresolved = column.max() == 0 or rank < len(names)
+        partners = [
+            names[k]
+            for k in range(len(names))
+            if k != j and np.isfinite(correlation[j, k]) and abs(correlation[j, k]) > CONFOUNDED
+        ]
+        if column.max() == 0:
+            note = "no target responds to it: not identified"
+        elif partners:
+            note = "confounded with " + ", ".join(partners)
+        elif unresolved:
+            note = "not identified: the targets cannot separate it from the others"
+        elif spread[j] > WEAK:
+            note = "weakly identified"
+        else:
+            note = "identified"
+        rows.append(
+            {
+                "parameter": parameter.path,
+                "low": parameter.low,
+                "high": parameter.high,
+                "fitted": fitted[parameter.path],
+                "position": float(unit[j]),
+                "uncertainty_share_of_range": float(spread[j]) if not unresolved else np.inf,
+                "most_informative_target": strongest,
+                "note": note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _warnings(
+    calibration: Calibration,
+    unit: np.ndarray,
+    fit: pd.DataFrame,
+    identification: pd.DataFrame,
+) -> list[str]:
+    out = []
+    for parameter, u in zip(calibration.free, unit, strict=True):
+        if u <= AT_BOUND or u >= 1 - AT_BOUND:
+            side = "lower" if u <= AT_BOUND else "upper"
+            out.append(
+                f"{parameter.path} ended at its {side} bound "
+                f"({parameter.from_unit(u):g}): widen the range, or the targets ask for "
+                "more than this parameter can give"
+            )
+    unmet = fit[~fit["met"]]
+    if len(unmet):
+        out.append(
+            "not all targets can be met together: "
+            + ", ".join(
+                f"{row.target} (simulated {row.simulated:.4g}, observed {row.observed:.4g})"
+                for row in unmet.itertuples()
+            )
+        )
+    for row in identification.itertuples():
+        if row.note != "identified":
+            out.append(f"{row.parameter}: {row.note}")
+    return out
