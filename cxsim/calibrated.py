@@ -16,6 +16,7 @@ from typing import Any
 
 import tomli_w
 
+from cxsim.errors import InputError
 from cxsim.files import read_toml
 from cxsim.fitting import CalibrationResult
 from cxsim.plots import calibration_fit
@@ -27,13 +28,24 @@ __all__ = ["calibrated_tables", "describe_fit", "write_report", "write_scenario"
 
 def calibrated_tables(result: CalibrationResult) -> dict[str, Any]:
     """The scenario's own tables (as in its file) with the fitted values set."""
-    scenario = result.calibration.scenario
+    calibration = result.calibration
+    scenario = calibration.scenario
+    fitted = {path: _rounded(value) for path, value in result.fitted.items()}
+    wanted = scenario.with_overrides(fitted).model_hash()
     if scenario.source and Path(scenario.source).is_file():
         tables = read_toml(scenario.source, "scenario")
-    else:
-        tables = copy.deepcopy(scenario.to_dict())
-    for path, value in result.fitted.items():
-        apply_override(tables, path, _rounded(value))
+        try:
+            for path, value in {**calibration.overrides, **fitted}.items():
+                apply_override(tables, path, value)
+            if Scenario.from_dict(tables).model_hash() == wanted:
+                return tables
+        except InputError:
+            pass
+    # the file's own tables cannot carry the fit (a path through a name the file does
+    # not give): write the whole scenario instead, defaults included
+    tables = copy.deepcopy(scenario.to_dict())
+    for path, value in fitted.items():
+        apply_override(tables, path, value)
     return tables
 
 
@@ -61,8 +73,13 @@ def describe_fit(result: CalibrationResult) -> list[str]:
         f"Targets met on {len(result.check_seeds)} fresh seeds: {met} of {len(result.fit)}"
     )
     for row in result.fit.itertuples():
+        scale = (
+            f"standard error {row.tolerance:.3g}, met within 1.96 of them"
+            if row.scale_is == "standard error"
+            else f"+- {row.tolerance:.3g}"
+        )
         lines.append(
-            f"  {row.target}: observed {row.observed:.4g} +- {row.tolerance:.3g}, simulated "
+            f"  {row.target}: observed {row.observed:.4g} {scale}, simulated "
             f"{row.simulated:.4g} [{row.low:.4g}, {row.high:.4g}] "
             + ("met" if row.met else "NOT met")
         )
@@ -77,6 +94,9 @@ def write_scenario(result: CalibrationResult, path: str | Path) -> Path:
     path = Path(path)
     tables = calibrated_tables(result)
     scenario = Scenario.from_dict(tables, source=str(path))
+    fitted = {p: _rounded(v) for p, v in result.fitted.items()}
+    if scenario.model_hash() != result.calibration.scenario.with_overrides(fitted).model_hash():
+        raise AssertionError("the calibrated scenario differs from the fitted one")
     header = "\n".join(f"# {line}" if line else "#" for line in describe_fit(result))
     header += f"\n# Scenario hash after calibration: {scenario.hash()}\n\n"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,12 +111,14 @@ def write_report(result: CalibrationResult, out_dir: str | Path) -> dict[str, Pa
     files = {
         "fit": out / "fit.csv",
         "sensitivity": out / "sensitivity.csv",
+        "sensitivity_noise": out / "sensitivity_noise.csv",
         "identification": out / "identification.csv",
         "history": out / "history.csv",
         "summary": out / "calibration.json",
     }
     result.fit.to_csv(files["fit"], index=False)
     result.sensitivity.rename_axis("target").to_csv(files["sensitivity"])
+    result.sensitivity_noise.rename_axis("target").to_csv(files["sensitivity_noise"])
     result.identification.to_csv(files["identification"], index=False)
     result.history.to_csv(files["history"], index=False)
     files["figure"], files["figure_svg"] = calibration_fit(result.fit, out)
@@ -110,6 +132,7 @@ def summary(result: CalibrationResult) -> dict[str, Any]:
     return {
         "scenario": c.scenario.source or c.scenario.name,
         "scenario_hash": c.scenario.hash(),
+        "calibrated_scenario_hash": Scenario.from_dict(calibrated_tables(result)).hash(),
         "method": c.method,
         "reps": c.reps,
         "budget": c.budget,

@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 METHODS = ("nelder-mead", "powell")
+#: Tables whose values define the targets' weeks, so they are never fitted.
+FIXED_TABLES = ("scenario", "interventions")
 _BOUNDS = {m.name: (m.low, m.high) for m in METRICS}
 #: The smallest default tolerance: one unit for counts, scores and money, else 0.01.
 _FLOOR = {
@@ -109,6 +111,8 @@ class Calibration:
         seed: Seed of the replicate seeds; fresh seeds for the re-check derive from it.
         method: The SciPy optimiser (``nelder-mead`` or ``powell``).
         source: The experiment file, if the calibration came from one.
+        overrides: Values set on the command line (``--set``) before fitting; the
+            calibrated scenario keeps them.
     """
 
     scenario: Scenario
@@ -119,7 +123,7 @@ class Calibration:
     seed: int = 0
     method: str = "nelder-mead"
     source: str | None = None
-    start: dict[str, Any] = field(default_factory=dict)
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -144,6 +148,8 @@ class Calibration:
                 "free parameters",
                 self.budget,
             )
+        if self.seed < 0:
+            raise InputError("calibration.seed", "a whole number >= 0", self.seed)
         if self.method not in METHODS:
             raise InputError("calibration.method", "one of " + ", ".join(METHODS), self.method)
         seen = set()
@@ -168,6 +174,13 @@ class Calibration:
 
     def _check_free(self, parameter: FreeParameter, index: int) -> None:
         where = parameter.where or f"calibration.free.{index}"
+        if parameter.path.split(".")[0] in FIXED_TABLES:
+            raise InputError(
+                where,
+                "a model parameter; the horizon and the programme's windows define what "
+                "the targets mean and stay as the scenario sets them",
+                parameter.path,
+            )
         try:
             current = _value_at(self.scenario.to_dict(), parameter.path)
         except InputError as exc:
@@ -186,11 +199,11 @@ class Calibration:
             object.__setattr__(parameter, "integer", True)
 
     def starting_values(self) -> dict[str, float]:
-        """Where the search starts: the scenario's own values (or given ones), in bounds."""
+        """Where the search starts: the scenario's own values, clipped into the bounds."""
         defaults = self.scenario.to_dict()
         values = {}
         for parameter in self.free:
-            value = self.start.get(parameter.path, _value_at(defaults, parameter.path))
+            value = _value_at(defaults, parameter.path)
             values[parameter.path] = parameter.from_unit(parameter.to_unit(value))
         return values
 

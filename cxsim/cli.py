@@ -662,29 +662,27 @@ def _calibrate(args: argparse.Namespace) -> int:
             **{"reps": base.reps, "budget": base.budget, "seed": base.seed, "method": base.method}
             | given,
             source=args.file,
+            overrides=overrides,
         )
     else:
         scenario = Scenario.load(args.file, overrides=overrides)
-        calibration = Calibration(scenario, targets, free, **given, source=args.file)
+        calibration = Calibration(
+            scenario, targets, free, **given, source=args.file, overrides=overrides
+        )
     stem = Path(args.file).with_suffix("")
     out = args.out or f"{stem.name}-calibrated.toml"
     report_dir = args.report or f"{stem.name}-calibration"
     store_path = args.store or f"{stem.name}-calibration.db"
 
-    def progress(points: int, best: float) -> None:
+    def progress(line: str) -> None:
         if not args.quiet:
-            print(
-                f"\rpoint {points}/{calibration.budget}: best distance {best:.4g}",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
+            print(f"\r{line:<70}", end="", file=sys.stderr, flush=True)
 
     with (
         Store(store_path) as store,
         open_executor(args.executor, args.workers, args.scheduler) as executor,
     ):
-        result = calibrate(calibration, store, executor, on_evaluation=progress)
+        result = calibrate(calibration, store, executor, on_progress=progress)
     if not args.quiet:
         print(file=sys.stderr)
     scenario_file = write_scenario(result, out)

@@ -284,6 +284,7 @@ def execute(
     executor: Executor | None = None,
     progress: bool = True,
     on_records: Callable[[list[RunRecord]], None] | None = None,
+    batch: int | None = None,
 ) -> dict[str, int]:
     """Run every spec not already done in the store, writing each result as it arrives.
 
@@ -293,6 +294,9 @@ def execute(
         executor: Any ``concurrent.futures.Executor``; None runs in this process.
         progress: Whether to draw a progress bar on stderr.
         on_records: Called with each batch of finished records, after it is stored.
+        batch: Runs per task. By default the first run is timed in this process and
+            sets it; a caller that sends a few runs at a time (a calibration) gives 1
+            so that every run goes to the executor at once.
 
     Returns:
         Counts of runs ``skipped`` (already done), ``done`` and ``failed`` now.
@@ -316,13 +320,13 @@ def execute(
     # run in this process until one run succeeds: its time sets the batch size
     rest = list(pending)
     seconds = None
-    while rest and seconds is None:
+    while rest and seconds is None and batch is None:
         (record,) = run_batch(rest[:1])
         finish([record])
         rest = rest[1:]
         if record.status == "done":
             seconds = record.seconds
-    size = min(batch_size(seconds or 1.0), max(1, math.ceil(len(rest) / 8)))
+    size = batch or min(batch_size(seconds or 1.0), max(1, math.ceil(len(rest) / 8)))
     if executor is None:
         for batch in _batches(rest, size):
             finish(run_batch(batch))

@@ -24,6 +24,7 @@ import pandas as pd
 from scipy import optimize
 
 from cxsim.calibration import Calibration, Target
+from cxsim.errors import InputError
 from cxsim.experiment import execute, replicate_seeds, specs_for
 from cxsim.scenario import Scenario
 from cxsim.stats import mean_interval
@@ -63,6 +64,7 @@ class SimulatedMoments:
     def __post_init__(self) -> None:
         self.seeds = replicate_seeds(self.calibration.seed, self.calibration.reps)
         self._cache: dict[tuple, float] = {}
+        self.calls = 0
 
     def scenario_at(self, values: dict[str, Any]) -> Scenario:
         """The scenario with the free parameters set to ``values``."""
@@ -80,12 +82,14 @@ class SimulatedMoments:
         """
         seeds = list(self.seeds if seeds is None else seeds)
         scenario = self.scenario_at(values)
-        execute(specs_for([scenario], seeds), self.store, self.executor, progress=False)
+        specs = specs_for([scenario], seeds)
+        execute(specs, self.store, self.executor, progress=False, batch=1)
         digest = scenario.model_hash()
         finals = self.store.finals(digest, seeds)
         if len(finals) < len(seeds):
             raise FailedEvaluation(
-                f"{len(seeds) - len(finals)} of {len(seeds)} runs failed at {values}"
+                f"{len(seeds) - len(finals)} of {len(seeds)} runs failed at {values} "
+                f"(their errors: cxsim status {self.store.path})"
             )
         weekly = None
         columns = {}
@@ -108,13 +112,17 @@ class SimulatedMoments:
         """The objective the optimiser sees: distance at a point of the unit cube."""
         values = self.values_at(unit)
         key = tuple(values[p.path] for p in self.calibration.free)
+        self.calls += 1
         if key not in self._cache:
+            problem = ""
             try:
                 distance = self.distance(self.moments(values))
-            except FailedEvaluation:
-                distance = float("inf")
+            except FailedEvaluation as exc:
+                distance, problem = float("inf"), str(exc)
+            except InputError as exc:  # values valid alone but not together
+                distance, problem = float("inf"), f"invalid together: {exc.path}: {exc.expected}"
             self._cache[key] = distance
-            self.history.append({**values, "distance": distance})
+            self.history.append({**values, "distance": distance, "problem": problem})
         return self._cache[key]
 
 
@@ -131,6 +139,7 @@ class CalibrationResult:
             seeds, the gap in tolerances, and whether it is met.
         sensitivity: Change of each target (rows, in its tolerances) over each free
             parameter's full range (columns), at the fit.
+        sensitivity_noise: The standard error of each sensitivity entry.
         identification: One row per free parameter: fitted value, how closely the
             targets pin it down, the target that constrains it most, and a note.
         history: Every point evaluated with its distance, in order.
@@ -145,6 +154,7 @@ class CalibrationResult:
     evaluations: int
     fit: pd.DataFrame
     sensitivity: pd.DataFrame
+    sensitivity_noise: pd.DataFrame
     identification: pd.DataFrame
     history: pd.DataFrame
     warnings: list[str]
@@ -156,7 +166,7 @@ def calibrate(
     calibration: Calibration,
     store: Store,
     executor: Executor | None = None,
-    on_evaluation: Callable[[int, float], None] | None = None,
+    on_progress: Callable[[str], None] | None = None,
 ) -> CalibrationResult:
     """Fit the free parameters to the targets.
 
@@ -164,11 +174,16 @@ def calibrate(
         calibration: The targets, free parameters and budget.
         store: Results store; runs already there are reused.
         executor: Where runs go (None: this process).
-        on_evaluation: Called with the number of points so far and the best distance.
+        on_progress: Called with a line saying how far the calibration has got.
 
     Returns:
         The fitted values, the fit on fresh seeds and the identifiability report.
+
+    Raises:
+        InputError: When no point of the search could be scored, or runs at the fitted
+            values fail (the store keeps their errors).
     """
+    say = on_progress or (lambda line: None)
     objective = SimulatedMoments(calibration, store, executor)
     free = calibration.free
     start = calibration.starting_values()
@@ -179,39 +194,46 @@ def calibrate(
         value = objective(unit)
         if value < best["f"]:
             best.update(x=np.array(unit, dtype=float), f=value)
-        if on_evaluation:
-            on_evaluation(len(objective.history), best["f"])
+        say(
+            f"search: {objective.calls}/{calibration.budget} evaluations, "
+            f"best distance {best['f']:.4g}"
+        )
         return value
 
     bounds = [(0.0, 1.0)] * len(free)
     if calibration.method == "nelder-mead":
-        outcome = optimize.minimize(
-            tracked,
-            x0,
-            method="Nelder-Mead",
-            bounds=bounds,
-            options={
-                "maxfev": calibration.budget,
-                "initial_simplex": _initial_simplex(x0),
-                "xatol": 0.005,
-                "fatol": 0.01,
-            },
-        )
+        options = {"initial_simplex": _initial_simplex(x0), "xatol": 0.005, "fatol": 0.01}
+        method = "Nelder-Mead"
     else:
-        outcome = optimize.minimize(
-            tracked,
-            x0,
-            method="Powell",
-            bounds=bounds,
-            options={"maxfev": calibration.budget, "xtol": 0.005, "ftol": 0.001},
+        options = {"xtol": 0.005, "ftol": 0.001}
+        method = "Powell"
+    outcome = optimize.minimize(
+        tracked, x0, method=method, bounds=bounds, options={"maxfev": calibration.budget, **options}
+    )
+    if not np.isfinite(best["f"]):
+        problems = sorted({h["problem"] for h in objective.history if h["problem"]})
+        raise InputError(
+            "calibration.free",
+            "bounds within which the model runs (" + "; ".join(problems[:3]) + ")",
         )
     fitted = objective.values_at(best["x"])
     reps = calibration.reps
     check_seeds = replicate_seeds(calibration.seed, 2 * reps)[reps:]
-    fit = fit_table(calibration.targets, objective.moments(fitted, check_seeds))
-    sensitivity = local_sensitivity(objective, best["x"])
-    identification = identify(calibration, fitted, best["x"], sensitivity)
-    warnings = _warnings(calibration, best["x"], fit, identification)
+    try:
+        say(f"re-check on {reps} fresh seeds")
+        fit = fit_table(calibration.targets, objective.moments(fitted, check_seeds))
+        say("local sensitivity at the fit")
+        sensitivity, noise = local_sensitivity(objective, best["x"])
+    except FailedEvaluation as exc:
+        raise InputError("calibration", f"runs that succeed at the fitted values ({exc})") from None
+    identification = identify(calibration, fitted, best["x"], sensitivity, noise)
+    warnings = _warnings(calibration, fitted, fit, identification)
+    if not outcome.success:
+        warnings.insert(
+            0,
+            f"the optimiser stopped before converging ({outcome.message}): "
+            "raise the budget, or start from the fitted scenario",
+        )
     return CalibrationResult(
         calibration=calibration,
         fitted=fitted,
@@ -219,6 +241,7 @@ def calibrate(
         evaluations=len(objective.history),
         fit=fit,
         sensitivity=sensitivity,
+        sensitivity_noise=noise,
         identification=identification,
         history=pd.DataFrame(objective.history),
         warnings=warnings,
@@ -259,26 +282,45 @@ def fit_table(targets: Sequence[Target], moments: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def local_sensitivity(objective: SimulatedMoments, unit: np.ndarray) -> pd.DataFrame:
+def local_sensitivity(
+    objective: SimulatedMoments, unit: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Central differences of every target in each parameter at the fit, on the same seeds.
 
     Each entry is how far the target moves, in its tolerances, when the parameter goes
-    across its whole range (at the local slope).
+    across its whole range (at the local slope). The step is a tenth of the range (at
+    least one whole unit for an integer parameter), one-sided at a bound.
+
+    Returns:
+        ``(sensitivity, noise)``: the entries, and the standard error of each from the
+        replications' paired differences (common seeds), so that an entry within about
+        two of them of zero is noise, not a response.
     """
     calibration = objective.calibration
     scales = np.array([t.scale for t in calibration.targets])
-    columns = {}
+    labels = [t.label for t in calibration.targets]
+    columns, errors = {}, {}
     for j, parameter in enumerate(calibration.free):
+        step = SENSITIVITY_STEP
+        if parameter.integer:
+            step = max(step, 1.0 / (parameter.high - parameter.low))
         low, high = unit.copy(), unit.copy()
-        low[j] = max(0.0, unit[j] - SENSITIVITY_STEP)
-        high[j] = min(1.0, unit[j] + SENSITIVITY_STEP)
-        down = objective.moments(objective.values_at(low)).mean().to_numpy()
-        up = objective.moments(objective.values_at(high)).mean().to_numpy()
-        span = parameter.to_unit(parameter.from_unit(high[j])) - parameter.to_unit(
-            parameter.from_unit(low[j])
+        low[j] = max(0.0, unit[j] - step)
+        high[j] = min(1.0, unit[j] + step)
+        down_values, up_values = objective.values_at(low), objective.values_at(high)
+        span = parameter.to_unit(up_values[parameter.path]) - parameter.to_unit(
+            down_values[parameter.path]
         )
-        columns[parameter.path] = (up - down) / (span * scales) if span > 0 else 0.0 * scales
-    return pd.DataFrame(columns, index=[t.label for t in calibration.targets])
+        if span <= 0:
+            columns[parameter.path] = errors[parameter.path] = np.full(len(labels), np.nan)
+            continue
+        difference = (
+            objective.moments(up_values).to_numpy() - objective.moments(down_values).to_numpy()
+        )
+        spread = difference.std(axis=0, ddof=1) / np.sqrt(len(difference))
+        columns[parameter.path] = difference.mean(axis=0) / (span * scales)
+        errors[parameter.path] = spread / (span * scales)
+    return pd.DataFrame(columns, index=labels), pd.DataFrame(errors, index=labels)
 
 
 def identify(
@@ -286,38 +328,61 @@ def identify(
     fitted: dict[str, Any],
     unit: np.ndarray,
     sensitivity: pd.DataFrame,
+    noise: pd.DataFrame,
 ) -> pd.DataFrame:
     """How well the targets pin down each parameter, from the local sensitivity.
 
-    With each target known to within its tolerance, the parameters' uncertainty is
-    approximately the inverse of ``SᵀS`` (S: the sensitivity matrix): its diagonal gives
-    each parameter's uncertainty as a share of its range, and its correlations say which
-    parameters the targets cannot tell apart.
+    Entries within two standard errors of zero count as no response. With each target
+    known to within its tolerance, the parameters' uncertainty is approximately the
+    inverse of ``SᵀS`` (S: the sensitivity matrix): its diagonal gives each parameter's
+    uncertainty as a share of its range, and its correlations say which parameters the
+    targets cannot tell apart. A direction of parameters that moves no target (a null
+    direction of S) leaves the parameters it involves unresolved.
     """
-    s = sensitivity.to_numpy(dtype=float)
-    information = s.T @ s
-    covariance = np.linalg.pinv(information)
-    rank = np.linalg.matrix_rank(information, tol=1e-9 * max(1.0, information.max()))
+    raw = sensitivity.to_numpy(dtype=float)
+    assessable = ~np.isnan(raw).all(axis=0)
+    s = np.where(np.abs(raw) > 2 * np.nan_to_num(noise.to_numpy(dtype=float)), raw, 0.0)
+    s = np.nan_to_num(s)
+    k = s.shape[1]
+    _, singular, vt = np.linalg.svd(s, full_matrices=True)
+    largest = singular.max() if singular.size else 0.0
+    rank = int((singular > 1e-6 * largest).sum()) if largest > 0 else 0
+    null = vt[rank:] if rank < k else np.zeros((0, k))
+    projector = null.T @ null  # onto the directions no target sees (basis-free)
+    unresolved = np.diag(projector) > 0.01
+    covariance = np.linalg.pinv(s.T @ s)
     spread = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     with np.errstate(invalid="ignore", divide="ignore"):
         correlation = covariance / np.outer(spread, spread)
-    rows = []
     names = [p.path for p in calibration.free]
+    rows = []
     for j, parameter in enumerate(calibration.free):
         column = np.abs(s[:, j])
-        strongest = sensitivity.index[int(column.argmax())] if column.max() > 0 else "none"
-        unresolved = column.max() == 0 or rank < len(names)
+        responds = column.max() > 0
         partners = [
-            names[k]
-            for k in range(len(names))
-            if k != j and np.isfinite(correlation[j, k]) and abs(correlation[j, k]) > CONFOUNDED
+            names[m]
+            for m in range(k)
+            if m != j
+            and not unresolved[j]
+            and not unresolved[m]
+            and np.isfinite(correlation[j, m])
+            and abs(correlation[j, m]) > CONFOUNDED
         ]
-        if column.max() == 0:
+        if not assessable[j]:
+            note = "range too narrow to assess"
+        elif not responds:
             note = "no target responds to it: not identified"
+        elif unresolved[j]:
+            together = [
+                names[m]
+                for m in range(k)
+                if m != j and np.abs(s[:, m]).max() > 0 and abs(projector[j, m]) > 0.01
+            ]
+            note = "not identified: the targets cannot separate it from " + (
+                ", ".join(together) or "the others"
+            )
         elif partners:
             note = "confounded with " + ", ".join(partners)
-        elif unresolved:
-            note = "not identified: the targets cannot separate it from the others"
         elif spread[j] > WEAK:
             note = "weakly identified"
         else:
@@ -329,8 +394,12 @@ def identify(
                 "high": parameter.high,
                 "fitted": fitted[parameter.path],
                 "position": float(unit[j]),
-                "uncertainty_share_of_range": float(spread[j]) if not unresolved else np.inf,
-                "most_informative_target": strongest,
+                "uncertainty_share_of_range": float(spread[j])
+                if responds and not unresolved[j]
+                else np.inf,
+                "most_informative_target": sensitivity.index[int(column.argmax())]
+                if responds
+                else "none",
                 "note": note,
             }
         )
@@ -339,17 +408,18 @@ def identify(
 
 def _warnings(
     calibration: Calibration,
-    unit: np.ndarray,
+    fitted: dict[str, Any],
     fit: pd.DataFrame,
     identification: pd.DataFrame,
 ) -> list[str]:
     out = []
-    for parameter, u in zip(calibration.free, unit, strict=True):
+    for parameter in calibration.free:
+        u = parameter.to_unit(fitted[parameter.path])
         if u <= AT_BOUND or u >= 1 - AT_BOUND:
             side = "lower" if u <= AT_BOUND else "upper"
             out.append(
                 f"{parameter.path} ended at its {side} bound "
-                f"({parameter.from_unit(u):g}): widen the range, or the targets ask for "
+                f"({fitted[parameter.path]:g}): widen the range, or the targets ask for "
                 "more than this parameter can give"
             )
     unmet = fit[~fit["met"]]

@@ -210,21 +210,39 @@ class Store:
     def finals(self, scenario_hash: str, seeds: Iterable[int] | None = None) -> pd.DataFrame:
         """Final metrics of a scenario's finished runs, indexed by replicate.
 
+        One run per seed: the one this code would make when the store holds runs of
+        older code too (otherwise the latest stored).
+
         Args:
             scenario_hash: The scenario.
             seeds: Only runs with these seeds (one experiment's replicates); all if None.
         """
-        rows = self._db.execute(
-            "select replicate, seed, final from runs where scenario_hash = ? "
-            "and status = 'done' order by replicate",
-            (scenario_hash,),
-        ).fetchall()
-        if seeds is not None:
-            wanted = set(seeds)
-            rows = [row for row in rows if row[1] in wanted]
+        rows = self._one_per_seed(scenario_hash, "final", seeds)
         return pd.DataFrame(
             [json.loads(final) for _, _, final in rows], index=[r for r, _, _ in rows]
         ).rename_axis("replicate")
+
+    def _one_per_seed(
+        self, scenario_hash: str, column: str, seeds: Iterable[int] | None
+    ) -> list[tuple[int, int, str]]:
+        """(replicate, seed, column) of finished runs, one per seed, by replicate."""
+        rows = self._db.execute(
+            f"select run_key, replicate, seed, {column} from runs "
+            "where scenario_hash = ? and status = 'done' order by rowid",
+            (scenario_hash,),
+        ).fetchall()
+        wanted = None if seeds is None else set(seeds)
+        chosen: dict[int, tuple[int, int, str]] = {}
+        current: set[int] = set()
+        for key, replicate, seed, value in rows:
+            if wanted is not None and seed not in wanted:
+                continue
+            if key == run_key(scenario_hash, seed):
+                chosen[seed] = (replicate, seed, value)
+                current.add(seed)
+            elif seed not in current:
+                chosen[seed] = (replicate, seed, value)
+        return sorted(chosen.values())
 
     def remember(self, key: str, value: Any) -> None:
         """Keep a JSON value in the store's ``meta`` table (what an experiment was)."""
@@ -247,16 +265,11 @@ class Store:
     def weekly(
         self, scenario_hash: str, seeds: Iterable[int] | None = None
     ) -> dict[str, np.ndarray]:
-        """Weekly metrics of a scenario's finished runs: metric -> (runs x weeks) array."""
-        rows = self._db.execute(
-            "select seed, weekly from runs where scenario_hash = ? and status = 'done' "
-            "order by replicate",
-            (scenario_hash,),
-        ).fetchall()
-        if seeds is not None:
-            wanted = set(seeds)
-            rows = [row for row in rows if row[0] in wanted]
-        series = [json.loads(weekly) for _, weekly in rows]
+        """Weekly metrics of a scenario's finished runs: metric -> (runs x weeks) array.
+
+        Runs are chosen as in :meth:`finals`, in the same order.
+        """
+        series = [json.loads(w) for _, _, w in self._one_per_seed(scenario_hash, "weekly", seeds)]
         if not series:
             return {}
         return {name: np.array([s[name] for s in series]) for name in series[0]}

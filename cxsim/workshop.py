@@ -204,6 +204,8 @@ class Workshop(mesa.Model):
 
     Args:
         setup: What the controls set.
+        session: A one-item list shared by the workshops of one page: the workshop it
+            holds is released (Mesa 3.3 would keep it alive) and replaced by this one.
 
     Attributes:
         setup: The setup the sessions were built from.
@@ -215,9 +217,13 @@ class Workshop(mesa.Model):
         InputError: When the setup does not validate.
     """
 
-    def __init__(self, setup: WorkshopSetup) -> None:
+    def __init__(self, setup: WorkshopSetup, session: list[Workshop] | None = None) -> None:
         sides = setup.sides()
         super().__init__(rng=setup.seed)
+        if session is not None:
+            for previous in session:
+                previous.release()
+            session[:] = [self]
         self.setup = setup
         self.organizations = {
             label: OrganizationModel(scenario, seed=setup.seed) for label, scenario in sides.items()

@@ -124,3 +124,14 @@ def test_calibration_table_in_an_experiment_file(tmp_path):
 def test_make_target_names_where_it_came_from():
     with pytest.raises(InputError, match="^here: expected"):
         make_target("nps", 101, None, None, False, "here")
+
+
+@pytest.mark.parametrize("path", ["scenario.weeks=20:40", "interventions.0.start=1:5"])
+def test_horizon_and_programme_windows_are_not_fitted(path):
+    with pytest.raises(InputError, match="expected a model parameter; the horizon"):
+        calibration([parse_free(path)])
+
+
+def test_negative_seed_is_refused():
+    with pytest.raises(InputError, match="calibration.seed: expected a whole number >= 0"):
+        calibration([parse_free("trust.gain=0.05:0.3")], seed=-1)

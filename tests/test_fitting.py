@@ -126,3 +126,39 @@ def test_fit_table_marks_what_is_met():
     assert list(fit["met"]) == [False, True]  # 0.62 is 1.2 tolerances off; 13.2 within 1.96 SE
     assert fit["gap_in_tolerances"].to_numpy() == pytest.approx([1.2, 1.6])
     assert np.all(fit["low"] < fit["simulated"])
+
+
+def test_identification_separates_what_the_targets_can_and_cannot_tell_apart():
+    import pandas as pd
+
+    from cxsim.fitting import identify
+
+    free = [
+        FreeParameter("cases.problem_rate", 0.02, 0.2),
+        FreeParameter("trust.gain", 0.01, 0.3),
+        FreeParameter("trust.loss", 0.01, 0.5),
+        FreeParameter("economics.bonus_pool", 0.0, 100.0),
+    ]
+    targets = [parse_target(t) for t in ("incidents_per_customer=0.1", "trust=0.6", "nps=5")]
+    calibration = Calibration(small(), targets, free, reps=2, budget=20)
+    labels = [t.label for t in targets]
+    sensitivity = pd.DataFrame(
+        {
+            "cases.problem_rate": [5.0, 0.0, 0.0],
+            "trust.gain": [0.0, 2.0, 1.0],
+            "trust.loss": [0.0, 2.0, 1.0],  # moves the targets exactly as trust.gain does
+            "economics.bonus_pool": [0.05, -0.04, 0.0],  # within noise
+        },
+        index=labels,
+    )
+    noise = pd.DataFrame(0.05, index=labels, columns=sensitivity.columns)
+    fitted = {p.path: p.from_unit(0.5) for p in free}
+    table = identify(calibration, fitted, np.full(4, 0.5), sensitivity, noise)
+    notes = dict(zip(table["parameter"], table["note"], strict=True))
+    assert notes["cases.problem_rate"] == "identified"
+    assert notes["trust.gain"] == "not identified: the targets cannot separate it from trust.loss"
+    assert notes["trust.loss"] == "not identified: the targets cannot separate it from trust.gain"
+    assert notes["economics.bonus_pool"] == "no target responds to it: not identified"
+    problem_rate = table.set_index("parameter").loc["cases.problem_rate"]
+    assert problem_rate["uncertainty_share_of_range"] == pytest.approx(0.2)  # 1/5
+    assert problem_rate["most_informative_target"] == "incidents_per_customer"

@@ -89,3 +89,14 @@ def test_a_store_from_another_version_is_refused_and_kept(tmp_path):
     with pytest.raises(InputError, match="written by 0.0.1"):
         Store(path)
     assert sqlite3.connect(path).execute("select count(*) from runs").fetchone() == (1,)
+
+
+def test_runs_of_older_code_do_not_mix_with_this_codes_runs(tmp_path):
+    current = run_key("h", 7)
+    with Store(tmp_path / "runs.db") as store:
+        store.record([record("old-code", final={"trust": 0.1})])
+        assert list(store.finals("h", [7])["trust"]) == [0.1]  # only the old run: read it
+        store.record([record(current, final={"trust": 0.9})])
+        store.record([record("older-still", final={"trust": 0.2})])
+        assert list(store.finals("h", [7])["trust"]) == [0.9]  # one run per seed: this code's
+        assert store.weekly("h", [7])["trust"].shape == (1, 2)

@@ -103,3 +103,15 @@ def test_collaboration_matrices_and_layout():
     morale = workshop.department_morale()
     assert list(morale.index) == workshop.department_names
     assert morale[label].between(-1, 1).all()
+
+
+def test_a_page_session_releases_the_workshop_it_replaces():
+    from mesa import Agent
+
+    current: list = []
+    first = Workshop(setup_of(small()), current)
+    (organization,) = first.organizations.values()
+    assert organization in Agent._ids
+    second = Workshop(setup_of(small()), current)
+    assert current == [second]
+    assert organization not in Agent._ids

@@ -83,12 +83,12 @@ def NumberField(
     )
 
 
-def _week_check(weeks: int) -> Callable[[Any], str | None]:
+def _week_check(first: int, last: int) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if not isinstance(value, int) or isinstance(value, bool):
             return f"expected a whole week number, got {value!r}"
-        if not 0 <= value <= weeks:
-            return f"expected a week between 0 and {weeks}, got {value}"
+        if not first <= value <= last:
+            return f"expected a week between {first} and {last}, got {value}"
         return None
 
     return check
@@ -154,6 +154,9 @@ def SetupPanel(setup: WorkshopSetup, on_apply: Callable[[WorkshopSetup], str | N
 
         set_draft(update)
         set_outcome(None)
+        if changes.get("enabled") is False:  # its fields go, and what they refused with them
+            for end in ("start", "stop"):
+                note_problem(f"programme.{index}.{end}")(None)
 
     def apply() -> None:
         set_outcome(on_apply(draft) or "applied")
@@ -240,7 +243,7 @@ def _programme_fields(draft: WorkshopSetup, weeks: int, set_step, note_problem) 
                     "start",
                     step.start,
                     on_value=lambda v, i=index: set_step(i, start=v),
-                    check=_week_check(weeks),
+                    check=_week_check(0, weeks - 1),
                     on_problem=note_problem(f"programme.{index}.start"),
                     integer=True,
                 ).key(f"start-{index}")
@@ -248,7 +251,7 @@ def _programme_fields(draft: WorkshopSetup, weeks: int, set_step, note_problem) 
                     "stop (empty: the end)",
                     step.stop,
                     on_value=lambda v, i=index: set_step(i, stop=v),
-                    check=_week_check(weeks),
+                    check=_week_check(1, weeks),
                     on_problem=note_problem(f"programme.{index}.stop"),
                     integer=True,
                     optional=True,

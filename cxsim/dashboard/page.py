@@ -120,15 +120,14 @@ def Dashboard(opening: Opening):
     """The whole dashboard for one opening scenario (or its validation message)."""
     setup, set_setup = solara.use_state(opening.setup)
     session, set_session = solara.use_state(0)
+    current = solara.use_memo(list, [])  # the page's workshop, released when replaced
     workshop = solara.use_memo(
-        lambda: Workshop(setup) if setup is not None else None, [setup, session]
+        lambda: Workshop(setup, current) if setup is not None else None, [setup, session]
     )
 
     def apply(new_setup: WorkshopSetup) -> str | None:
         problem = try_setup(new_setup)
         if problem is None:
-            if workshop is not None:
-                workshop.release()
             set_setup(new_setup)
             set_session(session + 1)
         return problem
@@ -150,7 +149,7 @@ def Dashboard(opening: Opening):
     SolaraViz(
         workshop,
         components=VIEWS,
-        model_params={"setup": setup},
+        model_params={"setup": setup, "session": current},
         name=title,
         play_interval=PLAY_INTERVAL,
         render_interval=RENDER_INTERVAL,

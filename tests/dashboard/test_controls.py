@@ -77,7 +77,7 @@ def test_week_outside_the_horizon_is_refused(panel):
     rc, _ = panel
     rc.find(v.Checkbox, label="gamification").widget.v_model = True
     field = type_into(rc, "start", "500")
-    assert field.messages == ["expected a week between 0 and 104, got 500"]
+    assert field.messages == ["expected a week between 0 and 103, got 500"]
 
 
 def test_setup_that_fails_as_a_whole_shows_the_validation_message():
@@ -89,3 +89,14 @@ def test_setup_that_fails_as_a_whole_shows_the_validation_message():
     _, rc = solara.render(SetupPanel(setup, on_apply=refuse), handle_error=False)
     rc.find(v.Btn, children=["Apply and reset"]).widget.click()
     rc.find(v.Alert, children=["interventions.0: expected stop > start"]).assert_single()
+
+
+def test_unticking_a_step_drops_what_its_fields_refused(panel):
+    rc, _ = panel
+    box = rc.find(v.Checkbox, label="recruiting").widget
+    box.v_model = True
+    type_into(rc, "start", "900")
+    apply = rc.find(v.Btn, children=["Apply and reset"]).widget
+    assert apply.disabled
+    box.v_model = False
+    assert not apply.disabled

@@ -26,6 +26,8 @@ def test_page_steps_the_workshop_and_updates_the_headline():
     rc.find(v.CardTitle, children=["Week 4 of 104"]).wait_for(timeout=20)
     table = rc.find(v.Html, tag="div").widget
     assert 'data-metric="trust"' in str(table.children)
+    rc.find(v.Btn, children=["Reset"]).widget.click()  # Mesa's reset rebuilds the workshop
+    rc.find(v.CardTitle, children=["Week 0 of 104"]).wait_for(timeout=20)
 
 
 def test_new_setup_from_the_panel_starts_a_new_session():
