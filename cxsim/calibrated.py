@@ -86,6 +86,8 @@ def describe_fit(result: CalibrationResult) -> list[str]:
     if result.warnings:
         lines.append("Warnings:")
         lines.extend(f"  {w}" for w in result.warnings)
+    lines.append("Other scenarios take the same fit with:")
+    lines.append("  " + " ".join(f"--set {p}={_rounded(v)!r}" for p, v in result.fitted.items()))
     return lines
 
 

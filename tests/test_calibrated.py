@@ -58,6 +58,8 @@ def test_writes_a_calibrated_scenario_that_loads_and_compares(tmp_path, scenario
     assert calibrate(tmp_path, scenario_file) == 0
     out = capsys.readouterr().out
     assert "cases.problem_rate = " in out and "Targets met on 3 fresh seeds" in out
+    carry = out.splitlines()[out.splitlines().index("Other scenarios take the same fit with:") + 1]
+    assert carry.strip().startswith("--set cases.problem_rate=")
     text = (tmp_path / "fitted.toml").read_text()
     assert text.startswith("# Calibrated from ")
     assert "#   incidents_per_customer: observed 0.09 +- 0.01, simulated" in text
