@@ -163,7 +163,7 @@ def SetupPanel(setup: WorkshopSetup, on_apply: Callable[[WorkshopSetup], str | N
 
     with solara.v.ExpansionPanels(multiple=True, accordion=True, v_model=[0]):
         with _section("Organization"):
-            _policy_fields(draft, structures, schemes, change)
+            _policy_fields(draft.policy, structures, schemes, lambda p: change(policy=p))
             NumberField(
                 "Seed",
                 draft.seed,
@@ -200,18 +200,25 @@ def _section(title: str):
             yield
 
 
-def _policy_fields(draft: WorkshopSetup, structures: list[str], schemes: list[str], change):
+def _policy_fields(
+    policy: Policy,
+    structures: list[str],
+    schemes: list[str],
+    on_policy: Callable[[Policy], None],
+    suffix: str = "",
+) -> None:
+    """Structure and incentive scheme pickers for one side."""
     solara.Select(
-        "Structure",
+        f"Structure{suffix}",
         values=structures,
-        value=draft.policy.structure,
-        on_value=lambda v: change(policy=Policy(v, draft.policy.incentives)),
+        value=policy.structure,
+        on_value=lambda v: on_policy(Policy(v, policy.incentives)),
     )
     solara.Select(
-        "Incentive scheme",
+        f"Incentive scheme{suffix}",
         values=schemes,
-        value=draft.policy.incentives,
-        on_value=lambda v: change(policy=Policy(draft.policy.structure, v)),
+        value=policy.incentives,
+        on_value=lambda v: on_policy(Policy(policy.structure, v)),
     )
 
 
@@ -268,17 +275,8 @@ def _compare_fields(draft: WorkshopSetup, structures: list[str], schemes: list[s
         ),
     )
     if comparing:
-        solara.Select(
-            "Structure (B)",
-            values=structures,
-            value=draft.compare.structure,
-            on_value=lambda v: change(compare=Policy(v, draft.compare.incentives)),
-        )
-        solara.Select(
-            "Incentive scheme (B)",
-            values=schemes,
-            value=draft.compare.incentives,
-            on_value=lambda v: change(compare=Policy(draft.compare.structure, v)),
+        _policy_fields(
+            draft.compare, structures, schemes, lambda p: change(compare=p), suffix=" (B)"
         )
 
 
