@@ -162,3 +162,22 @@ def test_identification_separates_what_the_targets_can_and_cannot_tell_apart():
     problem_rate = table.set_index("parameter").loc["cases.problem_rate"]
     assert problem_rate["uncertainty_share_of_range"] == pytest.approx(0.2)  # 1/5
     assert problem_rate["most_informative_target"] == "incidents_per_customer"
+
+
+def test_values_invalid_together_score_infinity_with_the_reason(tmp_path, monkeypatch):
+    from cxsim.errors import InputError
+
+    free = [FreeParameter("cases.problem_rate", 0.02, 0.2)]
+    calibration = Calibration(small(weeks=4), [parse_target("trust=0.6")], free, reps=2)
+    with Store(tmp_path / "runs.db") as store:
+        objective = SimulatedMoments(calibration, store)
+
+        def refuse(values):
+            raise InputError("journey.usage_mix", "stage weights with a positive sum")
+
+        monkeypatch.setattr(objective, "scenario_at", refuse)
+        assert objective([0.5]) == float("inf")
+    (point,) = objective.history
+    assert (
+        point["problem"] == "invalid together: journey.usage_mix: stage weights with a positive sum"
+    )
