@@ -50,3 +50,10 @@ def test_scenario_that_fails_validation_is_shown_in_the_page(tmp_path):
         f"The scenario could not be used: {bad}: customers.count: expected an integer >= 1, got -3"
     )
     rc.find(v.Alert, children=[message]).assert_single()
+
+
+def test_without_a_scenario_the_built_in_organization_opens():
+    opening = load_setup("")
+    assert opening.problem is None
+    assert opening.setup.tables["scenario"]["name"] == "default"
+    assert opening.setup.policy.structure == "silo"
