@@ -27,7 +27,17 @@ __all__ = ["calibrated_tables", "describe_fit", "write_report", "write_scenario"
 
 
 def calibrated_tables(result: CalibrationResult) -> dict[str, Any]:
-    """The scenario's own tables (as in its file) with the fitted values set."""
+    """The scenario's own tables (as in its file) with the fitted values set.
+
+    The name gains ``-calibrated``, so results tell it from the scenario it came from.
+    """
+    tables = _fitted_tables(result)
+    header = tables.setdefault("scenario", {})
+    header["name"] = f"{result.calibration.scenario.name}-calibrated"
+    return tables
+
+
+def _fitted_tables(result: CalibrationResult) -> dict[str, Any]:
     calibration = result.calibration
     scenario = calibration.scenario
     fitted = {path: _rounded(value) for path, value in result.fitted.items()}

@@ -9,6 +9,7 @@ have is refused with the file, the field and what was expected.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -326,7 +327,7 @@ def from_table(
         name = table.get("scenario")
         if not isinstance(name, str):
             raise InputError("calibration.scenario", "the scenario file to calibrate", name)
-        scenario = Scenario.load(base_dir / name)
+        scenario = Scenario.load(os.path.normpath(base_dir / name))
     targets = [
         _target_table(t, f"calibration.targets.{i}") for i, t in enumerate(_list(table, "targets"))
     ]

@@ -68,6 +68,7 @@ def test_writes_a_calibrated_scenario_that_loads_and_compares(tmp_path, scenario
     calibrated = Scenario.load(tmp_path / "fitted.toml")
     assert calibrated.parameters.cases.problem_rate == fitted
     assert calibrated.parameters.customers.count == 1500  # the rest as in the file
+    assert calibrated.name == "ours-calibrated"
 
     fit = pd.read_csv(tmp_path / "report" / "fit.csv")
     assert list(fit["target"]) == ["incidents_per_customer", "trust@5:10"]
