@@ -96,8 +96,9 @@ class ProgrammeStep:
         return out
 
 
-#: Interventions a workshop can add with their defaults (a restructure needs a target).
-ADDABLE = ("restructure",)
+#: Interventions the controls do not offer to add: they need more than weeks to be set
+#: (a restructure needs the structure to move to). A scenario's own are still listed.
+NOT_ADDABLE = ("restructure",)
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ class WorkshopSetup:
         unused = [
             ProgrammeStep(type=name, start=13, stop=None, enabled=False)
             for name in registered("intervention")
-            if name not in present and name not in ADDABLE and ":" not in name
+            if name not in present and name not in NOT_ADDABLE
         ]
         return cls(
             tables=tables,
