@@ -1,7 +1,17 @@
-"""``python -m cxsim``: the same as the ``cxsim`` command."""
+"""``python -m cxsim``: the same as the ``cxsim`` command.
 
+Python puts the current folder first on the module path for ``python -m``; it is
+dropped here, so that a scenario's import path finds the same modules as the ``cxsim``
+command does (installed packages and ``PYTHONPATH``), never a stray file in the folder
+the command happens to run from.
+"""
+
+import os
 import sys
 
-from cxsim.cli import main
+if sys.path and sys.path[0] in ("", os.getcwd()):
+    del sys.path[0]
+
+from cxsim.cli import main  # noqa: E402
 
 sys.exit(main())

@@ -9,7 +9,6 @@ have is refused with the file, the field and what was expected.
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Any
 from cxsim.errors import InputError
 from cxsim.files import read_toml
 from cxsim.metrics import METRICS
-from cxsim.scenario import Scenario
+from cxsim.scenario import Scenario, load_entry
 
 __all__ = [
     "METHODS",
@@ -324,10 +323,7 @@ def from_table(
         if key not in known:
             raise InputError(f"calibration.{key}", "one of " + ", ".join(known))
     if scenario is None:
-        name = table.get("scenario")
-        if not isinstance(name, str):
-            raise InputError("calibration.scenario", "the scenario file to calibrate", name)
-        scenario = Scenario.load(os.path.normpath(base_dir / name))
+        scenario = load_entry(table.get("scenario"), base_dir, "calibration.scenario")
     targets = [
         _target_table(t, f"calibration.targets.{i}") for i, t in enumerate(_list(table, "targets"))
     ]

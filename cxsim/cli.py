@@ -7,6 +7,7 @@ was expected, and exits with code 2; it never shows a traceback for a user's mis
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -14,10 +15,11 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from cxsim.components import registered
 from cxsim.errors import InputError
+from cxsim.files import output_directory, output_file
 from cxsim.incentives import IncentiveScheme
 from cxsim.interventions import Intervention
 from cxsim.metrics import METRICS
@@ -34,15 +36,25 @@ KINDS = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the problem in one line, with where to read the usage, and exit 2."""
+        self.exit(USAGE_ERROR, f"cxsim: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cxsim",
         description=(
             "Agent-based simulation of silo versus collaborative organizations: "
             "customer trust, repurchase, employee morale and what collaboration is worth."
         ),
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
 
     run = commands.add_parser(
         "run",
@@ -149,6 +161,12 @@ def _parser() -> argparse.ArgumentParser:
         help="a results store written by cxsim compare, or an experiment file (*.toml)",
     )
     report.add_argument("--out", metavar="DIR", default="cxsim-report", help="output directory")
+    report.add_argument(
+        "--older-runs",
+        action="store_true",
+        help="let runs made by older cxsim code stand in for runs this code has not made "
+        "(the report says how many did)",
+    )
 
     demo = commands.add_parser(
         "demo",
@@ -289,6 +307,9 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("--seed", "a non-negative integer", args.seed)
     if args.weeks is not None and not 1 <= args.weeks <= MAX_WEEKS:
         raise InputError("--weeks", f"an integer between 1 and {MAX_WEEKS}", args.weeks)
+    for flag, option in (("--out", args.out), ("--departments", args.departments)):
+        if option:
+            output_file(option, flag, (".csv",))
     scenario = _load(args)
     result = run(scenario, seed=args.seed, weeks=args.weeks)
     for flag, option, frame, index in (
@@ -335,11 +356,7 @@ def _report_weeks(horizon: int, columns: int = 4) -> list[int]:
 
 
 def _write_csv(frame: Any, path: str, index: bool, flag: str) -> None:
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(flag, "a file name, not a directory", path)
-    if not target.parent.exists():
-        raise InputError(flag, f"a file in an existing directory ({target.parent})", path)
+    target = output_file(path, flag, (".csv",))
     try:
         frame.to_csv(target, index=index)
     except OSError as exc:
@@ -495,14 +512,12 @@ def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
     """Number scenarios whose names collide: name, name (2), ..."""
     renamed, used = [], set()
     for scenario in scenarios:
-        copy_ = Scenario.from_dict(scenario.to_dict(), source=scenario.source)
         name, count = scenario.name, 1
         while name in used:
             count += 1
             name = f"{scenario.name} ({count})"
-        copy_.name = name
         used.add(name)
-        renamed.append(copy_)
+        renamed.append(dataclasses.replace(scenario, name=name))
     return renamed
 
 
@@ -550,6 +565,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise InputError("--workers", "at least 1", args.workers)
+    if args.out:
+        output_file(args.out, "--out", (".csv",))
     experiment = Experiment.load(args.experiment)
     store_path = (
         args.store if args.store is not None else str(Path(args.experiment).with_suffix(".db"))
@@ -599,10 +616,12 @@ def pd_options():
 def _report(args: argparse.Namespace) -> int:
     from cxsim.report import build_experiment_report, build_report
 
+    output_directory(args.out, "--out")
     if args.store.endswith(".toml"):
-        print(f"wrote {build_experiment_report(args.store, args.out)}")
+        report = build_experiment_report(args.store, args.out, older=args.older_runs)
     else:
-        print(f"wrote {build_report(args.store, args.out)}")
+        report = build_report(args.store, args.out, older=args.older_runs)
+    print(f"wrote {report}")
     return 0
 
 
@@ -616,12 +635,13 @@ def _demo(args: argparse.Namespace) -> int:
     here = Path(__file__).resolve().parents[1] / "scenarios"  # the repository's scenarios
     if not here.is_dir():
         raise InputError("demo", f"the shipped scenarios in {here} (install from the repository)")
+    if args.workers < 1:
+        raise InputError("--workers", "at least 1", args.workers)
+    out = output_directory(args.out, "--out")
     scenarios = [
         Scenario.load(here / name)
         for name in ("siloed.toml", "collaborative.toml", "transformation.toml")
     ]
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     with Store(out / "results.db") as store, open_executor("process", args.workers) as executor:
         compare_scenarios(scenarios, store, executor, reps=args.reps, seed=0)
     report = build_report(out / "results.db", out)
@@ -673,6 +693,9 @@ def _calibrate(args: argparse.Namespace) -> int:
     out = args.out or f"{stem.name}-calibrated.toml"
     report_dir = args.report or f"{stem.name}-calibration"
     store_path = args.store or f"{stem.name}-calibration.db"
+    output_file(out, "--out", (".toml",))
+    if Path(report_dir).exists() and not Path(report_dir).is_dir():
+        raise InputError("--report", "a directory (this is an existing file)", report_dir)
 
     def progress(line: str) -> None:
         if not args.quiet:
@@ -708,10 +731,18 @@ def _status(args: argparse.Namespace) -> int:
 
     if not Path(args.store).exists():
         raise InputError("", "an existing results store", file=args.store)
+    if args.export:
+        output_file(args.export, "--export", (".csv", ".parquet"))
     with Store(args.store, writable=False) as store:
         counts = store.status()
+        older = (
+            f" ({counts['older']} of them by older cxsim code: compare, sweep and calibrate "
+            "run those again; cxsim report --older-runs reads them)"
+            if counts["older"]
+            else ""
+        )
         print(
-            f"{args.store}: {counts['done']} done, {counts['failed']} failed, "
+            f"{args.store}: {counts['done']} done{older}, {counts['failed']} failed, "
             f"{counts['pending']} pending"
         )
         for scenario, replicate, error in store.failures():

@@ -8,9 +8,12 @@ or by a name a package registers in the ``cxsim.components`` entry-point group.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import importlib
+import importlib.util
+import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from importlib import metadata
 from typing import Any, ClassVar, TypeVar
 
 from cxsim.declare import ParamSpec, build, describe, to_plain
-from cxsim.errors import InputError
+from cxsim.errors import InputError, shown
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -126,18 +129,52 @@ def registered(kind: str) -> dict[str, type[Component]]:
 
 
 def _import_path(type_name: str, base: type[Component], path: str) -> type[Component]:
+    """The class a scenario names by ``package.module:Class``.
+
+    The module is imported only here, when a scenario names it: a module of the
+    standard library is refused before anything is imported (it holds no cxsim
+    component), a module that cannot be found is refused without running code, and
+    anything the module prints while importing goes to stderr, never into output a
+    script reads (``--json``).
+    """
     module_name, _, attribute = type_name.partition(":")
-    if not module_name or not attribute:
+    if (
+        not module_name
+        or not attribute
+        or not all(part.isidentifier() for part in (*module_name.split("."), *attribute.split(".")))
+    ):
         raise InputError(path, "an import path of the form package.module:Class", type_name)
+    top = module_name.partition(".")[0]
+    if top in sys.stdlib_module_names:
+        raise InputError(
+            path,
+            f"a {base.__name__} in a module of your own or of an installed package "
+            f"({top} is part of Python's standard library)",
+            type_name,
+        )
     try:
-        module = importlib.import_module(module_name)
+        found = importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise InputError(
+            path,
+            f"an importable module for {shown(type_name)} (no module named {top!r} on the "
+            "Python path; install the package or add its folder to PYTHONPATH)",
+        )
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            module = importlib.import_module(module_name)
     except Exception as exc:  # a user's module may fail in any way while importing
         raise InputError(
-            path, f"an importable module for {type_name!r} ({type(exc).__name__}: {exc})"
+            path,
+            f"an importable module for {shown(type_name)} ({type(exc).__name__}: {str(exc)[:200]})",
         ) from None
-    cls = getattr(module, attribute, None)
+    cls: Any = module
+    for part in attribute.split("."):
+        cls = getattr(cls, part, None)
     if not (isinstance(cls, type) and issubclass(cls, base)):
-        raise InputError(path, f"a {base.__name__} subclass at {type_name!r}", cls)
+        raise InputError(path, f"a {base.__name__} subclass at {shown(type_name)}", cls)
     return cls
 
 

@@ -114,19 +114,28 @@ def _expected(kind: Any, meta: Mapping[str, Any]) -> str:
         return "a table of finite numbers >= 0"
     if kind in (int, float):
         noun = "an integer" if kind is int else "a finite number"
-        ge, le, gt = meta.get("ge"), meta.get("le"), meta.get("gt")
+        ge, le, gt = (_bound(meta.get(k)) for k in ("ge", "le", "gt"))
         if ge is not None and le is not None:
-            return f"{noun} between {ge:g} and {le:g}"
+            return f"{noun} between {ge} and {le}"
         if gt is not None:
-            return f"{noun} > {gt:g}"
+            return f"{noun} > {gt}"
         if ge is not None:
-            return f"{noun} >= {ge:g}"
+            return f"{noun} >= {ge}"
         if le is not None:
-            return f"{noun} <= {le:g}"
+            return f"{noun} <= {le}"
         return noun
     if _is_optional_int(kind):
         return "an integer, or omitted"
     return str(kind)
+
+
+def _bound(value: float | None) -> str | None:
+    """A bound as a message shows it: 10,000,000 rather than 1e+07; 0.25 as it is."""
+    if value is None:
+        return None
+    if float(value).is_integer() and abs(value) >= 10_000:
+        return f"{int(value):,}"
+    return f"{value:g}"
 
 
 def _is_optional_int(kind: Any) -> bool:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from cxsim.declare import param
+from cxsim.limits import MAX_EMPLOYEES
 
 if TYPE_CHECKING:
     from cxsim.parameters import ModelParameters
@@ -37,7 +38,9 @@ class Department:
     """A department: its name, headcount and the journey stages it owns."""
 
     name: str = param("", help="department name")
-    headcount: int = param(1, ge=1, unit="employees", help="employees in the department")
+    headcount: int = param(
+        1, ge=1, le=MAX_EMPLOYEES, unit="employees", help="employees in the department"
+    )
     stages: list[str] = param([], help="journey stages the department owns")
 
 

@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
-__all__ = ["InputError"]
+__all__ = ["InputError", "shown"]
+
+#: The longest value an error message quotes; longer ones are cut with an ellipsis.
+SHOWN_LENGTH = 80
+
+
+def shown(value: object) -> str:
+    """A value as an error message may quote it: plain data only, and never long.
+
+    Numbers, strings, booleans, None, and lists and tables of them (as read from TOML)
+    are quoted, cut to :data:`SHOWN_LENGTH` characters. Anything else is named by its
+    type only, so a message never prints the contents of an arbitrary object (an
+    attribute a scenario names by import path could be ``os.environ``, secrets and all).
+    """
+    if not _plain(value):
+        return f"an object of type {type(value).__name__}"
+    text = repr(value)
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "..."
+
+
+def _plain(value: object, depth: int = 0) -> bool:
+    if value is None or isinstance(value, bool | int | float | str):
+        return True
+    if depth > 3 or not isinstance(value, list | tuple | dict):
+        return False
+    items = list(value.items()) if isinstance(value, dict) else [(None, v) for v in value]
+    return len(items) <= 50 and all(_plain(k, depth + 1) and _plain(v, depth + 1) for k, v in items)
 
 
 class InputError(ValueError):
@@ -14,7 +40,8 @@ class InputError(ValueError):
     Args:
         path: Dotted path of the field, for example ``customers.count``.
         expected: What a valid value looks like.
-        got: What was found instead (omitted when there was nothing).
+        got: What was found instead (omitted when there was nothing); quoted as
+            :func:`shown` allows.
         file: The file the value came from, if any.
     """
 
@@ -30,7 +57,7 @@ class InputError(ValueError):
     def _message(self) -> str:
         where = f"{self.file}: " if self.file else ""
         field = f"{self.path}: " if self.path else ""
-        got = "" if self.got is ... else f", got {self.got!r}"
+        got = "" if self.got is ... else f", got {shown(self.got)}"
         return f"{where}{field}expected {self.expected}{got}"
 
     def in_file(self, file: str) -> InputError:

@@ -219,6 +219,7 @@ def run_batch(specs: Sequence[RunSpec]) -> list[RunRecord]:
                 weekly={name: [float(v) for v in metrics[name]] for name in metrics.columns},
                 provenance=result.provenance,
                 seconds=time.perf_counter() - started,
+                network=result.network(),
             )
             release(result.model)
         except Exception as exc:  # a failed run is recorded; the experiment goes on
@@ -442,6 +443,7 @@ def describe_comparison(scenarios: Sequence[Scenario], seed: int, reps: int = 0)
                 "model_hash": s.model_hash(),
                 "source": s.source,
                 "scenario": s.to_dict(),
+                "economics_given": "economics" in s.given,
             }
             for s in scenarios
         ],

@@ -100,7 +100,8 @@ class SimulatedMoments:
                 if weekly is None:
                     weekly = self.store.weekly(digest, seeds)
                 first, last = target.window
-                columns[target.label] = weekly[target.metric][:, first - 1 : last].mean(axis=1)
+                window = weekly[target.metric].loc[finals.index, first:last]
+                columns[target.label] = window.to_numpy(dtype=float).mean(axis=1)
         return pd.DataFrame(columns)
 
     def distance(self, moments: pd.DataFrame) -> float:

@@ -61,6 +61,7 @@ class OrganizationModel(mesa.Model):
             without a ``stop`` run to it.
 
     Attributes:
+        departments: The departments, their headcounts and the stages they own.
         customers: The customer population.
         staff: Employees by slot (a new hire takes a leaver's slot).
         internal_trust: Department-by-department trust.
@@ -73,7 +74,7 @@ class OrganizationModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: int = 0, horizon: int | None = None) -> None:
         super().__init__(rng=seed)
-        self.scenario = scenario
+        self.departments = list(scenario.departments)
         self.seed = seed
         self.horizon = scenario.weeks if horizon is None else horizon
         self.params = scenario.parameters
@@ -430,7 +431,7 @@ class OrganizationModel(mesa.Model):
 
     def _partner_cdf(self) -> np.ndarray:
         """Partner departments are drawn in proportion to headcount (where work is done)."""
-        headcount = np.array([d.headcount for d in self.scenario.departments], dtype=float)
+        headcount = np.array([d.headcount for d in self.departments], dtype=float)
         n = len(headcount)
         weights = np.tile(headcount, (n, 1))
         np.fill_diagonal(weights, 0.0)

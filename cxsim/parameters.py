@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cxsim.declare import param
+from cxsim.limits import MAX_CUSTOMERS
 
 __all__ = ["STAGES", "ModelParameters"]
 
@@ -35,6 +36,7 @@ class CustomerParameters:
     count: int = param(
         20000,
         ge=1,
+        le=MAX_CUSTOMERS,
         unit="customers",
         source="the organization modelled",
         help="customers at week 0",

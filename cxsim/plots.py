@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -152,25 +153,29 @@ def roi_distribution(
 
 
 def collaboration_map(
-    models: Mapping[str, object], out_dir: str | Path, name: str = "collaboration_map"
+    networks: Mapping[str, Mapping[str, Any]], out_dir: str | Path, name: str = "collaboration_map"
 ) -> tuple[Path, Path]:
     """Department-to-department internal trust (colour) and handoff volume (numbers).
 
     Args:
-        models: Per label, a finished :class:`~cxsim.model.OrganizationModel`.
+        networks: Per label, the collaboration network at the horizon as a run records
+            it (:meth:`cxsim.simulation.RunResult.network`): ``departments``,
+            ``internal_trust`` and ``handoffs`` (department x department) and ``weeks``;
+            with ``runs``, the matrices are means over that many replications.
         out_dir: Directory for the files.
         name: File name without extension.
     """
     figure, axes = plt.subplots(
-        1, len(models), figsize=(6.4 * len(models), 5.4), squeeze=False, layout="constrained"
+        1, len(networks), figsize=(6.4 * len(networks), 5.4), squeeze=False, layout="constrained"
     )
     image = None
-    for ax, (label, model) in zip(axes.flat, models.items(), strict=True):
-        trust = model.internal_trust.matrix
-        volume = model.handoff_volume_ + model.handoff_volume_.T
-        weeks = max(model.week, 1)
+    for ax, (label, network) in zip(axes.flat, networks.items(), strict=True):
+        trust = np.asarray(network["internal_trust"], dtype=float)
+        handoffs = np.asarray(network["handoffs"], dtype=float)
+        volume = handoffs + handoffs.T
+        weeks = max(int(network["weeks"]), 1)
         image = ax.imshow(trust, vmin=0, vmax=1, cmap="RdYlGn")
-        names = model.department_names
+        names = list(network["departments"])
         ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
         ax.set_yticks(range(len(names)), names)
         for i in range(len(names)):
@@ -179,7 +184,9 @@ def collaboration_map(
                     ax.text(
                         j, i, f"{volume[i, j] / weeks:.0f}", ha="center", va="center", fontsize=8
                     )
-        ax.set_title(f"{label}: internal trust after {model.week} weeks")
+        runs = network.get("runs")
+        over = f" (mean of {runs} runs)" if runs and runs > 1 else ""
+        ax.set_title(f"{label}: internal trust after {weeks} weeks{over}")
     figure.colorbar(image, ax=list(axes.flat), shrink=0.8, label="internal trust (0-1)")
     figure.text(
         0.5, 0.01, "numbers: handoffs per week between the two departments", ha="center", fontsize=9

@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["code_fingerprint", "package_versions", "provenance"]
+__all__ = ["code_fingerprint", "fingerprinted_files", "package_versions", "provenance"]
 
 
 def _version(name: str) -> str:
@@ -19,12 +19,29 @@ def _version(name: str) -> str:
         return "not installed"
 
 
+#: Modules that only present results (the command line, report, figures, dashboard):
+#: they never run inside a run, so changing them keeps stored runs valid.
+PRESENTATION = ("__main__.py", "cli.py", "report.py", "plots.py", "workshop.py", "dashboard")
+
+
+def fingerprinted_files() -> list[Path]:
+    """The source files that decide results, in a stable order.
+
+    Every module of cxsim, in every subpackage, except those in :data:`PRESENTATION`.
+    """
+    root = Path(__file__).parent
+    return sorted(
+        path for path in root.rglob("*.py") if path.relative_to(root).parts[0] not in PRESENTATION
+    )
+
+
 @functools.cache
 def code_fingerprint() -> str:
-    """A hash of cxsim's own source files: it changes whenever the model's code does."""
+    """A hash of the source that decides results: it changes whenever the model does."""
+    root = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode("utf-8"))
+    for path in fingerprinted_files():
+        digest.update(path.relative_to(root).as_posix().encode("utf-8"))
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

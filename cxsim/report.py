@@ -2,7 +2,12 @@
 
 Built from a results store written by ``cxsim compare`` (or ``cxsim demo``): every
 number in it is computed from the runs in that store, with the seeds, versions and
-replications that produced them.
+replications that produced them. The report works from the store's data alone: it
+imports no module and opens no file the store names, so a store received from someone
+else is as safe to report as a CSV file.
+
+Runs pair by replicate (the seed both scenarios ran with), never by position: a failed
+run removes only its own pair from a comparison.
 """
 
 from __future__ import annotations
@@ -10,16 +15,19 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cxsim.declare import build
 from cxsim.economics import run_economics, versus_baseline
 from cxsim.errors import InputError
 from cxsim.experiment import replicate_seeds
-from cxsim.scenario import Scenario
+from cxsim.files import output_directory
+from cxsim.parameters import EconomicsParameters
 from cxsim.stats import compare, mean_interval
 from cxsim.store import Store
 
@@ -54,8 +62,41 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix.rstrip("."): data}
 
 
-def _what_differs(base: Scenario, other: Scenario) -> list[tuple[str, Any, Any]]:
-    plain_a, plain_b = base.to_dict(), other.to_dict()
+@dataclass(frozen=True)
+class StoredScenario:
+    """A scenario as its comparison's store keeps it: plain tables, nothing to import.
+
+    Attributes:
+        name: Its name in the comparison.
+        model_hash: What its runs are stored under.
+        tables: The whole scenario as TOML-ready tables, defaults included.
+        economics_given: Whether its file set an ``[economics]`` table (None: the store
+            does not say).
+    """
+
+    name: str
+    model_hash: str
+    tables: dict[str, Any]
+    economics_given: bool | None
+
+    @property
+    def description(self) -> str:
+        """What the scenario represents."""
+        return str(self.tables.get("scenario", {}).get("description", ""))
+
+    @property
+    def weeks(self) -> int:
+        """Its horizon."""
+        return int(self.tables.get("scenario", {}).get("weeks", 0))
+
+    @property
+    def economics(self) -> EconomicsParameters:
+        """Its economics, validated as the model validates them."""
+        return build(EconomicsParameters, self.tables.get("economics", {}), "economics")
+
+
+def _what_differs(base: StoredScenario, other: StoredScenario) -> list[tuple[str, Any, Any]]:
+    plain_a, plain_b = dict(base.tables), dict(other.tables)
     for plain in (plain_a, plain_b):  # programmes get a table of their own
         plain.pop("interventions", None)
     a, b = _flatten(plain_a), _flatten(plain_b)
@@ -67,20 +108,21 @@ def _what_differs(base: Scenario, other: Scenario) -> list[tuple[str, Any, Any]]
     ]
 
 
-def _programme(scenario: Scenario) -> pd.DataFrame:
+def _programme(scenario: StoredScenario) -> pd.DataFrame:
     """One row per intervention: what it is, when it runs and what it costs."""
-    return pd.DataFrame(
-        [
+    rows = []
+    for table in scenario.tables.get("interventions", []):
+        stop = table.get("stop")
+        rows.append(
             {
-                "programme": i.name,
-                "type": i.type_name(),
-                "weeks": f"{i.start}-{scenario.weeks if i.stop is None else i.stop}",
-                "cost per week": f"{i.cost_per_week:,.0f}",
-                "one-off cost": f"{i.one_off_cost:,.0f}",
+                "programme": table.get("name") or table.get("type"),
+                "type": table.get("type"),
+                "weeks": f"{table.get('start', 0)}-{scenario.weeks if stop is None else stop}",
+                "cost per week": f"{float(table.get('cost_per_week', 0.0)):,.0f}",
+                "one-off cost": f"{float(table.get('one_off_cost', 0.0)):,.0f}",
             }
-            for i in scenario.interventions
-        ]
-    )
+        )
+    return pd.DataFrame(rows)
 
 
 def _interval_text(values: np.ndarray, scale: float = 1.0, digits: int = 1) -> str:
@@ -94,20 +136,28 @@ def _interval_text(values: np.ndarray, scale: float = 1.0, digits: int = 1) -> s
 
 
 def _economics(
-    weekly: Mapping[str, Mapping[str, np.ndarray]], scenarios: list[Scenario], baseline: str
+    weekly: Mapping[str, Mapping[str, pd.DataFrame]],
+    scenarios: list[StoredScenario],
+    baseline: str,
 ) -> pd.DataFrame:
-    """Per scenario and replicate: money of the run and, against the baseline, returns."""
+    """Per scenario and replicate: money of the run and, against the baseline, returns.
+
+    A scenario's returns pair each of its runs with the baseline's run of the same
+    replicate; a replicate that failed on either side is left out of that pair only.
+    """
     rows = []
     base = weekly[baseline]
     for scenario in scenarios:
         series = weekly[scenario.name]
-        reps = min(len(series["profit"]), len(base["profit"]))
-        for r in range(reps):
-            run_week = {k: v[r] for k, v in series.items()}
-            money = run_economics(run_week, scenario.parameters.economics)
+        if not series:
+            continue
+        economics = scenario.economics
+        for r in series["profit"].index:
+            run_week = {k: v.loc[r].to_numpy() for k, v in series.items()}
+            money = run_economics(run_week, economics)
             row = {
                 "scenario": scenario.name,
-                "replicate": r,
+                "replicate": int(r),
                 "revenue": money.revenue,
                 "profit": money.profit,
                 "npv": money.npv,
@@ -115,8 +165,10 @@ def _economics(
                 **{f"total_{k}": v for k, v in money.costs.items()},
             }
             if scenario.name != baseline:
+                if r not in base["profit"].index:
+                    continue  # its baseline run failed: no pair, no return
                 versus = versus_baseline(
-                    run_week, {k: v[r] for k, v in base.items()}, scenario.parameters.economics
+                    run_week, {k: v.loc[r].to_numpy() for k, v in base.items()}, economics
                 )
                 row.update(
                     incremental_profit=versus.incremental_profit,
@@ -191,50 +243,76 @@ figcaption { font-size: 0.85rem; color: #555; }
 """
 
 
-def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
+def build_report(store_path: str | Path, out_dir: str | Path, older: bool = False) -> Path:
     """Write ``report.html`` and its CSV tables for the comparison a store holds.
 
     Args:
         store_path: A results store written by ``cxsim compare``.
         out_dir: Directory for ``report.html``, ``figures/`` and the CSV tables.
+        older: Whether runs made by older cxsim code may stand in for runs this code
+            has not made (the report then says how many did).
 
     Returns:
         The path of ``report.html``.
 
     Raises:
         InputError: When the store holds no comparison or no finished runs of one of
-            its scenarios.
+            its scenarios, or the output directory cannot be written.
     """
     from cxsim import plots
-    from cxsim.model import OrganizationModel
 
-    if not Path(store_path).exists():
+    out = output_directory(out_dir, "--out")
+    if not Path(store_path).is_file():
         raise InputError("", "an existing results store", file=str(store_path))
     with Store(store_path, writable=False) as store:
         comparison = store.recall("comparison")
-        if not comparison:
+        if not isinstance(comparison, dict) or not comparison.get("scenarios"):
             raise InputError(
                 "",
                 "a store written by cxsim compare (it holds no comparison)",
                 file=str(store_path),
             )
-        seeds = replicate_seeds(comparison["seed"], comparison["reps"])
-        scenarios = []
-        for entry in comparison["scenarios"]:
-            scenario = Scenario.from_dict(entry["scenario"], source=entry["source"])
-            scenario.name = entry["name"]
-            scenarios.append(scenario)
-        finals = {s.name: store.finals(s.model_hash(), seeds) for s in scenarios}
-        weekly = {s.name: store.weekly(s.model_hash(), seeds) for s in scenarios}
+        try:
+            seeds = replicate_seeds(int(comparison["seed"]), int(comparison["reps"]))
+            scenarios = [
+                StoredScenario(
+                    name=str(entry["name"]),
+                    model_hash=str(entry["model_hash"]),
+                    tables=dict(entry["scenario"]),
+                    economics_given=entry.get("economics_given"),
+                )
+                for entry in comparison["scenarios"]
+            ]
+            for scenario in scenarios:
+                scenario.economics  # noqa: B018  (validated before any work)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(
+                "",
+                f"a store written by cxsim compare (its comparison is damaged: {exc})",
+                file=str(store_path),
+            ) from None
+        finals = {s.name: store.finals(s.model_hash, seeds, older) for s in scenarios}
+        weekly = {s.name: store.weekly(s.model_hash, seeds, older) for s in scenarios}
+        networks = {s.name: store.networks(s.model_hash, seeds, older) for s in scenarios}
+        stand_ins = {s.name: store.older_runs(s.model_hash, seeds) for s in scenarios}
         runs = store.runs()
     baseline = comparison["baseline"]
     empty = [name for name, frame in finals.items() if len(frame) == 0]
     if empty:
-        raise InputError(
-            "", f"finished runs of every scenario (none of {empty[0]})", file=str(store_path)
+        waiting = stand_ins[empty[0]]
+        hint = (
+            f"; {waiting} runs of older cxsim code are stored: run cxsim compare again, or "
+            "cxsim report --older-runs to report them"
+            if waiting and not older
+            else ""
         )
+        raise InputError(
+            "",
+            f"finished runs of every scenario (none of {empty[0]}{hint})",
+            file=str(store_path),
+        )
+    planned = len(seeds)
     reps = min(len(f) for f in finals.values())
-    out = Path(out_dir)
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
 
@@ -261,7 +339,7 @@ def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
                 {
                     "scenario": n,
                     "metric": m,
-                    "mean": float(f[m].mean() - finals[baseline][m].mean()),
+                    "mean": float(_paired(f, finals[baseline], m).mean()),
                 }
                 for n, f in finals.items()
                 if n != baseline
@@ -285,14 +363,11 @@ def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
         if len(rois) >= 2:
             path, _ = plots.roi_distribution(rois, figures, scenario.name, f"roi_{len(images)}")
             images.append((path, f"Return on the programme: {scenario.name}"))
-    mapped = {}
-    for scenario in (scenarios[0], scenarios[1]) if len(scenarios) > 1 else (scenarios[0],):
-        model = OrganizationModel(scenario, seed=seeds[0])
-        model.run()
-        mapped[scenario.name] = model
-    images.append(
-        (plots.collaboration_map(mapped, figures)[0], "Collaboration between departments")
-    )
+    mapped = {s.name: _mean_network(networks[s.name]) for s in scenarios[:2] if networks[s.name]}
+    if mapped:
+        images.append(
+            (plots.collaboration_map(mapped, figures)[0], "Collaboration between departments")
+        )
 
     headline_rows = differences[differences.metric.isin(HEADLINE_METRICS)]
     money_summary = _money_summary(money, baseline)
@@ -304,14 +379,22 @@ def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
         "<h2>The question</h2>",
         f"<p>Against the baseline <b>{html.escape(baseline)}</b>, what do the other "
         "scenarios do to customer trust, retention, employee morale and profit over "
-        f"{scenarios[0].weeks} weeks, and what is that worth? Each scenario ran {reps} "
-        "replications with the same seeds (common random numbers), so differences are "
-        "paired.</p>",
+        f"{scenarios[0].weeks} weeks, and what is that worth? {_replications(finals, planned)} "
+        "with the same seeds (common random numbers), so differences are paired "
+        "replicate by replicate.</p>",
         "<h2>Headline</h2><div class='headline'>"
         + "<br>".join(_headline(s.name, differences, money, reps) for s in scenarios[1:])
         + "</div>",
         "<h2>The scenarios and what differs between them</h2>",
     ]
+    borrowed = sum(stand_ins.values()) if older else 0
+    if borrowed:
+        parts.insert(
+            4,
+            f"<p><b>{borrowed} of the runs reported were made by older cxsim code "
+            "(cxsim report --older-runs): the model has changed since. Run cxsim compare "
+            "again with the same store to replace them.</b></p>",
+        )
     for scenario in scenarios:
         parts.append(
             f"<p><b>{html.escape(scenario.name)}</b>: {html.escape(scenario.description)}</p>"
@@ -322,7 +405,7 @@ def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
         parts.append(f"<h3>{html.escape(scenario.name)} against the baseline</h3>")
         if len(frame):
             parts.append(_table(frame))
-        if scenario.interventions:
+        if scenario.tables.get("interventions"):
             parts += ["<p>Its change programme:</p>", _table(_programme(scenario))]
     parts += [
         "<h2>Outcomes</h2><p>Mean of the replications and 95% interval, at the last week.</p>",
@@ -340,13 +423,14 @@ def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
         "in the cxsim documentation, docs/ODD.md):</p>",
         _table(
             pd.DataFrame(
-                sorted(_flatten(scenarios[0].to_dict()["economics"]).items()),
+                sorted(_flatten(scenarios[0].tables.get("economics", {})).items()),
                 columns=["parameter", "value"],
             ).astype(str)
         ),
         "<h2>Provenance</h2>",
         f"<p>Store: {html.escape(str(store_path))}; experiment seed {comparison['seed']}; "
-        f"{reps} replications; replicate seeds {html.escape(', '.join(map(str, seeds[:5])))}"
+        f"{planned} replications planned; replicate seeds "
+        f"{html.escape(', '.join(map(str, seeds[:5])))}"
         f"{' ...' if len(seeds) > 5 else ''}; versions {html.escape(str(versions))}.</p>",
         "<h2>What the model cannot tell you</h2><ul>",
         *(f"<li>{html.escape(limit)}</li>" for limit in LIMITS),
@@ -363,24 +447,54 @@ def build_report(store_path: str | Path, out_dir: str | Path) -> Path:
     return report
 
 
-def _economics_notes(scenarios: list[Scenario]) -> list[str]:
-    """Say plainly which scenarios set no economics of their own (defaults are used)."""
-    import tomllib
+def _paired(frame: pd.DataFrame, base: pd.DataFrame, metric: str) -> pd.Series:
+    """A scenario's metric minus the baseline's, replicate by replicate."""
+    common = frame.index.intersection(base.index)
+    return frame.loc[common, metric] - base.loc[common, metric]
 
+
+def _replications(finals: Mapping[str, pd.DataFrame], planned: int) -> str:
+    """How many replications each scenario has, and which are missing."""
+    missing = {name: planned - len(frame) for name, frame in finals.items() if len(frame) < planned}
+    if not missing:
+        return f"Each scenario ran {planned} replications"
+    gaps = "; ".join(
+        f"{html.escape(name)} is missing {n} (failed or not run; see cxsim status)"
+        for name, n in missing.items()
+    )
+    return (
+        f"Each scenario was to run {planned} replications ({gaps}: a missing run removes "
+        "only its own pair from each comparison)"
+    )
+
+
+def _mean_network(networks: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
+    """The collaboration network averaged over a scenario's replications."""
+    first = next(iter(networks.values()))
+    return {
+        "departments": first["departments"],
+        "weeks": first["weeks"],
+        "internal_trust": np.mean([n["internal_trust"] for n in networks.values()], axis=0),
+        "handoffs": np.mean([n["handoffs"] for n in networks.values()], axis=0),
+        "runs": len(networks),
+    }
+
+
+def _economics_notes(scenarios: list[StoredScenario]) -> list[str]:
+    """Say plainly which scenarios set no economics of their own (defaults are used)."""
     notes = []
     for scenario in scenarios:
-        try:
-            given = (
-                tomllib.loads(Path(scenario.source).read_text("utf-8")) if scenario.source else {}
-            )
-        except (OSError, tomllib.TOMLDecodeError):
-            given = {}
-        if "economics" not in given:
+        if scenario.economics_given is False:
             notes.append(
                 f"<p><b>{html.escape(scenario.name)} sets no [economics] of its own</b>: its "
                 "money figures use cxsim's default margin, salaries, costs and discount rate "
                 "below, which describe no particular company. Set them in the scenario "
                 "before quoting any amount.</p>"
+            )
+        elif scenario.economics_given is None:
+            notes.append(
+                f"<p>{html.escape(scenario.name)}: this store does not record whether its "
+                "scenario set [economics] of its own; the values used are listed below.</p>"
             )
     return notes
 
@@ -412,7 +526,10 @@ def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
 
 
 def build_experiment_report(
-    experiment_path: str | Path, out_dir: str | Path, store_path: str | Path | None = None
+    experiment_path: str | Path,
+    out_dir: str | Path,
+    store_path: str | Path | None = None,
+    older: bool = False,
 ) -> Path:
     """Write ``report.html`` and ``points.csv`` for a sweep from the runs its store holds.
 
@@ -420,6 +537,7 @@ def build_experiment_report(
         experiment_path: The experiment file.
         out_dir: Output directory.
         store_path: The sweep's store (by default the experiment file with ``.db``).
+        older: Whether runs made by older cxsim code may stand in for missing ones.
     """
     from cxsim import plots
     from cxsim.sweep import Experiment, summarise
@@ -430,9 +548,9 @@ def build_experiment_report(
         raise InputError(
             "", "a store with the sweep's runs (run cxsim sweep first)", file=str(store_path)
         )
+    out = output_directory(out_dir, "--out")
     with Store(store_path, writable=False) as store:
-        result = summarise(experiment, store)
-    out = Path(out_dir)
+        result = summarise(experiment, store, older=older)
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     result.table.to_csv(out / "points.csv", index=False)

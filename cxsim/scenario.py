@@ -33,7 +33,7 @@ import copy
 import dataclasses
 import hashlib
 import json
-import tomllib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,13 +46,20 @@ from cxsim.components import build_component, component_table, resolve
 from cxsim.declare import build, to_plain
 from cxsim.employees import Department
 from cxsim.errors import InputError
-from cxsim.files import read_toml
+from cxsim.files import parse_toml, read_toml
 from cxsim.incentives import IncentiveScheme
 from cxsim.interventions import Intervention, Restructure
+from cxsim.limits import MAX_EMPLOYEES, check_fits
 from cxsim.parameters import STAGES, ModelParameters
 from cxsim.structures import Structure
 
-__all__ = ["DEFAULT_DEPARTMENTS", "Scenario", "apply_override", "parse_override"]
+__all__ = [
+    "DEFAULT_DEPARTMENTS",
+    "Scenario",
+    "apply_override",
+    "load_entry",
+    "parse_override",
+]
 
 DEFAULT_DEPARTMENTS: tuple[dict[str, Any], ...] = (
     {"name": "marketing", "headcount": 16, "stages": ["awareness"]},
@@ -101,6 +108,7 @@ class Scenario:
         interventions: Timed interventions, each with a ``[start, stop)`` window.
         parameters: Every model constant.
         source: The file the scenario was read from, if any.
+        given: The tables the file (and any overrides) set; the rest are defaults.
     """
 
     name: str
@@ -112,6 +120,7 @@ class Scenario:
     parameters: ModelParameters
     interventions: list[Intervention] = field(default_factory=list)
     source: str | None = None
+    given: tuple[str, ...] = ()
 
     # -- reading -------------------------------------------------------------------
     @classmethod
@@ -129,7 +138,15 @@ class Scenario:
             InputError: When the file is missing, is not TOML, or does not validate.
         """
         data = read_toml(path, "scenario")
-        return cls.from_dict(data, overrides=overrides, source=str(path))
+        scenario = cls.from_dict(data, overrides=overrides, source=str(path))
+        header = data.get("scenario", {})
+        if not header.get("name") and "scenario.name" not in (overrides or {}):
+            raise InputError(
+                "scenario.name",
+                'the scenario\'s name: a scenario file names itself ([scenario] name = "...")',
+                file=str(path),
+            )
+        return scenario
 
     @classmethod
     def from_dict(
@@ -183,6 +200,12 @@ class Scenario:
         groups = {k: v for k, v in data.items() if k in _PARAMETER_GROUPS}
         parameters = build(ModelParameters, groups)
         _check_journey(parameters)
+        employees = sum(d.headcount for d in departments)
+        if employees > MAX_EMPLOYEES:
+            raise InputError(
+                "departments", f"at most {MAX_EMPLOYEES:,} employees in all", employees
+            )
+        check_fits(parameters.customers.count, employees)
         interventions = _build_interventions(data.get("interventions", []), header.weeks)
         _check_restructures(interventions, structure, incentives)
         return cls(
@@ -195,6 +218,7 @@ class Scenario:
             parameters=parameters,
             interventions=interventions,
             source=source,
+            given=tuple(sorted(data)),
         )
 
     # -- writing -------------------------------------------------------------------
@@ -231,12 +255,41 @@ class Scenario:
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """Return a copy with values changed by dotted path (validated)."""
-        return Scenario.from_dict(self.to_dict(), overrides=overrides, source=self.source)
+        changed = Scenario.from_dict(self.to_dict(), overrides=overrides, source=self.source)
+        changed.given = tuple(sorted({*self.given, *(p.split(".")[0] for p in overrides)}))
+        return changed
 
     @property
     def headcount(self) -> int:
         """Total employees."""
         return sum(d.headcount for d in self.departments)
+
+
+def load_entry(name: Any, base_dir: Path, path: str) -> Scenario:
+    """A scenario file another file refers to (an experiment's or a calibration's).
+
+    The entry must name a scenario file, ``*.toml`` (a relative path is taken from the
+    referring file's folder); nothing else is read, so an entry can never make cxsim
+    read ``/etc/passwd`` or ``/dev/zero``. Any problem with the entry, or in the file it
+    names, is reported at the entry.
+
+    Args:
+        name: The entry as written.
+        base_dir: Folder of the referring file.
+        path: Dotted path of the entry (``experiment.scenarios.0``).
+
+    Raises:
+        InputError: Naming the entry, and the scenario file's own problem if it has one.
+    """
+    if not isinstance(name, str) or not name.endswith(".toml"):
+        raise InputError(path, "a scenario file (*.toml)", name)
+    target = Path(os.path.normpath(base_dir / name))
+    if not target.is_file():
+        raise InputError(path, f"an existing scenario file ({target} is not one)", name)
+    try:
+        return Scenario.load(target)
+    except InputError as exc:
+        raise InputError(path, f"a valid scenario file ({exc})") from None
 
 
 def _via_set(source: str | None) -> str:
@@ -399,8 +452,10 @@ def parse_override(text: str) -> tuple[str, Any]:
     if not sep or not path:
         raise InputError("--set", "dotted.path=value", text)
     try:
-        value = tomllib.loads(f"value = {raw.strip()}")["value"]
-    except tomllib.TOMLDecodeError:
+        value = parse_toml(f"value = {raw.strip()}", path="--set")["value"]
+    except InputError as exc:
+        if "nested" in exc.expected:
+            raise
         value = raw.strip()
     return path, value
 

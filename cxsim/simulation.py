@@ -43,6 +43,20 @@ class RunResult:
         """Metrics of the last week."""
         return {k: float(v) for k, v in self.metrics.iloc[-1].items()}
 
+    def network(self) -> dict[str, Any]:
+        """The departments' collaboration at the horizon, as plain data.
+
+        Internal trust between each pair of departments and the handoffs between them
+        over the run, the facts the report's collaboration map draws.
+        """
+        model = self.model
+        return {
+            "departments": list(model.department_names),
+            "internal_trust": model.internal_trust.matrix.tolist(),
+            "handoffs": model.handoff_volume_.tolist(),
+            "weeks": int(model.week),
+        }
+
     def over_time(self, every: int = 13) -> dict[str, Any]:
         """Metrics every ``every`` weeks (a quarter by default) and at the last week."""
         weeks = sorted({*range(every, self.weeks + 1, every), self.weeks})

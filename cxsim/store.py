@@ -13,9 +13,10 @@ Schema (table ``runs``): ``run_key`` (primary key), ``scenario_name``,
 ``error``, ``final`` (JSON: metric -> value at the horizon), ``weekly`` (JSON: metric ->
 list of weekly values), ``scenario`` (JSON: the full scenario), ``provenance`` (JSON:
 seed, scenario hash, cxsim, Mesa and NumPy versions), ``seconds``, ``finished`` (UTC,
-ISO 8601). Table ``plan`` lists every run an experiment asked for (``run_key``,
-``scenario_name``, ``replicate``), so that runs not yet done show as pending. Table
-``meta`` holds the cxsim version that wrote the store.
+ISO 8601), ``network`` (JSON: the departments, their internal trust and the handoffs
+between them at the horizon, for the collaboration map). Table ``plan`` lists every
+run an experiment asked for (``run_key``, ``scenario_name``, ``replicate``), so that runs
+not yet done show as pending. Table ``meta`` holds the cxsim version that wrote the store.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from cxsim.errors import InputError
@@ -38,6 +38,27 @@ from cxsim.provenance import package_versions
 __all__ = ["RunRecord", "Store", "run_key"]
 
 SCHEMA_VERSION = "1"
+
+COLUMNS = (
+    "run_key",
+    "scenario_name",
+    "scenario_hash",
+    "replicate",
+    "seed",
+    "status",
+    "error",
+    "final",
+    "weekly",
+    "scenario",
+    "provenance",
+    "seconds",
+    "finished",
+    "network",
+)
+"""Columns of the ``runs`` table, in the order of :meth:`RunRecord.row`."""
+
+BUSY_SECONDS = 600.0
+"""How long a connection waits for another process's write to finish before failing."""
 
 _SCHEMA = """
 create table if not exists meta (key text primary key, value text not null);
@@ -54,7 +75,8 @@ create table if not exists runs (
     scenario text not null,
     provenance text not null,
     seconds real,
-    finished text not null
+    finished text not null,
+    network text
 );
 create index if not exists runs_by_scenario on runs (scenario_hash, replicate);
 create table if not exists plan (
@@ -94,6 +116,7 @@ class RunRecord:
     scenario: dict[str, Any]
     provenance: dict[str, Any]
     seconds: float
+    network: dict[str, Any] | None = None
 
     def row(self) -> tuple:
         """The record as a row of the ``runs`` table."""
@@ -111,6 +134,7 @@ class RunRecord:
             json.dumps(self.provenance, sort_keys=True),
             self.seconds,
             datetime.now(UTC).isoformat(timespec="seconds"),
+            None if self.network is None else json.dumps(self.network),
         )
 
 
@@ -137,7 +161,8 @@ class Store:
                 "--store", f"a file in an existing directory ({self.path.parent})", str(path)
             )
         try:
-            self._db = sqlite3.connect(self.path)
+            # readers and writers share the file: wait for a lock rather than fail
+            self._db = sqlite3.connect(self.path, timeout=BUSY_SECONDS)
             tables = {name for (name,) in self._db.execute("select name from sqlite_master")}
             if tables and "meta" not in tables:
                 raise InputError(
@@ -149,7 +174,12 @@ class Store:
             if check != "ok":
                 raise sqlite3.DatabaseError(check)
             if writable:
+                # write-ahead log: a reader never blocks a run being written, nor it a reader
+                self._db.execute("pragma journal_mode=wal")
                 self._db.executescript(_SCHEMA)
+                columns = {row[1] for row in self._db.execute("pragma table_info(runs)")}
+                if "network" not in columns:  # a store written before runs kept it
+                    self._db.execute("alter table runs add column network text")
             meta = (
                 dict(self._db.execute("select key, value from meta").fetchall())
                 if (writable or tables)
@@ -196,7 +226,8 @@ class Store:
         """Store finished runs at once (a failed run is replaced when it is retried)."""
         with self._db:
             self._db.executemany(
-                "insert or replace into runs values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"insert or replace into runs ({', '.join(COLUMNS)}) "
+                f"values ({', '.join('?' * len(COLUMNS))})",
                 [r.row() for r in records],
             )
 
@@ -205,27 +236,46 @@ class Store:
         frame = pd.read_sql("select * from runs order by scenario_name, replicate", self._db)
         finals = [json.loads(f) if f else {} for f in frame["final"]]
         metrics = pd.DataFrame(finals, index=frame.index)
-        return pd.concat([frame.drop(columns=["final", "weekly"]), metrics], axis=1)
+        dropped = [c for c in ("final", "weekly", "network") if c in frame]
+        return pd.concat([frame.drop(columns=dropped), metrics], axis=1)
 
-    def finals(self, scenario_hash: str, seeds: Iterable[int] | None = None) -> pd.DataFrame:
+    def finals(
+        self, scenario_hash: str, seeds: Iterable[int] | None = None, older: bool = False
+    ) -> pd.DataFrame:
         """Final metrics of a scenario's finished runs, indexed by replicate.
 
-        One run per seed: the one this code would make when the store holds runs of
-        older code too (otherwise the latest stored).
+        Only runs this code made count, unless ``older`` is given: runs of older cxsim
+        code then stand in for the seeds this code has not run.
 
         Args:
             scenario_hash: The scenario.
             seeds: Only runs with these seeds (one experiment's replicates); all if None.
+            older: Whether runs of older code may stand in for missing ones.
         """
-        rows = self._one_per_seed(scenario_hash, "final", seeds)
+        rows = self._one_per_seed(scenario_hash, "final", seeds, older)
         return pd.DataFrame(
-            [json.loads(final) for _, _, final in rows], index=[r for r, _, _ in rows]
-        ).rename_axis("replicate")
+            [json.loads(final) for _, _, final in rows],
+            index=pd.Index([r for r, _, _ in rows], name="replicate"),
+        )
+
+    def older_runs(self, scenario_hash: str, seeds: Iterable[int] | None = None) -> int:
+        """How many seeds of a scenario have finished runs of older code only."""
+        mine = {seed for _, seed, _ in self._one_per_seed(scenario_hash, "seed", seeds)}
+        every = {seed for _, seed, _ in self._one_per_seed(scenario_hash, "seed", seeds, True)}
+        return len(every - mine)
 
     def _one_per_seed(
-        self, scenario_hash: str, column: str, seeds: Iterable[int] | None
+        self,
+        scenario_hash: str,
+        column: str,
+        seeds: Iterable[int] | None,
+        older: bool = False,
     ) -> list[tuple[int, int, str]]:
-        """(replicate, seed, column) of finished runs, one per seed, by replicate."""
+        """(replicate, seed, column) of finished runs, one per seed, by replicate.
+
+        This code's run of each seed; with ``older``, the latest run of older code for
+        seeds this code has not run.
+        """
         rows = self._db.execute(
             f"select run_key, replicate, seed, {column} from runs "
             "where scenario_hash = ? and status = 'done' order by rowid",
@@ -240,7 +290,7 @@ class Store:
             if key == run_key(scenario_hash, seed):
                 chosen[seed] = (replicate, seed, value)
                 current.add(seed)
-            elif seed not in current:
+            elif older and seed not in current:
                 chosen[seed] = (replicate, seed, value)
         return sorted(chosen.values())
 
@@ -263,28 +313,53 @@ class Store:
             self._db.executemany("insert or ignore into plan values (?, ?, ?)", list(runs))
 
     def weekly(
-        self, scenario_hash: str, seeds: Iterable[int] | None = None
-    ) -> dict[str, np.ndarray]:
-        """Weekly metrics of a scenario's finished runs: metric -> (runs x weeks) array.
+        self, scenario_hash: str, seeds: Iterable[int] | None = None, older: bool = False
+    ) -> dict[str, pd.DataFrame]:
+        """Weekly metrics of a scenario's finished runs: metric -> replicates x weeks.
 
-        Runs are chosen as in :meth:`finals`, in the same order.
+        Each frame is indexed by replicate, as :meth:`finals`, so that two scenarios'
+        runs pair by replicate (their common seed), never by position; its columns are
+        the weeks 1, 2, ...
         """
-        series = [json.loads(w) for _, _, w in self._one_per_seed(scenario_hash, "weekly", seeds)]
-        if not series:
+        rows = self._one_per_seed(scenario_hash, "weekly", seeds, older)
+        if not rows:
             return {}
-        return {name: np.array([s[name] for s in series]) for name in series[0]}
+        index = pd.Index([r for r, _, _ in rows], name="replicate")
+        series = [json.loads(w) for _, _, w in rows]
+        return {
+            name: pd.DataFrame(
+                [s[name] for s in series],
+                index=index,
+                columns=pd.RangeIndex(1, len(series[0][name]) + 1, name="week"),
+            )
+            for name in series[0]
+        }
+
+    def networks(
+        self, scenario_hash: str, seeds: Iterable[int] | None = None, older: bool = False
+    ) -> dict[int, dict[str, Any]]:
+        """The collaboration network at the horizon of each finished run, by replicate.
+
+        Each is ``{"departments": [...], "internal_trust": matrix, "handoffs": matrix,
+        "weeks": n}``; runs stored without one are left out.
+        """
+        columns = {row[1] for row in self._db.execute("pragma table_info(runs)")}
+        if "network" not in columns:
+            return {}
+        rows = self._one_per_seed(scenario_hash, "network", seeds, older)
+        return {replicate: json.loads(value) for replicate, _, value in rows if value}
 
     def status(self) -> dict[str, int]:
-        """Runs done, failed, and planned but not yet run."""
-        counts = dict(self._db.execute("select status, count(*) from runs group by status"))
+        """Runs done (and of those, ``older``: made by other cxsim code), failed, pending."""
+        done = self._db.execute(
+            "select run_key, scenario_hash, seed from runs where status = 'done'"
+        ).fetchall()
+        older = sum(key != run_key(digest, seed) for key, digest, seed in done)
+        (failed,) = self._db.execute("select count(*) from runs where status = 'failed'").fetchone()
         (pending,) = self._db.execute(
             "select count(*) from plan where run_key not in (select run_key from runs)"
         ).fetchone()
-        return {
-            "done": counts.get("done", 0),
-            "failed": counts.get("failed", 0),
-            "pending": pending,
-        }
+        return {"done": len(done), "older": older, "failed": failed, "pending": pending}
 
     def failures(self) -> list[tuple[str, int, str]]:
         """(scenario, replicate, error) of every failed run."""

@@ -48,8 +48,9 @@ from scipy.stats import qmc
 
 from cxsim.errors import InputError
 from cxsim.files import read_toml
+from cxsim.limits import MAX_DESIGN_POINTS, MAX_RUNS
 from cxsim.metrics import metric_names
-from cxsim.scenario import Scenario
+from cxsim.scenario import Scenario, load_entry
 
 __all__ = ["DESIGNS", "Experiment", "Parameter", "SweepResult", "run_sweep", "summarise"]
 
@@ -151,12 +152,11 @@ class Experiment:
             raise InputError(
                 "experiment.scenarios", "a non-empty list of scenario files", scenarios_given
             )
-        scenarios = []
-        for i, name in enumerate(scenarios_given):
-            if not isinstance(name, str):
-                raise InputError(f"experiment.scenarios.{i}", "a scenario file", name)
-            scenarios.append(Scenario.load(base_dir / name))
-        replications = _integer(head.get("replications", 5), "experiment.replications", 1)
+        scenarios = [
+            load_entry(name, base_dir, f"experiment.scenarios.{i}")
+            for i, name in enumerate(scenarios_given)
+        ]
+        replications = _integer(head.get("replications", 5), "experiment.replications", 1, MAX_RUNS)
         seed = _integer(head.get("seed", 0), "experiment.seed", 0)
         outcomes = head.get("outcomes", metric_names())
         if not isinstance(outcomes, list) or not outcomes:
@@ -171,7 +171,7 @@ class Experiment:
         kind = design.get("type", "full_factorial")
         if kind not in DESIGNS:
             raise InputError("design.type", "one of " + ", ".join(DESIGNS), kind)
-        samples = _integer(design.get("samples", 16), "design.samples", 1)
+        samples = _integer(design.get("samples", 16), "design.samples", 1, MAX_DESIGN_POINTS)
         given = data.get("parameters")
         if not isinstance(given, list) or not given:
             raise InputError("parameters", "at least one [[parameters]] table to vary", given)
@@ -193,6 +193,7 @@ class Experiment:
                 raise InputError(
                     "design.samples", "a power of two, at least 8, for a Sobol design", samples
                 )
+        _check_size(kind, samples, parameters, replications, len(scenarios))
         experiment = cls(
             name=str(head.get("name", Path(source or "experiment").stem)),
             description=str(head.get("description", "")),
@@ -288,14 +289,17 @@ def run_sweep(experiment: Experiment, store, executor=None, progress: bool = Tru
     return SweepResult(table=result.table, sensitivity=result.sensitivity, runs=counts)
 
 
-def summarise(experiment: Experiment, store) -> SweepResult:
-    """The table of design points (and Sobol indices) from the runs a store holds."""
+def summarise(experiment: Experiment, store, older: bool = False) -> SweepResult:
+    """The table of design points (and Sobol indices) from the runs a store holds.
+
+    Only this code's runs count unless ``older`` lets runs of older code stand in.
+    """
     from cxsim.experiment import replicate_seeds
 
     seeds = replicate_seeds(experiment.seed, experiment.replications)
     rows = []
     for index, scenario in experiment.scenarios_for_points():
-        finals = store.finals(scenario.model_hash(), seeds)
+        finals = store.finals(scenario.model_hash(), seeds, older)
         row: dict[str, Any] = {"scenario": scenario.name.split("#")[0], "point": index}
         row.update(experiment.points_[index])
         row["runs"] = len(finals)
@@ -398,10 +402,42 @@ def _known(table: Mapping[str, Any], keys: Sequence[str], path: str) -> None:
         raise InputError(f"{prefix}{unknown[0]}", "one of the known keys (" + ", ".join(keys) + ")")
 
 
-def _integer(value: Any, path: str, low: int) -> int:
+def _integer(value: Any, path: str, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise InputError(path, f"an integer >= {low}", value)
+    if high is not None and value > high:
+        raise InputError(path, f"an integer between {low} and {high:,}", value)
     return value
+
+
+def design_points(kind: str, samples: int, parameters: Sequence[Parameter]) -> int:
+    """How many points a design has, counted before any is made."""
+    if kind == "full_factorial":
+        return math.prod(len(p.values) if p.values is not None else p.levels for p in parameters)
+    if kind == "sobol":
+        return samples * (len(parameters) + 2)
+    return samples
+
+
+def _check_size(
+    kind: str, samples: int, parameters: Sequence[Parameter], replications: int, bases: int
+) -> None:
+    """Refuse a design too large to make, before a single point is made."""
+    points = design_points(kind, samples, parameters)
+    if points > MAX_DESIGN_POINTS:
+        where = "parameters" if kind == "full_factorial" else "design.samples"
+        raise InputError(
+            where,
+            f"a design of at most {MAX_DESIGN_POINTS:,} points (this {kind} design has {points:,})",
+        )
+    runs = points * replications * bases
+    if runs > MAX_RUNS:
+        raise InputError(
+            "experiment.replications",
+            f"at most {MAX_RUNS:,} runs in all (design points x replications x scenarios "
+            f"= {runs:,})",
+            replications,
+        )
 
 
 def _number(value: Any, path: str) -> float:
@@ -419,7 +455,7 @@ def _parameter(spec: Any, path: str) -> Parameter:
     ways = [k for k in ("values", "range", "distribution") if k in spec]
     if len(ways) != 1:
         raise InputError(path, "exactly one of values, range or distribution", ways or None)
-    levels = _integer(spec.get("levels", 3), f"{path}.levels", 1)
+    levels = _integer(spec.get("levels", 3), f"{path}.levels", 1, MAX_DESIGN_POINTS)
     if "values" in spec:
         values = spec["values"]
         if not isinstance(values, list) or not values:

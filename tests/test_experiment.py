@@ -47,7 +47,7 @@ def test_an_interrupted_experiment_resumes_without_redoing_runs(tmp_path):
         store.plan((s.key, s.scenario_name, s.replicate) for s in specs)
         first = execute(specs[:3], store, progress=False)  # "killed" after three runs
         assert first == {"skipped": 0, "done": 3, "failed": 0}
-        assert store.status() == {"done": 3, "failed": 0, "pending": 5}
+        assert store.status() == {"done": 3, "older": 0, "failed": 0, "pending": 5}
         resumed = execute(specs, store, progress=False)
         assert resumed == {"skipped": 3, "done": 5, "failed": 0}
         interrupted = {s.name: store.finals(s.hash()) for s in scenarios}

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from cxsim import OrganizationModel
+from cxsim import run
 from cxsim.plots import (
     collaboration_map,
     final_outcomes,
@@ -49,13 +49,12 @@ def test_roi_distribution(tmp_path):
 
 
 def test_collaboration_map_of_a_silo_and_pods(tmp_path):
-    models = {}
+    networks = {}
     for label, structure in (("silo", "silo"), ("pods", "cross_functional")):
-        model = OrganizationModel(small({"structure.type": structure}, weeks=6), seed=1)
-        model.run()
-        models[label] = model
-    assert models["silo"].handoff_volume_.sum() > 0
-    assert_images(collaboration_map(models, tmp_path))
+        networks[label] = run(small({"structure.type": structure}, weeks=6), seed=1).network()
+    assert np.sum(networks["silo"]["handoffs"]) > 0
+    assert networks["silo"]["weeks"] == 6 and len(networks["silo"]["departments"]) == 6
+    assert_images(collaboration_map(networks, tmp_path))
 
 
 def test_sensitivity_bars(tmp_path):

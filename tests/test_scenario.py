@@ -63,7 +63,11 @@ def test_hash_changes_with_any_value():
         ({"scenari": {}}, "scenari", "one of the known tables"),
         ({"scenario": {"weeks": 0}}, "scenario.weeks", "an integer between 1 and 5200"),
         ({"scenario": {"weks": 3}}, "scenario.weks", "one of the known keys"),
-        ({"customers": {"count": "many"}}, "customers.count", "an integer >= 1"),
+        (
+            {"customers": {"count": "many"}},
+            "customers.count",
+            "an integer between 1 and 10,000,000",
+        ),
         ({"trust": {"loss": 1.5}}, "trust.loss", "a finite number between 0 and 1"),
         ({"structure": {"type": "matrix"}}, "structure.type", "one of cross_functional"),
         ({"structure": {"pod_size": 3}}, "structure.type", "the name of a structure"),

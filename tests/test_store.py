@@ -28,11 +28,12 @@ def record(key="k1", status="done", replicate=0, final=None):
 def test_runs_are_stored_once_and_read_back(tmp_path):
     path = tmp_path / "runs.db"
     with Store(path) as store:
-        store.record([record("a", replicate=0), record("b", status="failed", replicate=1)])
-        assert store.done_keys() == {"a"}
-        assert store.status() == {"done": 1, "failed": 1, "pending": 0}
-        store.plan([("a", "s", 0), ("b", "s", 1), ("c", "s", 2)])
-        assert store.status() == {"done": 1, "failed": 1, "pending": 1}
+        store.record([record(run_key("h", 7), replicate=0)])
+        store.record([record("b", status="failed", replicate=1)])
+        assert store.done_keys() == {run_key("h", 7)}
+        assert store.status() == {"done": 1, "older": 0, "failed": 1, "pending": 0}
+        store.plan([(run_key("h", 7), "s", 0), ("b", "s", 1), ("c", "s", 2)])
+        assert store.status() == {"done": 1, "older": 0, "failed": 1, "pending": 1}
         assert store.failures() == [("s", 1, "ValueError: boom")]
         assert list(store.finals("h")["trust"]) == [0.5]
     # one line of pandas reads it
@@ -42,9 +43,9 @@ def test_runs_are_stored_once_and_read_back(tmp_path):
 
 def test_a_retried_failure_replaces_the_failed_row(tmp_path):
     with Store(tmp_path / "runs.db") as store:
-        store.record([record("a", status="failed")])
-        store.record([record("a")])
-        assert store.status() == {"done": 1, "failed": 0, "pending": 0}
+        store.record([record(run_key("h", 7), status="failed")])
+        store.record([record(run_key("h", 7))])
+        assert store.status() == {"done": 1, "older": 0, "failed": 0, "pending": 0}
 
 
 def test_run_keys_depend_on_scenario_seed_and_version():
@@ -91,12 +92,18 @@ def test_a_store_from_another_version_is_refused_and_kept(tmp_path):
     assert sqlite3.connect(path).execute("select count(*) from runs").fetchone() == (1,)
 
 
-def test_runs_of_older_code_do_not_mix_with_this_codes_runs(tmp_path):
+def test_runs_of_older_code_are_read_only_when_asked_for(tmp_path):
     current = run_key("h", 7)
     with Store(tmp_path / "runs.db") as store:
         store.record([record("old-code", final={"trust": 0.1})])
-        assert list(store.finals("h", [7])["trust"]) == [0.1]  # only the old run: read it
+        assert store.finals("h", [7]).empty  # strict: this code's runs only
+        assert store.weekly("h", [7]) == {}
+        assert store.older_runs("h", [7]) == 1
+        assert store.status() == {"done": 1, "older": 1, "failed": 0, "pending": 0}
+        assert list(store.finals("h", [7], older=True)["trust"]) == [0.1]  # asked for
         store.record([record(current, final={"trust": 0.9})])
         store.record([record("older-still", final={"trust": 0.2})])
-        assert list(store.finals("h", [7])["trust"]) == [0.9]  # one run per seed: this code's
+        assert list(store.finals("h", [7])["trust"]) == [0.9]
+        assert list(store.finals("h", [7], older=True)["trust"]) == [0.9]  # this code's first
+        assert store.older_runs("h", [7]) == 0
         assert store.weekly("h", [7])["trust"].shape == (1, 2)
