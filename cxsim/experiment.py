@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from cxsim.errors import InputError
 from cxsim.provenance import package_versions
@@ -71,7 +73,9 @@ def open_executor(
 
         # spawn, explicitly: Mesa 3.3 forces it process-wide at import anyway
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=watch_parent, initargs=(os.getpid(),)
+        ) as pool:
             yield pool
         return
     if kind != "dask":
@@ -112,6 +116,27 @@ def open_executor(
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+PARENT_CHECK_SECONDS = 1.0
+"""How often a pool worker checks that the process that started it is still alive."""
+
+
+def watch_parent(parent: int) -> None:
+    """In a pool worker: exit as soon as the process that started the pool is gone.
+
+    A pool's parent that is killed (``kill -9``, an out-of-memory kill) cannot shut its
+    workers down; without this they would wait for work forever, holding their memory.
+    A daemon thread checks the worker's parent process every
+    :data:`PARENT_CHECK_SECONDS` and ends the worker once it has changed.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cxsim-watch-parent", daemon=True).start()
 
 
 def replicate_seeds(experiment_seed: int, replications: int) -> list[int]:
@@ -239,44 +264,21 @@ def _batches(specs: Sequence[RunSpec], size: int) -> Iterable[list[RunSpec]]:
         yield list(specs[i : i + size])
 
 
-class Progress:
-    """A one-line progress bar on stderr: runs done, failures, time left."""
+def progress_bar(total: int, enabled: bool = True) -> tqdm:
+    """A progress bar on stderr (tqdm): runs done, rate and time left.
 
-    def __init__(self, total: int, enabled: bool = True) -> None:
-        self.total, self.done, self.failed = total, 0, 0
-        self.started = self.drawn = time.perf_counter()
-        self.enabled = enabled and total > 0
-
-    def update(self, records: Sequence[RunRecord]) -> None:
-        """Count finished runs and redraw."""
-        self.done += len(records)
-        self.failed += sum(r.status == "failed" for r in records)
-        now = time.perf_counter()
-        finished = self.done >= self.total
-        if not self.enabled or (now - self.drawn < 0.2 and not finished):
-            return  # redraw at most five times a second
-        self.drawn = now
-        elapsed = now - self.started
-        left = elapsed / self.done * (self.total - self.done) if self.done else float("nan")
-        width = 30
-        filled = int(width * self.done / self.total)
-        bar = "#" * filled + "-" * (width - filled)
-        print(
-            f"\r[{bar}] {self.done}/{self.total} runs, {self.failed} failed, "
-            f"{_duration(left)} left ",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-        if finished:
-            print(file=sys.stderr)
-
-
-def _duration(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "?"
-    minutes, secs = divmod(int(round(seconds)), 60)
-    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+    Redrawn at most five times a second; silent when not ``enabled`` or when there is
+    nothing to run.
+    """
+    return tqdm(
+        total=total,
+        unit="run",
+        desc="runs",
+        file=sys.stderr,
+        mininterval=0.2,
+        disable=not enabled or total == 0,
+        dynamic_ncols=True,
+    )
 
 
 def execute(
@@ -306,18 +308,31 @@ def execute(
     done = store.done_keys()
     pending = [s for s in specs if s.key not in done]
     counts = {"skipped": len(specs) - len(pending), "done": 0, "failed": 0}
-    bar = Progress(len(pending), enabled=progress)
     if not pending:
         return counts
+    with progress_bar(len(pending), enabled=progress) as bar:
 
-    def finish(records: list[RunRecord]) -> None:
-        store.record(records)
-        bar.update(records)
-        for r in records:
-            counts["done" if r.status == "done" else "failed"] += 1
-        if on_records:
-            on_records(records)
+        def finish(records: list[RunRecord]) -> None:
+            store.record(records)
+            for r in records:
+                counts["done" if r.status == "done" else "failed"] += 1
+            bar.update(len(records))
+            if counts["failed"]:
+                bar.set_postfix(failed=counts["failed"], refresh=False)
+            if on_records:
+                on_records(records)
 
+        _run_pending(pending, executor, finish, batch)
+    return counts
+
+
+def _run_pending(
+    pending: Sequence[RunSpec],
+    executor: Executor | None,
+    finish: Callable[[list[RunRecord]], None],
+    batch: int | None,
+) -> None:
+    """Run the pending specs, handing each batch of records to ``finish``."""
     # run in this process until one run succeeds: its time sets the batch size
     rest = list(pending)
     seconds = None
@@ -329,22 +344,21 @@ def execute(
             seconds = record.seconds
     size = batch or min(batch_size(seconds or 1.0), max(1, math.ceil(len(rest) / 8)))
     if executor is None:
-        for batch in _batches(rest, size):
-            finish(run_batch(batch))
-        return counts
+        for chunk in _batches(rest, size):
+            finish(run_batch(chunk))
+        return
     futures: dict[Future, list[RunSpec]] = {}
-    for batch in _batches(rest, size):
+    for chunk in _batches(rest, size):
         try:
-            futures[executor.submit(run_batch, batch)] = batch
+            futures[executor.submit(run_batch, chunk)] = chunk
         except Exception as exc:  # a broken pool takes no more work
-            finish(_lost(batch, exc))
+            finish(_lost(chunk, exc))
     for future in as_completed(futures):
         try:
             records = future.result()
         except Exception as exc:  # a worker died or the cluster lost the task
             records = _lost(futures[future], exc)
         finish(records)
-    return counts
 
 
 def _lost(batch: Sequence[RunSpec], exc: BaseException) -> list[RunRecord]:

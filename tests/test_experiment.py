@@ -1,6 +1,11 @@
 import gc
 import json
+import os
 import resource
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -236,3 +241,49 @@ def test_a_lost_worker_is_recorded_and_the_rest_goes_on(tmp_path):
         assert all("worker lost" in error for _, _, error in store.failures())
         retried = execute(specs, store, None, progress=False)
         assert retried["done"] == counts["failed"] and store.status()["failed"] == 0
+
+
+WORKER_PIDS = """
+import os, sys, time
+from cxsim.experiment import open_executor
+
+with open_executor("process", 2) as pool:
+    futures = [pool.submit(os.getpid) for _ in range(8)]
+    pids = {f.result() for f in futures}
+    with open(sys.argv[1], "w") as out:
+        out.write(" ".join(map(str, pids)))
+    time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie waiting for its (dead) parent to be reaped counts as gone
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="kill -9 and /proc are Linux's")
+def test_pool_workers_exit_when_their_parent_is_killed(tmp_path):
+    pids_file = tmp_path / "pids"
+    parent = subprocess.Popen([sys.executable, "-c", WORKER_PIDS, str(pids_file)])
+    try:
+        deadline = time.monotonic() + 120
+        while not (pids_file.exists() and pids_file.read_text()):
+            assert time.monotonic() < deadline, "the pool never started"
+            assert parent.poll() is None, "the parent exited early"
+            time.sleep(0.2)
+        workers = [int(p) for p in pids_file.read_text().split()]
+        assert workers and all(_alive(p) for p in workers)
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in workers), "pool workers outlived their parent"
