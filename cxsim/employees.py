@@ -199,8 +199,12 @@ class Employee(mesa.Agent):
 
 
 def shares(weights: tuple[float, ...]) -> tuple[float, ...]:
-    """Normalise allocation weights to shares; all to serving if every weight is zero."""
-    total = sum(weights)
+    """Normalise allocation weights to shares; all to serving if every weight is zero.
+
+    ``math.fsum`` rounds the total correctly, so that it is the same on every Python
+    (3.12 changed how the built-in ``sum`` adds floats).
+    """
+    total = math.fsum(weights)
     if total <= 0.0:
         return (1.0,) + (0.0,) * (len(weights) - 1)
     return tuple(w / total for w in weights)

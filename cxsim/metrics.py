@@ -6,6 +6,7 @@ Scripts rely on these names. Rates "over the last quarter" use the trailing 13 w
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 
@@ -141,7 +142,7 @@ class RollingCounts:
 
     def total(self, name: str) -> float:
         """Sum of a count over the window."""
-        return float(sum(w[name] for w in self.weeks))
+        return math.fsum(w[name] for w in self.weeks)  # the same on every Python
 
     def annualised(self, events: str, exposure: str) -> float:
         """Events per mean exposure over the window, times 52 / window length."""

@@ -10,6 +10,7 @@ the customers (:mod:`cxsim.customers`) and the policies (:mod:`cxsim.structures`
 from __future__ import annotations
 
 import copy
+import math
 
 import mesa
 import numpy as np
@@ -487,7 +488,7 @@ class OrganizationModel(mesa.Model):
             "acquisition_spend": renewals["acquired"] * econ.acquisition_cost,
             "programme_cost": self.programme_cost_,
         }
-        cost = sum(costs.values())
+        cost = math.fsum(costs.values())  # the same on every Python
         morale_now = np.array([e.engagement - e.strain for e in self.staff])
         self.current = {
             "trust": float(c.trust[c.slots][active].mean()) if n_active else 0.0,
