@@ -165,8 +165,10 @@ def _economics(
                 **{f"total_{k}": v for k, v in money.costs.items()},
             }
             if scenario.name != baseline:
-                if r not in base["profit"].index:
-                    continue  # its baseline run failed: no pair, no return
+                row["paired"] = r in base["profit"].index
+                if not row["paired"]:  # its baseline run failed: no pair, no return
+                    rows.append(row)
+                    continue
                 versus = versus_baseline(
                     run_week, {k: v.loc[r].to_numpy() for k, v in base.items()}, economics
                 )
@@ -193,7 +195,7 @@ def _headline(name: str, diffs: pd.DataFrame, money: pd.DataFrame, reps: int) ->
             )
         else:
             parts.append(f"{r['mean'] * 100:+.1f} points retention (no interval: one replication)")
-    own = money[money.scenario == name]
+    own = money[(money.scenario == name) & money["paired"].eq(True)]
     if own["programme_cost"].fillna(0).max() > 0:
         parts.append(f"ROI {_interval_text(own['roi'].dropna().to_numpy(), 100, 0)}%")
         paid = own["payback_week"].dropna()
@@ -509,6 +511,7 @@ def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
             "customer lifetime value": _interval_text(group["clv"].to_numpy(), 1, 0),
         }
         if name != baseline:
+            group = group[group["paired"].eq(True)]  # the runs whose baseline run finished
             row["incremental profit"] = _interval_text(group["incremental_profit"].to_numpy(), 1, 0)
             row["programme cost"] = _interval_text(group["programme_cost"].to_numpy(), 1, 0)
             rois = group["roi"].dropna().to_numpy()

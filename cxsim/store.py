@@ -234,7 +234,7 @@ class Store:
     def runs(self) -> pd.DataFrame:
         """Every stored run, one row each, with the final metrics as columns."""
         frame = pd.read_sql("select * from runs order by scenario_name, replicate", self._db)
-        finals = [json.loads(f) if f else {} for f in frame["final"]]
+        finals = [json.loads(f) if isinstance(f, str) else {} for f in frame["final"]]
         metrics = pd.DataFrame(finals, index=frame.index)
         dropped = [c for c in ("final", "weekly", "network") if c in frame]
         return pd.concat([frame.drop(columns=dropped), metrics], axis=1)

@@ -1,6 +1,7 @@
 import base64
 import io
 import re
+import sys
 
 import numpy as np
 import pandas as pd
@@ -146,3 +147,136 @@ def test_an_experiment_report_has_its_points_and_sobol_bars(tmp_path, capsys):
     assert (tmp_path / "r" / "points.csv").exists() and (
         tmp_path / "r" / "sensitivity.csv"
     ).exists()
+
+
+WEEKS = 4
+
+
+def stored_run(spec, profit, programme_cost=0.0, status="done"):
+    """A run record made by hand: every metric 0.5, profit and programme cost as given."""
+    from cxsim.metrics import metric_names
+
+    weekly = {m: [0.5] * WEEKS for m in metric_names()}
+    weekly["profit"] = [float(p) for p in profit]
+    weekly["programme_cost"] = [programme_cost] * WEEKS
+    if status == "failed":
+        return spec.failed("RuntimeError: lost", 0.1)
+    return spec.record(
+        status="done",
+        error=None,
+        final={m: v[-1] for m, v in weekly.items()},
+        weekly=weekly,
+        provenance={"seed": spec.seed},
+        seconds=0.1,
+        network={
+            "departments": ["a", "b"],
+            "internal_trust": [[1.0, 0.5], [0.5, 1.0]],
+            "handoffs": [[0.0, 8.0], [4.0, 0.0]],
+            "weeks": WEEKS,
+        },
+    )
+
+
+@pytest.fixture
+def store_with_a_failed_baseline_run(tmp_path):
+    """Baseline and programme over three replicates; the baseline's replicate 1 failed.
+
+    Baseline profit per week: 100, 200, 300 in replicates 0, 1, 2. The programme earns
+    104, 9999, 298 a week (replicate 1's figure would wreck any pairing by position)
+    and costs 1 a week.
+    """
+    tables = {"scenario": {"name": "base", "weeks": WEEKS}, "customers": {"count": 300}}
+    base = Scenario.from_dict(tables)
+    programme = Scenario.from_dict({**tables, "scenario": {"name": "programme", "weeks": WEEKS}})
+    programme = programme.with_overrides(
+        {"economics.discount_rate": 0.0, "incentives.type": "team_recognition"}
+    )
+    base = base.with_overrides({"economics.discount_rate": 0.0})
+    seeds = replicate_seeds(0, 3)
+    specs = {(s.scenario_name, s.replicate): s for s in specs_for([base, programme], seeds)}
+    path = tmp_path / "runs.db"
+    with Store(path) as store:
+        store.record(
+            [
+                stored_run(specs["base", 0], [100] * WEEKS),
+                stored_run(specs["base", 1], [200] * WEEKS, status="failed"),
+                stored_run(specs["base", 2], [300] * WEEKS),
+                stored_run(specs["programme", 0], [104] * WEEKS, 1.0),
+                stored_run(specs["programme", 1], [9999] * WEEKS, 1.0),
+                stored_run(specs["programme", 2], [298] * WEEKS, 1.0),
+            ]
+        )
+        store.remember("comparison", describe_comparison([base, programme], seed=0, reps=3))
+    return path
+
+
+def test_a_failed_run_removes_only_its_own_pair(store_with_a_failed_baseline_run, tmp_path):
+    text = build_report(store_with_a_failed_baseline_run, tmp_path).read_text()
+    money = pd.read_csv(tmp_path / "economics.csv")
+    programme = money[money.scenario == "programme"].set_index("replicate")
+    # by hand: replicate 0 gains 4 a week, replicate 2 loses 2 a week, over 4 weeks
+    assert programme.loc[0, "incremental_profit"] == pytest.approx(16.0)
+    assert programme.loc[2, "incremental_profit"] == pytest.approx(-8.0)
+    assert np.isnan(programme.loc[1, "incremental_profit"])  # its baseline run failed
+    assert programme.loc[1, "profit"] == pytest.approx(4 * 9999)  # its own money stands
+    # ROI = (gain before the programme's cost - cost) / cost, cost 4: 16 / 4 and -8 / 4
+    assert programme.loc[0, "roi"] == pytest.approx(4.0)
+    assert programme.loc[2, "roi"] == pytest.approx(-2.0)
+    differences = pd.read_csv(tmp_path / "differences.csv").set_index("metric")
+    assert differences.loc["profit", "mean"] == pytest.approx((4 - 2) / 2)  # weekly, paired
+    outcomes = pd.read_csv(tmp_path / "outcomes.csv")
+    base_profit = outcomes[(outcomes.scenario == "base") & (outcomes.metric == "profit")]
+    assert base_profit["mean"].iloc[0] == pytest.approx(200.0)  # (100 + 300) / 2
+    assert "Each scenario was to run 3 replications (base is missing 1" in text
+    assert "ROI 100 [" in text  # mean of 4 and -2, in percent
+    assert "2 of 2 replications" not in text  # payback counts paired runs only
+
+
+def test_the_collaboration_map_comes_from_the_stored_networks(
+    store_with_a_failed_baseline_run, tmp_path
+):
+    text = build_report(store_with_a_failed_baseline_run, tmp_path).read_text()
+    assert "Collaboration between departments" in text
+    assert (tmp_path / "figures" / "collaboration_map.png").exists()
+
+
+IMPORT_MARKER = """
+import os, pathlib
+pathlib.Path(os.environ["CXSIM_MARKER"]).write_text("imported")
+from cxsim.structures import Silo
+
+class Planted(Silo):
+    pass
+"""
+
+
+def test_a_store_never_makes_the_report_import_or_open_anything(tmp_path, monkeypatch):
+    """A store from someone else names a component module and a source file: the report
+    reads neither."""
+    module = tmp_path / "planted_policies.py"
+    module.write_text(IMPORT_MARKER)
+    marker = tmp_path / "imported"
+    monkeypatch.setenv("CXSIM_MARKER", str(marker))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    base = Scenario.from_dict({"scenario": {"name": "base", "weeks": WEEKS}})
+    seeds = replicate_seeds(0, 2)
+    path = tmp_path / "theirs.db"
+    comparison = describe_comparison([base, base], seed=0, reps=2)
+    other = comparison["scenarios"][1]
+    other["name"] = "planted"
+    other["model_hash"] = "planted-hash"
+    other["scenario"]["structure"] = {"type": "planted_policies:Planted"}
+    other["source"] = "/dev/zero"
+    comparison["scenarios"][0]["source"] = "/dev/zero"
+    from cxsim.experiment import RunSpec
+
+    with Store(path) as store:
+        records = []
+        for r, seed in enumerate(seeds):
+            records.append(stored_run(RunSpec({}, "base", base.model_hash(), r, seed), [10] * 4))
+            records.append(stored_run(RunSpec({}, "planted", "planted-hash", r, seed), [11] * 4))
+        store.record(records)
+        store.remember("comparison", comparison)
+    assert main(["report", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert not marker.exists()
+    assert "planted_policies" not in sys.modules
