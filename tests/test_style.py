@@ -1,7 +1,8 @@
 """Lint and format are part of the test command (ruff, configured in pyproject.toml)."""
 
-import shutil
+import importlib.util
 import subprocess
+import sys
 
 import pytest
 
@@ -10,7 +11,8 @@ from tests.conftest import ROOT
 
 @pytest.mark.parametrize("args", [["check", "."], ["format", "--check", "."]])
 def test_ruff(args):
-    ruff = shutil.which("ruff")
-    assert ruff, "ruff is part of the test extra: pip install -e '.[test]'"
-    result = subprocess.run([ruff, *args], capture_output=True, text=True, cwd=ROOT)
+    assert importlib.util.find_spec("ruff"), "ruff is in the test extra: pip install -e '.[test]'"
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", *args], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stdout + result.stderr
