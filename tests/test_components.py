@@ -1,3 +1,4 @@
+import os
 import sys
 import textwrap
 
@@ -141,3 +142,45 @@ def test_entry_point_registers_a_short_name(tmp_path, monkeypatch):
     scheme = build_component(IncentiveScheme, {"type": "helpfulness_award"}, "incentives")
     assert type(scheme).__name__ == "HelpfulnessAward"
     sys.modules.pop("cxsim_plugin_demo", None)
+
+
+RECORDING_MODULE = """
+import os, pathlib
+pathlib.Path(os.environ["CXSIM_IMPORTED"]).write_text(__name__)
+from cxsim.structures import Silo
+
+class Recorded(Silo):
+    pass
+"""
+
+
+def test_an_import_path_is_imported_only_when_a_scenario_names_it(tmp_path, monkeypatch):
+    (tmp_path / "recorded_policies.py").write_text(RECORDING_MODULE)
+    marker = tmp_path / "imported"
+    monkeypatch.setenv("CXSIM_IMPORTED", str(marker))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "recorded_policies", raising=False)
+    small({"structure.type": "silo"}, weeks=2)
+    assert registered("structure") and not marker.exists()
+    assert "recorded_policies" not in sys.modules
+    scenario = small({"structure.type": "recorded_policies:Recorded"}, weeks=2)
+    assert marker.read_text() == "recorded_policies"
+    assert scenario.structure.type_name() == "recorded_policies:Recorded"
+
+
+def test_python_m_cxsim_does_not_import_from_the_current_folder(tmp_path):
+    import subprocess
+
+    (tmp_path / "stray_policies.py").write_text(RECORDING_MODULE)
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('[scenario]\nname = "s"\n[structure]\ntype = "stray_policies:Recorded"\n')
+    marker = tmp_path / "imported"
+    done = subprocess.run(
+        [sys.executable, "-m", "cxsim", "validate", str(scenario)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "CXSIM_IMPORTED": str(marker)},
+    )
+    assert done.returncode == 2 and "no module named 'stray_policies'" in done.stderr
+    assert not marker.exists()

@@ -287,3 +287,31 @@ def test_pool_workers_exit_when_their_parent_is_killed(tmp_path):
     while any(_alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(_alive(p) for p in workers), "pool workers outlived their parent"
+
+
+MODULES_OF_A_RUN = """
+import sys
+from cxsim.experiment import run_batch, specs_for, replicate_seeds
+from cxsim.scenario import Scenario
+
+scenario = Scenario.from_dict({"scenario": {"name": "s", "weeks": 2}, "customers": {"count": 200}})
+run_batch(specs_for([scenario], replicate_seeds(0, 1)))
+print("\\n".join(m.__file__ for n, m in sys.modules.items() if n.startswith("cxsim")))
+"""
+
+
+def test_the_code_fingerprint_covers_every_module_a_run_uses():
+    from pathlib import Path
+
+    from cxsim.provenance import PRESENTATION, fingerprinted_files
+
+    used = subprocess.run(
+        [sys.executable, "-c", MODULES_OF_A_RUN], capture_output=True, text=True, check=True
+    ).stdout.split()
+    covered = {path.resolve() for path in fingerprinted_files()}
+    assert used and {Path(p).resolve() for p in used} <= covered
+    root = Path(__file__).resolve().parents[1] / "cxsim"
+    every = {p.resolve() for p in root.rglob("*.py")}
+    left_out = {p for p in every - covered}
+    assert all(p.relative_to(root).parts[0] in PRESENTATION for p in left_out)
+    assert not any(Path(p).name in PRESENTATION for p in used)  # presentation never runs

@@ -107,3 +107,38 @@ def test_runs_of_older_code_are_read_only_when_asked_for(tmp_path):
         assert list(store.finals("h", [7], older=True)["trust"]) == [0.9]  # this code's first
         assert store.older_runs("h", [7]) == 0
         assert store.weekly("h", [7])["trust"].shape == (1, 2)
+
+
+def test_a_reader_holding_the_store_does_not_stop_a_run_being_written(tmp_path):
+    path = tmp_path / "runs.db"
+    Store(path).close()
+    reader = sqlite3.connect(path)
+    reader.execute("begin")
+    assert reader.execute("select count(*) from runs").fetchone() == (0,)  # holds a snapshot
+    try:
+        with Store(path) as store:
+            store.record([record(run_key("h", 7))])  # would wait, then fail, without WAL
+            assert store.status()["done"] == 1
+        assert reader.execute("select count(*) from runs").fetchone() == (0,)  # its snapshot
+    finally:
+        reader.rollback()
+        reader.close()
+    with Store(path, writable=False) as store:
+        assert store.status()["done"] == 1
+
+
+def test_a_writer_waits_for_another_writer_instead_of_failing(tmp_path):
+    import threading
+    import time
+
+    path = tmp_path / "runs.db"
+    Store(path).close()
+    other = sqlite3.connect(path, check_same_thread=False)
+    other.execute("begin immediate")  # another process in the middle of writing
+    threading.Timer(1.5, other.commit).start()
+    started = time.monotonic()
+    with Store(path) as store:
+        store.record([record(run_key("h", 7))])
+        assert store.status()["done"] == 1
+    assert time.monotonic() - started >= 1.0  # it waited for the lock, then wrote
+    other.close()
