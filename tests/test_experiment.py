@@ -280,13 +280,30 @@ def test_pool_workers_exit_when_their_parent_is_killed(tmp_path):
             time.sleep(0.2)
         workers = [int(p) for p in pids_file.read_text().split()]
         assert workers and all(_alive(p) for p in workers)
+        children = _children(parent.pid)  # the workers and multiprocessing's resource tracker
+        assert set(workers) <= children
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
     deadline = time.monotonic() + 15
-    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+    while any(_alive(p) for p in children) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not any(_alive(p) for p in workers), "pool workers outlived their parent"
+    assert not any(_alive(p) for p in children), "the pool's processes outlived their parent"
+
+
+def _children(pid: int) -> set[int]:
+    """Processes whose parent is ``pid``, from /proc."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(") ", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry))
+    return found
 
 
 MODULES_OF_A_RUN = """
