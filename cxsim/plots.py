@@ -247,7 +247,8 @@ def calibration_fit(fit: pd.DataFrame, out_dir: str | Path, name: str = "calibra
     for yi, a in zip(y, allowance, strict=True):
         ax.fill_betweenx([yi - 0.3, yi + 0.3], -a, a, color="#d9d9d9", linewidth=0)
     colours = [COLOURS[2] if met else COLOURS[1] for met in fit["met"]]
-    ax.errorbar(gap, y, xerr=[gap - low, high - gap], fmt="none", ecolor="#404040", capsize=4)
+    xerr = np.vstack([gap - low, high - gap])
+    ax.errorbar(gap, y, xerr=xerr, fmt="none", ecolor="#404040", capsize=4)
     ax.scatter(gap, y, color=colours, zorder=3, s=40)
     ax.axvline(0, color="#404040", linewidth=0.8)
     labels = [
