@@ -13,12 +13,12 @@ import math
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from cxsim.components import registered
-from cxsim.errors import InputError
+from cxsim.errors import InputError, shown
 from cxsim.files import output_directory, output_file
 from cxsim.incentives import IncentiveScheme
 from cxsim.interventions import Intervention
@@ -34,6 +34,41 @@ KINDS = (
     ("incentives", IncentiveScheme),
     ("interventions", Intervention),
 )
+
+
+def _integer(low: int, high: int | None = None, expected: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number within bounds, refused in one line otherwise."""
+    if not expected:
+        expected = (
+            f"an integer >= {low}" if high is None else f"an integer between {low} and {high}"
+        )
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {shown(text)}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {value}")
+        return value
+
+    return parse
+
+
+def _half_width(text: str) -> float:
+    """An argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite half-width > 0, got {shown(text)}")
+    return value
+
+
+SEED = _integer(0, expected="a non-negative integer")
+WORKERS = _integer(1, expected="at least 1")
+REPLICATIONS = _integer(2, expected="at least 2 replications (an interval needs two)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,8 +97,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Run one scenario once and print its final metrics.",
     )
     run.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
-    run.add_argument("--seed", type=int, default=0, help="seed of the run (default 0)")
-    run.add_argument("--weeks", type=int, help="horizon in weeks (default: scenario.weeks)")
+    run.add_argument("--seed", type=SEED, default=0, help="seed of the run (default 0)")
+    run.add_argument(
+        "--weeks", type=_integer(1, MAX_WEEKS), help="horizon in weeks (default: scenario.weeks)"
+    )
     _add_set(run)
     run.add_argument("--out", metavar="FILE.csv", help="write the weekly metrics as CSV")
     run.add_argument(
@@ -105,15 +142,15 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     compare.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario files")
-    compare.add_argument("--reps", type=int, default=30, help="replications (default 30)")
-    compare.add_argument("--seed", type=int, default=0, help="experiment seed (default 0)")
+    compare.add_argument("--reps", type=REPLICATIONS, default=30, help="replications (default 30)")
+    compare.add_argument("--seed", type=SEED, default=0, help="experiment seed (default 0)")
     compare.add_argument(
         "--store", metavar="PATH", help="results store (SQLite); run again to resume"
     )
     _add_executor(compare)
     compare.add_argument(
         "--precision",
-        type=float,
+        type=_half_width,
         metavar="H",
         help="add replications until each --metric difference has a 95%% half-width <= H",
     )
@@ -125,7 +162,7 @@ def _parser() -> argparse.ArgumentParser:
         help="a metric --precision applies to (repeat for several)",
     )
     compare.add_argument(
-        "--max-reps", type=int, default=1000, help="replication budget for --precision"
+        "--max-reps", type=REPLICATIONS, default=1000, help="replication budget for --precision"
     )
     _add_set(compare)
     compare.add_argument("--json", action="store_true", help="print one JSON object")
@@ -176,10 +213,13 @@ def _parser() -> argparse.ArgumentParser:
             "transformation scenarios, paired replications, then the report."
         ),
     )
-    demo.add_argument("--reps", type=int, default=20, help="replications (default 20)")
+    demo.add_argument("--reps", type=REPLICATIONS, default=20, help="replications (default 20)")
     demo.add_argument("--out", metavar="DIR", default="cxsim-demo", help="output directory")
     demo.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
+        "--workers",
+        type=WORKERS,
+        default=os.cpu_count() or 1,
+        help="processes (default: all cores)",
     )
 
     calibrate = commands.add_parser(
@@ -211,7 +251,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument("--reps", type=int, help="replications per point (default 8)")
     calibrate.add_argument("--budget", type=int, help="most points to evaluate (default 60)")
-    calibrate.add_argument("--seed", type=int, help="seed of the replicate seeds (default 0)")
+    calibrate.add_argument("--seed", type=SEED, help="seed of the replicate seeds (default 0)")
     calibrate.add_argument(
         "--method", choices=("nelder-mead", "powell"), help="optimiser (default nelder-mead)"
     )
@@ -244,7 +284,12 @@ def _parser() -> argparse.ArgumentParser:
     app.add_argument(
         "scenario", metavar="SCENARIO", nargs="?", help="scenario TOML file (default: built-in)"
     )
-    app.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
+    app.add_argument(
+        "--port",
+        type=_integer(0, 65535, "a port between 0 and 65535"),
+        default=8765,
+        help="port (default 8765; 0: any free)",
+    )
     app.add_argument(
         "--host",
         default="127.0.0.1",
@@ -269,7 +314,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_executor(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
+        "--workers",
+        type=WORKERS,
+        default=os.cpu_count() or 1,
+        help="processes (default: all cores)",
     )
     parser.add_argument(
         "--executor",
@@ -303,10 +351,6 @@ def _load(args: argparse.Namespace) -> Scenario:
 def _run(args: argparse.Namespace) -> int:
     from cxsim.simulation import run  # the model loads only when a run is asked for
 
-    if args.seed < 0:
-        raise InputError("--seed", "a non-negative integer", args.seed)
-    if args.weeks is not None and not 1 <= args.weeks <= MAX_WEEKS:
-        raise InputError("--weeks", f"an integer between 1 and {MAX_WEEKS}", args.weeks)
     for flag, option in (("--out", args.out), ("--departments", args.departments)):
         if option:
             output_file(option, flag, (".csv",))
@@ -446,17 +490,9 @@ def _compare(args: argparse.Namespace) -> int:
     from cxsim.metrics import metric_names
     from cxsim.store import Store
 
-    if args.reps < 2:
-        raise InputError("--reps", "at least 2 replications (an interval needs two)", args.reps)
-    if args.workers < 1:
-        raise InputError("--workers", "at least 1", args.workers)
-    if args.seed < 0:
-        raise InputError("--seed", "a non-negative integer", args.seed)
     if args.precision is None and (args.metric or args.max_reps != 1000):
         raise InputError("--precision", "a target half-width when --metric or --max-reps is given")
     if args.precision is not None:
-        if not math.isfinite(args.precision) or args.precision <= 0:
-            raise InputError("--precision", "a finite half-width > 0", args.precision)
         if not args.metric:
             raise InputError("--metric", "the metrics --precision applies to (--metric trust)")
         if args.max_reps < args.reps:
@@ -563,8 +599,6 @@ def _sweep(args: argparse.Namespace) -> int:
     from cxsim.store import Store
     from cxsim.sweep import Experiment, run_sweep
 
-    if args.workers < 1:
-        raise InputError("--workers", "at least 1", args.workers)
     if args.out:
         output_file(args.out, "--out", (".csv",))
     experiment = Experiment.load(args.experiment)
@@ -630,13 +664,9 @@ def _demo(args: argparse.Namespace) -> int:
     from cxsim.report import build_report
     from cxsim.store import Store
 
-    if args.reps < 2:
-        raise InputError("--reps", "at least 2 replications (an interval needs two)", args.reps)
     here = Path(__file__).resolve().parents[1] / "scenarios"  # the repository's scenarios
     if not here.is_dir():
         raise InputError("demo", f"the shipped scenarios in {here} (install from the repository)")
-    if args.workers < 1:
-        raise InputError("--workers", "at least 1", args.workers)
     out = output_directory(args.out, "--out")
     scenarios = [
         Scenario.load(here / name)
@@ -657,8 +687,6 @@ def _calibrate(args: argparse.Namespace) -> int:
     from cxsim.fitting import calibrate
     from cxsim.store import Store
 
-    if args.workers < 1:
-        raise InputError("--workers", "at least 1", args.workers)
     overrides = dict(parse_override(text) for text in args.overrides)
     targets = [parse_target(text) for text in args.target]
     free = [parse_free(text) for text in args.free]
@@ -721,8 +749,6 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _app(args: argparse.Namespace) -> int:
     from cxsim.dashboard.serve import serve
 
-    if not 0 <= args.port <= 65535:
-        raise InputError("--port", "a port between 0 and 65535", args.port)
     return serve(args.scenario, host=args.host, port=args.port)
 
 
@@ -770,7 +796,10 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (2 for usage and input errors)."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error already printed in one line
+        return done.code if isinstance(done.code, int) else USAGE_ERROR
     try:
         return COMMANDS[args.command](args)
     except InputError as error:

@@ -168,4 +168,7 @@ def test_usage_errors_are_one_line(tmp_path):
     out.mkdir()
     refuse([], out, "the following arguments are required: COMMAND")
     refuse(["nonsense"], out, "invalid choice: 'nonsense'")
-    refuse(["compare", "--reps", "x"], out, "argument --reps: invalid int value: 'x'")
+    refuse(["compare", "--reps", "x"], out, "argument --reps: expected at least 2 replications")
+    refuse(
+        ["app", "--port", "70000"], out, "--port: expected a port between 0 and 65535, got 70000"
+    )
