@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import functools
 import importlib
 import importlib.util
 import sys
@@ -104,6 +105,16 @@ def register(name: str):
 
 
 def _entry_points() -> dict[str, dict[str, type[Component]]]:
+    """Components that installed packages register, scanned once per module path."""
+    return _scan_entry_points(tuple(sys.path))
+
+
+@functools.lru_cache(maxsize=4)
+def _scan_entry_points(path: tuple[str, ...]) -> dict[str, dict[str, type[Component]]]:
+    """Load the ``cxsim.components`` entry points visible on ``path``.
+
+    ``path`` is the cache key: a folder added to ``sys.path`` makes a new scan.
+    """
     found: dict[str, dict[str, type[Component]]] = {}
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         try:
@@ -121,7 +132,11 @@ def _entry_points() -> dict[str, dict[str, type[Component]]]:
 
 
 def registered(kind: str) -> dict[str, type[Component]]:
-    """Return every component of a kind: built-ins and entry points, by name."""
+    """Return every component of a kind: built-ins and entry points, by name.
+
+    Entry points are scanned once per process (and again when ``sys.path`` changes): a
+    package installed while a process runs is found by the next one.
+    """
     names = dict(_REGISTRY.get(kind, {}))
     for name, cls in _entry_points().get(kind, {}).items():
         names.setdefault(name, cls)

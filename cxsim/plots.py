@@ -2,7 +2,9 @@
 
 Every figure function takes plain data (arrays, frames, models), draws one matplotlib
 figure, writes ``NAME.png`` and ``NAME.svg`` into a directory and returns the two paths.
-Intervals are 95% t-intervals over replications.
+Intervals are 95% t-intervals over replications. Figures are made with matplotlib's
+object interface, not pyplot, so importing this module changes no backend and leaves a
+notebook's plotting as it was.
 """
 
 from __future__ import annotations
@@ -11,16 +13,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # files only: no screen is needed or wanted
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
-
-from cxsim.metrics import METRICS  # noqa: E402
+from cxsim.metrics import METRICS
+from cxsim.stats import t_interval
 
 __all__ = [
     "calibration_fit",
@@ -49,21 +47,27 @@ def _title(metric: str) -> str:
     return TITLES.get(metric, metric.replace("_", " ").capitalize())
 
 
-def _save(figure: plt.Figure, out_dir: Path, name: str) -> tuple[Path, Path]:
+def _figure(rows: int = 1, columns: int = 1, **options: Any) -> tuple[Figure, Any]:
+    """A figure of its own (no pyplot state) and its axes, as ``plt.subplots`` gives."""
+    layout = options.pop("layout", None)
+    figure = Figure(figsize=options.pop("figsize", None), layout=layout)
+    return figure, figure.subplots(rows, columns, **options)
+
+
+def _save(figure: Figure, out_dir: Path, name: str) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     png, svg = out_dir / f"{name}.png", out_dir / f"{name}.svg"
     figure.savefig(png, dpi=150, bbox_inches="tight")
     figure.savefig(svg, bbox_inches="tight")
-    plt.close(figure)
     return png, svg
 
 
 def _band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean and 95% interval over the first axis (replications)."""
-    mean = values.mean(axis=0)
     if len(values) < 2:
+        mean = values.mean(axis=0)
         return mean, mean, mean
-    half = stats.t.ppf(0.975, len(values) - 1) * values.std(axis=0, ddof=1) / np.sqrt(len(values))
+    mean, half = t_interval(values)
     return mean, mean - half, mean + half
 
 
@@ -83,7 +87,7 @@ def time_series_bands(
     """
     columns = 2
     rows = int(np.ceil(len(metrics) / columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(11, 3.6 * rows), squeeze=False)
+    figure, axes = _figure(rows, columns, figsize=(11, 3.6 * rows), squeeze=False)
     for ax, metric in zip(axes.flat, metrics, strict=False):
         for colour, (scenario, series) in zip(COLOURS, weekly.items(), strict=False):
             values = np.asarray(series[metric], dtype=float)
@@ -110,7 +114,7 @@ def final_outcomes(
     name: str = "final_outcomes",
 ) -> tuple[Path, Path]:
     """Outcomes at the horizon, scenarios side by side with 95% intervals."""
-    figure, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 3.8), squeeze=False)
+    figure, axes = _figure(1, len(metrics), figsize=(3.2 * len(metrics), 3.8), squeeze=False)
     names = list(finals)
     for ax, metric in zip(axes.flat, metrics, strict=True):
         for i, (scenario, colour) in enumerate(zip(names, COLOURS, strict=False)):
@@ -139,7 +143,7 @@ def roi_distribution(
 ) -> tuple[Path, Path]:
     """The return on the programme across replications, with its mean and interval."""
     values = np.asarray(rois, dtype=float) * 100.0
-    figure, ax = plt.subplots(figsize=(10, 4))
+    figure, ax = _figure(figsize=(10, 4))
     ax.hist(values, bins=min(30, max(5, len(values) // 3)), color=COLOURS[0], alpha=0.75)
     mean, low, high = (float(x[0]) for x in _band(values[:, None]))
     ax.axvline(mean, color="black", linewidth=1.5, label=f"mean {mean:.0f}%")
@@ -165,7 +169,7 @@ def collaboration_map(
         out_dir: Directory for the files.
         name: File name without extension.
     """
-    figure, axes = plt.subplots(
+    figure, axes = _figure(
         1, len(networks), figsize=(6.4 * len(networks), 5.4), squeeze=False, layout="constrained"
     )
     image = None
@@ -199,7 +203,7 @@ def sensitivity_bars(
 ) -> tuple[Path, Path]:
     """Sobol first- and total-order indices per parameter, one panel per outcome."""
     outcomes = list(dict.fromkeys(sensitivity["outcome"]))
-    figure, axes = plt.subplots(
+    figure, axes = _figure(
         1, len(outcomes), figsize=(4.2 * len(outcomes), 3.8), squeeze=False, sharey=True
     )
     for ax, outcome in zip(axes.flat, outcomes, strict=True):
@@ -237,7 +241,7 @@ def calibration_fit(fit: pd.DataFrame, out_dir: str | Path, name: str = "calibra
         name: File name without extension.
     """
     rows = len(fit)
-    figure, ax = plt.subplots(figsize=(8, 1.0 + 0.6 * rows))
+    figure, ax = _figure(figsize=(8, 1.0 + 0.6 * rows))
     y = np.arange(rows)[::-1]
     scale = fit["tolerance"].to_numpy()
     gap = (fit["simulated"].to_numpy() - fit["observed"].to_numpy()) / scale

@@ -18,6 +18,7 @@ __all__ = [
     "mean_interval",
     "paired_difference",
     "paired_p_value",
+    "t_interval",
 ]
 
 
@@ -39,6 +40,26 @@ class Interval:
         return f"{self.mean:.4g} [{self.low:.4g}, {self.high:.4g}] (n={self.n})"
 
 
+def t_interval(values, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and half-width of the Student-t interval over replications (the first axis).
+
+    The one interval every table and figure uses: a metric at the horizon (one value
+    per replication) or a weekly series (replications x weeks, one interval a week).
+
+    Args:
+        values: Replications along the first axis.
+        confidence: Coverage of the interval.
+
+    Raises:
+        ValueError: With fewer than two replications (no interval is possible).
+    """
+    x = np.asarray(values, dtype=float)
+    if len(x) < 2:
+        raise ValueError("an interval needs at least two replications")
+    t = stats.t.ppf(0.5 + confidence / 2.0, len(x) - 1)
+    return x.mean(axis=0), t * x.std(axis=0, ddof=1) / np.sqrt(len(x))
+
+
 def mean_interval(values, confidence: float = 0.95) -> Interval:
     """Student-t interval for the mean of independent replications.
 
@@ -49,13 +70,9 @@ def mean_interval(values, confidence: float = 0.95) -> Interval:
     Raises:
         ValueError: With fewer than two values (no interval is possible).
     """
-    x = np.asarray(values, dtype=float)
-    if len(x) < 2:
-        raise ValueError("an interval needs at least two replications")
-    mean = float(x.mean())
-    sem = float(x.std(ddof=1) / np.sqrt(len(x)))
-    t = float(stats.t.ppf(0.5 + confidence / 2.0, len(x) - 1))
-    return Interval(mean, mean - t * sem, mean + t * sem, len(x))
+    mean, half = t_interval(np.ravel(values), confidence)
+    mean, half = float(mean), float(half)
+    return Interval(mean, mean - half, mean + half, np.size(values))
 
 
 def paired_difference(treatment, baseline, confidence: float = 0.95) -> Interval:

@@ -51,6 +51,7 @@ from cxsim.files import read_toml
 from cxsim.limits import MAX_DESIGN_POINTS, MAX_RUNS
 from cxsim.metrics import metric_names
 from cxsim.scenario import Scenario, load_entry
+from cxsim.stats import t_interval
 
 __all__ = ["DESIGNS", "Experiment", "Parameter", "SweepResult", "run_sweep", "summarise"]
 
@@ -307,11 +308,7 @@ def summarise(experiment: Experiment, store, older: bool = False) -> SweepResult
             values = finals[outcome].to_numpy() if len(finals) else np.array([])
             row[outcome] = float(values.mean()) if len(values) else float("nan")
             if len(values) >= 2:
-                half = (
-                    stats.t.ppf(0.975, len(values) - 1)
-                    * values.std(ddof=1)
-                    / math.sqrt(len(values))
-                )
+                half = float(t_interval(values)[1])
                 row[f"{outcome}_ci_low"] = row[outcome] - half
                 row[f"{outcome}_ci_high"] = row[outcome] + half
         rows.append(row)
