@@ -504,6 +504,14 @@ def _compare(args: argparse.Namespace) -> int:
     scenarios = [Scenario.load(path, overrides=overrides) for path in args.scenarios]
     if len(scenarios) < 2:
         raise InputError("SCENARIO", "a baseline and at least one scenario to compare with it")
+    horizons = {scenario.weeks for scenario in scenarios}
+    if len(horizons) > 1:
+        raise InputError(
+            "SCENARIO",
+            "scenarios with the same horizon (scenario.weeks: "
+            + ", ".join(f"{p} {s.weeks}" for p, s in zip(args.scenarios, scenarios, strict=True))
+            + ")",
+        )
     seen: dict[str, str] = {}
     for path, scenario in zip(args.scenarios, scenarios, strict=True):
         if scenario.model_hash() in seen:
@@ -650,7 +658,7 @@ def pd_options():
 def _report(args: argparse.Namespace) -> int:
     from cxsim.report import build_experiment_report, build_report
 
-    output_directory(args.out, "--out")
+    output_directory(args.out, "--out", create=False)
     if args.store.endswith(".toml"):
         report = build_experiment_report(args.store, args.out, older=args.older_runs)
     else:
@@ -722,8 +730,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     report_dir = args.report or f"{stem.name}-calibration"
     store_path = args.store or f"{stem.name}-calibration.db"
     output_file(out, "--out", (".toml",))
-    if Path(report_dir).exists() and not Path(report_dir).is_dir():
-        raise InputError("--report", "a directory (this is an existing file)", report_dir)
+    output_directory(report_dir, "--report", create=False)
 
     def progress(line: str) -> None:
         if not args.quiet:

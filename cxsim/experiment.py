@@ -416,7 +416,12 @@ def compare_scenarios(
             counts["skipped"] = ran["skipped"]
             first_round = False
         finals = {s.name: store.finals(s.model_hash(), seeds) for s in scenarios}
-        short = [name for name, frame in finals.items() if len(frame) < 2]
+        base_runs = finals[baseline].index
+        short = [  # a difference needs two replicates that ran under both scenarios
+            name
+            for name, frame in finals.items()
+            if len(frame) < 2 or len(frame.index.intersection(base_runs)) < 2
+        ]
         if short:
             raise NotEnoughRuns(short[0])
         report = compare(finals, baseline=baseline)

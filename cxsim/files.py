@@ -98,12 +98,13 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def output_directory(path: str | Path, flag: str) -> Path:
-    """The directory a command writes into, made if missing; call it before any work.
+def output_directory(path: str | Path, flag: str, create: bool = True) -> Path:
+    """The directory a command writes into; call it before any work.
 
     Args:
         path: The directory.
         flag: The option that named it, for the message (``--out``).
+        create: Whether to make it now; otherwise only check that it could be made.
 
     Raises:
         InputError: When the path is an existing file, or the directory cannot be made
@@ -112,14 +113,18 @@ def output_directory(path: str | Path, flag: str) -> Path:
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise InputError(flag, "a directory (this is an existing file)", str(path))
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(
-            flag, f"a directory that can be made ({exc.strerror})", str(path)
-        ) from None
-    if not os.access(out, os.W_OK | os.X_OK):
+    existing = next((p for p in (out, *out.parents) if p.exists()), Path("."))
+    if not existing.is_dir():
+        raise InputError(flag, f"a directory that can be made ({existing} is a file)", str(path))
+    if not os.access(existing, os.W_OK | os.X_OK):
         raise InputError(flag, "a directory this user can write in", str(path))
+    if create:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                flag, f"a directory that can be made ({exc.strerror})", str(path)
+            ) from None
     return out
 
 

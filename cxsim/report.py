@@ -24,9 +24,10 @@ import pandas as pd
 
 from cxsim.declare import build
 from cxsim.economics import run_economics, versus_baseline
-from cxsim.errors import InputError
+from cxsim.errors import InputError, shown
 from cxsim.experiment import replicate_seeds
 from cxsim.files import output_directory
+from cxsim.limits import MAX_RUNS
 from cxsim.parameters import EconomicsParameters
 from cxsim.stats import compare, mean_interval
 from cxsim.store import Store
@@ -34,6 +35,10 @@ from cxsim.store import Store
 __all__ = ["build_experiment_report", "build_report"]
 
 HEADLINE_METRICS = ("retention", "trust", "morale", "profit")
+VERSUS = ("incremental_profit", "incremental_npv", "programme_cost", "roi", "payback_week")
+"""What a scenario's run returns against its baseline run."""
+MAX_COMPARED = 100
+"""The most scenarios a comparison's report describes."""
 LIMITS = (
     "The organization, its customers and every constant are a model: the defaults come "
     "from published research and are calibrated to published ranges (annual churn, "
@@ -165,6 +170,7 @@ def _economics(
                 **{f"total_{k}": v for k, v in money.costs.items()},
             }
             if scenario.name != baseline:
+                row.update(dict.fromkeys(VERSUS, np.nan))
                 row["paired"] = r in base["profit"].index
                 if not row["paired"]:  # its baseline run failed: no pair, no return
                     rows.append(row)
@@ -196,7 +202,9 @@ def _headline(name: str, diffs: pd.DataFrame, money: pd.DataFrame, reps: int) ->
         else:
             parts.append(f"{r['mean'] * 100:+.1f} points retention (no interval: one replication)")
     own = money[(money.scenario == name) & money["paired"].eq(True)]
-    if own["programme_cost"].fillna(0).max() > 0:
+    if own.empty:
+        parts.append("no run paired with a baseline run, so no return")
+    elif own["programme_cost"].fillna(0).max() > 0:
         parts.append(f"ROI {_interval_text(own['roi'].dropna().to_numpy(), 100, 0)}%")
         paid = own["payback_week"].dropna()
         if len(paid):
@@ -263,7 +271,6 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
     """
     from cxsim import plots
 
-    out = output_directory(out_dir, "--out")
     if not Path(store_path).is_file():
         raise InputError("", "an existing results store", file=str(store_path))
     with Store(store_path, writable=False) as store:
@@ -275,30 +282,19 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
                 file=str(store_path),
             )
         try:
-            seeds = replicate_seeds(int(comparison["seed"]), int(comparison["reps"]))
-            scenarios = [
-                StoredScenario(
-                    name=str(entry["name"]),
-                    model_hash=str(entry["model_hash"]),
-                    tables=dict(entry["scenario"]),
-                    economics_given=entry.get("economics_given"),
-                )
-                for entry in comparison["scenarios"]
-            ]
-            for scenario in scenarios:
-                scenario.economics  # noqa: B018  (validated before any work)
-        except (KeyError, TypeError, ValueError) as exc:
+            seeds, scenarios, baseline = _stored_comparison(comparison)
+        except (KeyError, TypeError, ValueError, InputError) as exc:
             raise InputError(
                 "",
-                f"a store written by cxsim compare (its comparison is damaged: {exc})",
+                f"a store written by cxsim compare (its comparison is damaged: {shown(str(exc))})",
                 file=str(store_path),
             ) from None
+        out = output_directory(out_dir, "--out")
         finals = {s.name: store.finals(s.model_hash, seeds, older) for s in scenarios}
         weekly = {s.name: store.weekly(s.model_hash, seeds, older) for s in scenarios}
         networks = {s.name: store.networks(s.model_hash, seeds, older) for s in scenarios}
         stand_ins = {s.name: store.older_runs(s.model_hash, seeds) for s in scenarios}
         runs = store.runs()
-    baseline = comparison["baseline"]
     empty = [name for name, frame in finals.items() if len(frame) == 0]
     if empty:
         waiting = stand_ins[empty[0]]
@@ -314,7 +310,12 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
             file=str(store_path),
         )
     planned = len(seeds)
-    reps = min(len(f) for f in finals.values())
+    base_runs = finals[baseline].index
+    # replicates each scenario shares with the baseline: the pairs every difference uses
+    reps = min(
+        (len(f.index.intersection(base_runs)) for n, f in finals.items() if n != baseline),
+        default=len(base_runs),
+    )
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
 
@@ -449,6 +450,54 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
     return report
 
 
+def _stored_comparison(
+    comparison: dict[str, Any],
+) -> tuple[list[int], list[StoredScenario], str]:
+    """The seeds, scenarios and baseline a store's comparison describes, checked.
+
+    A store may come from anyone: every value is checked for type and size before any
+    is used.
+
+    Raises:
+        ValueError: Saying what is wrong.
+    """
+    seed, reps = comparison["seed"], comparison["reps"]
+    for name, value, high in (("seed", seed, 2**63 - 1), ("reps", reps, MAX_RUNS)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+            raise ValueError(f"{name} is not an integer between 0 and {high}")
+    entries = comparison["scenarios"]
+    if not isinstance(entries, list) or not 1 <= len(entries) <= MAX_COMPARED:
+        raise ValueError(f"scenarios is not a list of 1 to {MAX_COMPARED}")
+    scenarios = []
+    for entry in entries:
+        name, digest, tables = entry["name"], entry["model_hash"], entry["scenario"]
+        if not (isinstance(name, str) and isinstance(digest, str) and isinstance(tables, dict)):
+            raise ValueError("a scenario has no name, hash or tables")
+        if not name or not name.isprintable() or len(name) > 200:
+            raise ValueError("a scenario's name is not one line of text")
+        given = entry.get("economics_given")
+        scenario = StoredScenario(name, digest, tables, given if isinstance(given, bool) else None)
+        if not isinstance(tables.get("scenario", {}), dict):
+            raise ValueError(f"{name}'s [scenario] is not a table")
+        scenario.economics  # noqa: B018  (checked before any work)
+        interventions = tables.get("interventions", [])
+        if not isinstance(interventions, list) or not all(
+            isinstance(i, dict) for i in interventions
+        ):
+            raise ValueError(f"{name}'s interventions are not tables")
+        _programme(scenario)
+        scenarios.append(scenario)
+    names = [s.name for s in scenarios]
+    if len(set(names)) < len(names):
+        raise ValueError("two scenarios have the same name")
+    baseline = comparison["baseline"]
+    if baseline != names[0]:
+        raise ValueError("the baseline is not its first scenario")
+    if len({s.weeks for s in scenarios}) > 1 or scenarios[0].weeks < 1:
+        raise ValueError("its scenarios do not share one horizon")
+    return replicate_seeds(seed, reps), scenarios, baseline
+
+
 def _paired(frame: pd.DataFrame, base: pd.DataFrame, metric: str) -> pd.Series:
     """A scenario's metric minus the baseline's, replicate by replicate."""
     common = frame.index.intersection(base.index)
@@ -512,6 +561,10 @@ def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
         }
         if name != baseline:
             group = group[group["paired"].eq(True)]  # the runs whose baseline run finished
+            if group.empty:
+                row["incremental profit"] = "no run paired with a baseline run"
+                rows.append(row)
+                continue
             row["incremental profit"] = _interval_text(group["incremental_profit"].to_numpy(), 1, 0)
             row["programme cost"] = _interval_text(group["programme_cost"].to_numpy(), 1, 0)
             rois = group["roi"].dropna().to_numpy()

@@ -13,8 +13,9 @@ Schema (table ``runs``): ``run_key`` (primary key), ``scenario_name``,
 ``error``, ``final`` (JSON: metric -> value at the horizon), ``weekly`` (JSON: metric ->
 list of weekly values), ``scenario`` (JSON: the full scenario), ``provenance`` (JSON:
 seed, scenario hash, cxsim, Mesa and NumPy versions), ``seconds``, ``finished`` (UTC,
-ISO 8601), ``network`` (JSON: the departments, their internal trust and the handoffs
-between them at the horizon, for the collaboration map). Table ``plan`` lists every
+ISO 8601). Table ``networks`` holds each finished run's collaboration at the horizon
+(``run_key``, ``network``: JSON of the departments, their internal trust and the
+handoffs between them), for the report's collaboration map. Table ``plan`` lists every
 run an experiment asked for (``run_key``, ``scenario_name``, ``replicate``), so that runs
 not yet done show as pending. Table ``meta`` holds the cxsim version that wrote the store.
 """
@@ -30,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cxsim.errors import InputError
@@ -53,7 +55,6 @@ COLUMNS = (
     "provenance",
     "seconds",
     "finished",
-    "network",
 )
 """Columns of the ``runs`` table, in the order of :meth:`RunRecord.row`."""
 
@@ -75,16 +76,49 @@ create table if not exists runs (
     scenario text not null,
     provenance text not null,
     seconds real,
-    finished text not null,
-    network text
+    finished text not null
 );
 create index if not exists runs_by_scenario on runs (scenario_hash, replicate);
+create table if not exists networks (
+    run_key text primary key,
+    network text not null
+);
 create table if not exists plan (
     run_key text primary key,
     scenario_name text not null,
     replicate integer not null
 );
 """
+
+
+def _connect(path: Path, writable: bool) -> sqlite3.Connection:
+    """Open the file; a store only read may sit where this user cannot write.
+
+    A reader opens it read-only, and where even that fails (SQLite's write-ahead log
+    needs a writable folder), as an unchanging file.
+    """
+    if writable:
+        return sqlite3.connect(path, timeout=BUSY_SECONDS)
+    uri = path.resolve().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+        db.execute("select count(*) from sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=BUSY_SECONDS)
+
+
+def _decoded(text: Any, what: str) -> Any:
+    """A JSON column's value, or the error of a damaged store."""
+    if not isinstance(text, str):
+        raise sqlite3.DatabaseError(f"a run's {what} is missing")
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise sqlite3.DatabaseError(f"a run's {what} is not JSON") from None
+    if not isinstance(value, dict):
+        raise sqlite3.DatabaseError(f"a run's {what} is not a table")
+    return value
 
 
 def run_key(scenario_hash: str, seed: int, version: str | None = None) -> str:
@@ -134,7 +168,6 @@ class RunRecord:
             json.dumps(self.provenance, sort_keys=True),
             self.seconds,
             datetime.now(UTC).isoformat(timespec="seconds"),
-            None if self.network is None else json.dumps(self.network),
         )
 
 
@@ -160,9 +193,11 @@ class Store:
             raise InputError(
                 "--store", f"a file in an existing directory ({self.path.parent})", str(path)
             )
+        if not writable and not self.path.is_file():
+            raise InputError("", "an existing results store", file=str(path))
         try:
             # readers and writers share the file: wait for a lock rather than fail
-            self._db = sqlite3.connect(self.path, timeout=BUSY_SECONDS)
+            self._db = _connect(self.path, writable)
             tables = {name for (name,) in self._db.execute("select name from sqlite_master")}
             if tables and "meta" not in tables:
                 raise InputError(
@@ -177,9 +212,6 @@ class Store:
                 # write-ahead log: a reader never blocks a run being written, nor it a reader
                 self._db.execute("pragma journal_mode=wal")
                 self._db.executescript(_SCHEMA)
-                columns = {row[1] for row in self._db.execute("pragma table_info(runs)")}
-                if "network" not in columns:  # a store written before runs kept it
-                    self._db.execute("alter table runs add column network text")
             meta = (
                 dict(self._db.execute("select key, value from meta").fetchall())
                 if (writable or tables)
@@ -194,12 +226,13 @@ class Store:
                 raise InputError("", "a cxsim results store (it holds no runs)", file=str(path))
             return
         if not meta:
-            with self._db:
+            with self._db:  # two processes may create the store at once: the first wins
                 self._db.executemany(
-                    "insert into meta values (?, ?)",
+                    "insert or ignore into meta values (?, ?)",
                     [("cxsim_version", version), ("schema_version", SCHEMA_VERSION)],
                 )
-        elif meta.get("cxsim_version") != version:
+            meta = dict(self._db.execute("select key, value from meta").fetchall())
+        if meta.get("cxsim_version") != version:
             raise InputError(
                 "",
                 f"a store written by cxsim {version} (this one was written by "
@@ -224,11 +257,16 @@ class Store:
 
     def record(self, records: Iterable[RunRecord]) -> None:
         """Store finished runs at once (a failed run is replaced when it is retried)."""
+        records = list(records)
         with self._db:
             self._db.executemany(
                 f"insert or replace into runs ({', '.join(COLUMNS)}) "
                 f"values ({', '.join('?' * len(COLUMNS))})",
                 [r.row() for r in records],
+            )
+            self._db.executemany(
+                "insert or replace into networks values (?, ?)",
+                [(r.run_key, json.dumps(r.network)) for r in records if r.network is not None],
             )
 
     def runs(self) -> pd.DataFrame:
@@ -254,7 +292,7 @@ class Store:
         """
         rows = self._one_per_seed(scenario_hash, "final", seeds, older)
         return pd.DataFrame(
-            [json.loads(final) for _, _, final in rows],
+            [_decoded(final, "final") for _, _, final in rows],
             index=pd.Index([r for r, _, _ in rows], name="replicate"),
         )
 
@@ -305,7 +343,12 @@ class Store:
     def recall(self, key: str) -> Any:
         """A value kept with :meth:`remember`, or None."""
         row = self._db.execute("select value from meta where key = ?", (key,)).fetchone()
-        return None if row is None else json.loads(row[0])
+        if row is None:
+            return None
+        try:
+            return json.loads(row[0])
+        except (TypeError, ValueError, RecursionError):
+            raise sqlite3.DatabaseError(f"its {key} is not JSON") from None
 
     def plan(self, runs: Iterable[tuple[str, str, int]]) -> None:
         """Record runs an experiment will do: (run key, scenario name, replicate)."""
@@ -325,15 +368,18 @@ class Store:
         if not rows:
             return {}
         index = pd.Index([r for r, _, _ in rows], name="replicate")
-        series = [json.loads(w) for _, _, w in rows]
-        return {
-            name: pd.DataFrame(
-                [s[name] for s in series],
-                index=index,
-                columns=pd.RangeIndex(1, len(series[0][name]) + 1, name="week"),
-            )
-            for name in series[0]
-        }
+        series = [_decoded(w, "weekly") for _, _, w in rows]
+        try:
+            return {
+                name: pd.DataFrame(
+                    [np.asarray(s[name], dtype=float) for s in series],
+                    index=index,
+                    columns=pd.RangeIndex(1, len(series[0][name]) + 1, name="week"),
+                )
+                for name in series[0]
+            }
+        except (KeyError, TypeError, ValueError) as exc:
+            raise sqlite3.DatabaseError(f"weekly metrics of unequal shape ({exc})") from None
 
     def networks(
         self, scenario_hash: str, seeds: Iterable[int] | None = None, older: bool = False
@@ -343,11 +389,18 @@ class Store:
         Each is ``{"departments": [...], "internal_trust": matrix, "handoffs": matrix,
         "weeks": n}``; runs stored without one are left out.
         """
-        columns = {row[1] for row in self._db.execute("pragma table_info(runs)")}
-        if "network" not in columns:
+        tables = {name for (name,) in self._db.execute("select name from sqlite_master")}
+        if "networks" not in tables:  # a store written before runs kept their network
             return {}
-        rows = self._one_per_seed(scenario_hash, "network", seeds, older)
-        return {replicate: json.loads(value) for replicate, _, value in rows if value}
+        keys = {
+            key: replicate
+            for replicate, _, key in self._one_per_seed(scenario_hash, "run_key", seeds, older)
+        }
+        found = {}
+        for key, value in self._db.execute("select run_key, network from networks"):
+            if key in keys:
+                found[keys[key]] = _decoded(value, "network")
+        return dict(sorted(found.items()))
 
     def status(self) -> dict[str, int]:
         """Runs done (and of those, ``older``: made by other cxsim code), failed, pending."""

@@ -1,5 +1,6 @@
 import base64
 import io
+import os
 import re
 import sys
 
@@ -280,3 +281,120 @@ def test_a_store_never_makes_the_report_import_or_open_anything(tmp_path, monkey
     assert main(["report", str(path), "--out", str(tmp_path / "out")]) == 0
     assert not marker.exists()
     assert "planted_policies" not in sys.modules
+
+
+def test_failures_on_both_sides_leave_only_the_shared_pairs(
+    store_with_a_failed_baseline_run, tmp_path
+):
+    """Baseline replicate 1 and programme replicate 0 failed: only replicate 2 is a pair."""
+    with Store(store_with_a_failed_baseline_run) as store:
+        comparison = store.recall("comparison")
+        programme = comparison["scenarios"][1]
+        seed = replicate_seeds(0, 3)[0]
+        from cxsim.experiment import RunSpec
+
+        spec = RunSpec({}, "programme", programme["model_hash"], 0, seed)
+        store.record([stored_run(spec, [0] * WEEKS, status="failed")])
+    text = build_report(store_with_a_failed_baseline_run, tmp_path).read_text()
+    money = pd.read_csv(tmp_path / "economics.csv")
+    paired = money[(money.scenario == "programme") & money.incremental_profit.notna()]
+    assert list(paired.replicate) == [2]
+    assert paired.incremental_profit.iloc[0] == pytest.approx(-8.0)
+    assert "no interval can be estimated" in text
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c: c.update(reps=10**10), "reps is not an integer between 0 and 1000000"),
+        (lambda c: c.update(reps=-1), "reps is not an integer"),
+        (lambda c: c.update(baseline="nobody"), "the baseline is not its first scenario"),
+        (lambda c: c["scenarios"][1].update(name="base"), "two scenarios have the same name"),
+        (lambda c: c["scenarios"][1].update(name="a\nb"), "not one line of text"),
+        (lambda c: c["scenarios"][1].update(scenario=[1, 2]), "no name, hash or tables"),
+        (
+            lambda c: c["scenarios"][1]["scenario"].update(interventions=[3]),
+            "interventions are not tables",
+        ),
+        (
+            lambda c: c["scenarios"][1]["scenario"]["scenario"].update(weeks=9),
+            "do not share one horizon",
+        ),
+        (
+            lambda c: c["scenarios"][1]["scenario"].update(economics={"discount_rate": "x"}),
+            "economics.discount_rate",
+        ),
+    ],
+)
+def test_a_store_edited_by_hand_is_refused_in_one_line(
+    store_with_a_failed_baseline_run, tmp_path, capsys, change, message
+):
+    with Store(store_with_a_failed_baseline_run) as store:
+        comparison = store.recall("comparison")
+        change(comparison)
+        store.remember("comparison", comparison)
+    out = tmp_path / "out"
+    assert main(["report", str(store_with_a_failed_baseline_run), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    assert not out.exists()  # refused before anything was written
+
+
+def test_damaged_rows_and_meta_are_one_line(store_with_a_failed_baseline_run, tmp_path, capsys):
+    import sqlite3
+
+    db = sqlite3.connect(store_with_a_failed_baseline_run)
+    with db:
+        db.execute("update runs set weekly = '[1, 2' where replicate = 0")
+    db.close()
+    assert main(["report", str(store_with_a_failed_baseline_run), "--out", str(tmp_path)]) == 2
+    assert "weekly is not JSON" in capsys.readouterr().err
+    db = sqlite3.connect(store_with_a_failed_baseline_run)
+    with db:
+        db.execute("update meta set value = ? where key = 'comparison'", ("[" * 100000,))
+    db.close()
+    assert main(["report", str(store_with_a_failed_baseline_run), "--out", str(tmp_path)]) == 2
+    assert "comparison is not JSON" in capsys.readouterr().err
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder this process cannot write in: a read-only bind mount for root (who
+    writes anywhere else), a folder without write permission for anyone else."""
+    import subprocess
+
+    source, folder = tmp_path / "source", tmp_path / "read-only"
+    source.mkdir()
+    folder.mkdir()
+    if os.geteuid() != 0:
+        yield source, lambda: source.chmod(0o555)
+        source.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "--bind", str(source), str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"root cannot make a read-only folder here: {mounted.stderr!r}")
+
+    def protect() -> None:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True)
+
+    try:
+        yield source, protect
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_store_in_a_read_only_folder_is_reported(
+    store_with_a_failed_baseline_run, read_only_folder, tmp_path
+):
+    """SQLite cannot make its write-ahead-log files there: the store is read as it is."""
+    import shutil
+
+    source, protect = read_only_folder
+    shutil.copy(store_with_a_failed_baseline_run, source / "runs.db")
+    protect()
+    readable = (tmp_path / "read-only" / "runs.db") if os.geteuid() == 0 else source / "runs.db"
+    with pytest.raises(OSError):
+        (readable.parent / "probe").write_text("x")
+    assert main(["report", str(readable), "--out", str(tmp_path / "out")]) == 0
+    assert main(["status", str(readable)]) == 0
+    assert sorted(p.name for p in readable.parent.iterdir()) == ["runs.db"]
