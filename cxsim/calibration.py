@@ -17,6 +17,7 @@ from typing import Any
 
 from cxsim.errors import InputError
 from cxsim.files import read_toml
+from cxsim.limits import MAX_RUNS
 from cxsim.metrics import METRICS
 from cxsim.scenario import Scenario, load_entry
 
@@ -330,8 +331,10 @@ def from_table(
     free = [_free_table(f, f"calibration.free.{i}") for i, f in enumerate(_list(table, "free"))]
     options = {k: table[k] for k in ("reps", "budget", "seed") if k in table}
     for key, value in options.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InputError(f"calibration.{key}", "a whole number", value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RUNS:
+            raise InputError(
+                f"calibration.{key}", f"a whole number between 0 and {MAX_RUNS:,}", value
+            )
     method = table.get("method", "nelder-mead")
     return Calibration(scenario, targets, free, method=method, source=source, **options)
 

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from cxsim.components import registered
-from cxsim.errors import InputError, shown
+from cxsim.errors import InputError, one_line, shown
 from cxsim.files import output_directory, output_file
 from cxsim.incentives import IncentiveScheme
 from cxsim.interventions import Intervention
+from cxsim.limits import MAX_RUNS, MAX_WORKERS
 from cxsim.metrics import METRICS
 from cxsim.scenario import MAX_WEEKS, Scenario, parse_override
 from cxsim.structures import Structure
@@ -66,9 +67,11 @@ def _half_width(text: str) -> float:
     return value
 
 
-SEED = _integer(0, expected="a non-negative integer")
-WORKERS = _integer(1, expected="at least 1")
-REPLICATIONS = _integer(2, expected="at least 2 replications (an interval needs two)")
+SEED = _integer(0, 2**63 - 1, "a non-negative integer")
+WORKERS = _integer(1, MAX_WORKERS, f"at least 1 and at most {MAX_WORKERS}")
+REPLICATIONS = _integer(
+    2, MAX_RUNS, f"at least 2 replications (an interval needs two) and at most {MAX_RUNS:,}"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,7 +79,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print the problem in one line, with where to read the usage, and exit 2."""
-        self.exit(USAGE_ERROR, f"cxsim: error: {message} (see {self.prog} --help)\n")
+        self.exit(USAGE_ERROR, f"cxsim: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -249,8 +252,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH=LO:HI",
         help="a parameter to fit within bounds: repurchase.intercept=-2:0",
     )
-    calibrate.add_argument("--reps", type=int, help="replications per point (default 8)")
-    calibrate.add_argument("--budget", type=int, help="most points to evaluate (default 60)")
+    calibrate.add_argument("--reps", type=REPLICATIONS, help="replications per point (default 8)")
+    calibrate.add_argument(
+        "--budget", type=_integer(1, MAX_RUNS), help="most points to evaluate (default 60)"
+    )
     calibrate.add_argument("--seed", type=SEED, help="seed of the replicate seeds (default 0)")
     calibrate.add_argument(
         "--method", choices=("nelder-mead", "powell"), help="optimiser (default nelder-mead)"
@@ -779,7 +784,7 @@ def _status(args: argparse.Namespace) -> int:
             f"{counts['pending']} pending"
         )
         for scenario, replicate, error in store.failures():
-            print(f"  failed: {scenario} replicate {replicate}: {error}")
+            print(f"  failed: {one_line(scenario)} replicate {replicate}: {one_line(error)}")
         if args.export:
             print(f"wrote {store.export(args.export)}")
     return 0
@@ -810,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except InputError as error:
-        print(f"cxsim: error: {error}", file=sys.stderr)
+        print(f"cxsim: error: {one_line(error)}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("cxsim: interrupted", file=sys.stderr)

@@ -160,6 +160,8 @@ def _import_path(type_name: str, base: type[Component], path: str) -> type[Compo
     ):
         raise InputError(path, "an import path of the form package.module:Class", type_name)
     top = module_name.partition(".")[0]
+    if module_name.split(".")[-1] == "__main__":
+        raise InputError(path, "a module of components, not a program's __main__", type_name)
     if top in sys.stdlib_module_names:
         raise InputError(
             path,
@@ -180,7 +182,7 @@ def _import_path(type_name: str, base: type[Component], path: str) -> type[Compo
     try:
         with contextlib.redirect_stdout(sys.stderr):
             module = importlib.import_module(module_name)
-    except Exception as exc:  # a user's module may fail in any way while importing
+    except (Exception, SystemExit) as exc:  # a user's module may fail in any way on import
         raise InputError(
             path,
             f"an importable module for {shown(type_name)} ({type(exc).__name__}: {str(exc)[:200]})",

@@ -20,6 +20,11 @@ from cxsim.errors import InputError
 
 __all__ = ["ParamSpec", "build", "describe", "param", "redeclare", "to_plain"]
 
+LARGEST = 10**12
+"""The largest magnitude any number in a scenario may have, whatever its field: far above
+every sensible value (salaries, customers, weeks), far below where arithmetic overflows
+(a week count of 2**63 would wrap around in NumPy's integers)."""
+
 
 def param(
     default: Any,
@@ -204,8 +209,7 @@ def _check(value: Any, kind: Any, meta: Mapping[str, Any], path: str) -> Any:
             if (
                 isinstance(number, bool)
                 or not isinstance(number, int | float)
-                or not math.isfinite(number)
-                or number < 0
+                or not 0 <= number <= LARGEST
             ):
                 raise InputError(f"{path}.{key}", "a finite number >= 0", number)
             out[str(key)] = float(number)
@@ -215,7 +219,9 @@ def _check(value: Any, kind: Any, meta: Mapping[str, Any], path: str) -> Any:
             raise InputError(path, expected, value)
         if kind is int and not isinstance(value, int):
             raise InputError(path, expected, value)
-        if not math.isfinite(value):  # NaN or infinity
+        if abs(value) > LARGEST:  # infinity too
+            raise InputError(path, f"{expected}, at most {LARGEST:,.0f} in size", value)
+        if not math.isfinite(value):
             raise InputError(path, expected, value)
         ge, le, gt = meta.get("ge"), meta.get("le"), meta.get("gt")
         if (

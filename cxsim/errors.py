@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["InputError", "shown"]
+__all__ = ["InputError", "one_line", "shown"]
 
 #: The longest value an error message quotes; longer ones are cut with an ellipsis.
 SHOWN_LENGTH = 80
@@ -29,6 +29,15 @@ def _plain(value: object, depth: int = 0) -> bool:
         return False
     items = list(value.items()) if isinstance(value, dict) else [(None, v) for v in value]
     return len(items) <= 50 and all(_plain(k, depth + 1) and _plain(v, depth + 1) for k, v in items)
+
+
+def one_line(text: object) -> str:
+    """Text as one printable line.
+
+    Control characters (a newline, a terminal escape) are shown as escapes, so that
+    nothing a file or a store holds can break a message in two or drive the terminal.
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 class InputError(ValueError):

@@ -127,13 +127,22 @@ def watch_parent(parent: int) -> None:
 
     A pool's parent that is killed (``kill -9``, an out-of-memory kill) cannot shut its
     workers down; without this they would wait for work forever, holding their memory.
-    A daemon thread checks the worker's parent process every
-    :data:`PARENT_CHECK_SECONDS` and ends the worker once it has changed.
+    A daemon thread waits on the parent's sentinel (readable when it dies, on every
+    platform), checking the parent's id every :data:`PARENT_CHECK_SECONDS` as well, and
+    ends the worker.
     """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    origin = multiprocessing.parent_process()
+    sentinel = None if origin is None else origin.sentinel
 
     def watch() -> None:
         while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
+            if sentinel is not None and wait([sentinel], PARENT_CHECK_SECONDS):
+                break
+            if sentinel is None:
+                time.sleep(PARENT_CHECK_SECONDS)
         os._exit(1)
 
     threading.Thread(target=watch, name="cxsim-watch-parent", daemon=True).start()

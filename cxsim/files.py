@@ -50,7 +50,11 @@ def read_toml(path: str | Path, kind: str) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
-        text = raw[:MAX_FILE_BYTES].decode("utf-8")
+        if len(raw) > MAX_FILE_BYTES:  # it grew since it was measured
+            raise InputError(
+                "", f"a {kind} file of at most {MAX_FILE_BYTES // 2**20} MiB", file=str(path)
+            )
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("", "a UTF-8 encoded TOML file", file=str(path)) from None
     except OSError as exc:
@@ -70,6 +74,8 @@ def parse_toml(text: str, file: str | None = None, path: str = "") -> dict[str, 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, f"valid TOML ({exc})", file=file) from None
+    except ValueError as exc:  # a number too long to convert, for one
+        raise InputError(path, f"valid TOML ({str(exc)[:120]})", file=file) from None
     except RecursionError:
         raise InputError(
             path, f"tables and arrays nested at most {MAX_NESTING} deep", file=file

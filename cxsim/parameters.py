@@ -390,15 +390,21 @@ class AcquisitionParameters:
     base_rate: float = param(
         0.0035,
         ge=0,
+        le=1,
         unit="share of starting customers per week",
         source="assumed: offsets baseline churn",
         help="paid acquisition",
     )
     referral_rate: float = param(
-        0.002, ge=0, unit="per promoter-week", source="Reichheld 2003", help="referrals"
+        0.002, ge=0, le=1, unit="per promoter-week", source="Reichheld 2003", help="referrals"
     )
     detraction_rate: float = param(
-        0.002, ge=0, unit="per detractor-week", source="Reichheld 2003", help="lost referrals"
+        0.002,
+        ge=0,
+        le=1,
+        unit="per detractor-week",
+        source="Reichheld 2003",
+        help="lost referrals",
     )
     promoter_threshold: float = param(
         8.5, ge=0, le=10, unit="0-10", source="Reichheld 2003 (9-10)", help="promoter from"

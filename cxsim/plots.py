@@ -9,10 +9,12 @@ notebook's plotting as it was.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -28,6 +30,9 @@ __all__ = [
     "sensitivity_bars",
     "time_series_bands",
 ]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6")
 UNITS = {m.name: m.unit for m in METRICS}
@@ -45,6 +50,17 @@ TITLES = {
 
 def _title(metric: str) -> str:
     return TITLES.get(metric, metric.replace("_", " ").capitalize())
+
+
+def _plain_text(draw: Callable[P, R]) -> Callable[P, R]:
+    """Draw with text taken literally: a scenario named "$5 a seat" is not mathematics."""
+
+    @functools.wraps(draw)
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> R:
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return drawn
 
 
 def _figure(rows: int = 1, columns: int = 1, **options: Any) -> tuple[Figure, Any]:
@@ -71,6 +87,7 @@ def _band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mean, mean - half, mean + half
 
 
+@_plain_text
 def time_series_bands(
     weekly: Mapping[str, Mapping[str, np.ndarray]],
     out_dir: str | Path,
@@ -107,6 +124,7 @@ def time_series_bands(
     return _save(figure, Path(out_dir), name)
 
 
+@_plain_text
 def final_outcomes(
     finals: Mapping[str, pd.DataFrame],
     out_dir: str | Path,
@@ -138,6 +156,7 @@ def final_outcomes(
     return _save(figure, Path(out_dir), name)
 
 
+@_plain_text
 def roi_distribution(
     rois: Sequence[float], out_dir: str | Path, scenario: str, name: str = "roi"
 ) -> tuple[Path, Path]:
@@ -156,6 +175,7 @@ def roi_distribution(
     return _save(figure, Path(out_dir), name)
 
 
+@_plain_text
 def collaboration_map(
     networks: Mapping[str, Mapping[str, Any]], out_dir: str | Path, name: str = "collaboration_map"
 ) -> tuple[Path, Path]:
@@ -198,6 +218,7 @@ def collaboration_map(
     return _save(figure, Path(out_dir), name)
 
 
+@_plain_text
 def sensitivity_bars(
     sensitivity: pd.DataFrame, out_dir: str | Path, name: str = "sensitivity"
 ) -> tuple[Path, Path]:
@@ -231,6 +252,7 @@ def sensitivity_bars(
     return _save(figure, Path(out_dir), name)
 
 
+@_plain_text
 def calibration_fit(fit: pd.DataFrame, out_dir: str | Path, name: str = "calibration_fit"):
     """Simulated against observed for each target, in the target's tolerances.
 

@@ -49,7 +49,7 @@ from cxsim.errors import InputError
 from cxsim.files import parse_toml, read_toml
 from cxsim.incentives import IncentiveScheme
 from cxsim.interventions import Intervention, Restructure
-from cxsim.limits import MAX_EMPLOYEES, check_fits
+from cxsim.limits import MAX_DEPARTMENTS, MAX_EMPLOYEES, check_fits
 from cxsim.parameters import STAGES, ModelParameters
 from cxsim.structures import Structure
 
@@ -205,7 +205,7 @@ class Scenario:
             raise InputError(
                 "departments", f"at most {MAX_EMPLOYEES:,} employees in all", employees
             )
-        check_fits(parameters.customers.count, employees)
+        check_fits(parameters.customers.count, employees, len(departments), header.weeks)
         interventions = _build_interventions(data.get("interventions", []), header.weeks)
         _check_restructures(interventions, structure, incentives)
         return cls(
@@ -311,6 +311,12 @@ def _build_header(values: Any) -> ScenarioHeader:
             if not isinstance(values[key], str):
                 raise InputError(f"scenario.{key}", "a string", values[key])
             setattr(header, key, values[key])
+    if not header.name.isprintable() or len(header.name) > 200:
+        raise InputError(
+            "scenario.name", "one line of at most 200 printable characters", header.name
+        )
+    if any(not (c.isprintable() or c in "\n\t") for c in header.description):
+        raise InputError("scenario.description", "text without control characters")
     if "weeks" in values:
         weeks = values["weeks"]
         if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS:
@@ -322,12 +328,18 @@ def _build_header(values: Any) -> ScenarioHeader:
 def _build_departments(values: Any) -> list[Department]:
     if not isinstance(values, list) or not values:
         raise InputError("departments", "a non-empty list of [[departments]] tables", values)
+    if len(values) > MAX_DEPARTMENTS:
+        raise InputError(
+            "departments", f"at most {MAX_DEPARTMENTS} departments", f"{len(values):,} of them"
+        )
     departments = [build(Department, v, f"departments.{i}") for i, v in enumerate(values)]
     seen: dict[str, int] = {}
     owner: dict[str, str] = {}
     for i, d in enumerate(departments):
-        if not d.name:
-            raise InputError(f"departments.{i}.name", "a non-empty department name", d.name)
+        if not d.name or not d.name.isprintable():
+            raise InputError(
+                f"departments.{i}.name", "a department name of printable characters", d.name
+            )
         if d.name in seen:
             raise InputError(f"departments.{i}.name", "a name no other department has", d.name)
         seen[d.name] = i

@@ -48,7 +48,7 @@ from scipy.stats import qmc
 
 from cxsim.errors import InputError
 from cxsim.files import read_toml
-from cxsim.limits import MAX_DESIGN_POINTS, MAX_RUNS
+from cxsim.limits import MAX_DESIGN_POINTS, MAX_RUNS, MAX_SCENARIO_ENTRIES
 from cxsim.metrics import metric_names
 from cxsim.scenario import Scenario, load_entry
 from cxsim.stats import t_interval
@@ -152,6 +152,12 @@ class Experiment:
         if not isinstance(scenarios_given, list) or not scenarios_given:
             raise InputError(
                 "experiment.scenarios", "a non-empty list of scenario files", scenarios_given
+            )
+        if len(scenarios_given) > MAX_SCENARIO_ENTRIES:
+            raise InputError(
+                "experiment.scenarios",
+                f"at most {MAX_SCENARIO_ENTRIES} scenario files",
+                f"{len(scenarios_given):,} of them",
             )
         scenarios = [
             load_entry(name, base_dir, f"experiment.scenarios.{i}")

@@ -113,6 +113,22 @@ def test_malformed_content(name, content, args, expect, tmp_path):
     refuse([*args, str(path)], out, expect)
 
 
+def test_too_many_departments(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    path = tmp_path / "departments.toml"
+    stages = '["awareness", "purchase", "onboarding", "usage", "support", "billing", "renewal"]'
+    path.write_text(
+        '[scenario]\nname = "a-department-each"\n'
+        + f'[[departments]]\nname = "d0"\nheadcount = 1\nstages = {stages}\n'
+        + "".join(
+            f'[[departments]]\nname = "d{i}"\nheadcount = 1\nstages = []\n'
+            for i in range(1, 30_000)
+        )
+    )
+    refuse(["validate", str(path)], out, "departments: expected at most 100 departments")
+
+
 def test_a_file_too_large_is_not_read(tmp_path):
     out = tmp_path / "out"
     out.mkdir()

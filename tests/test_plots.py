@@ -71,3 +71,11 @@ def test_sensitivity_bars(tmp_path):
         }
     )
     assert_images(sensitivity_bars(frame, tmp_path))
+
+
+def test_names_with_dollar_signs_are_drawn_as_written(tmp_path):
+    """matplotlib would read "$5} $6" as broken mathematics and "$5 to $10" as italics."""
+    series = {"Budget $5} $6": weekly(0.6), "$5 to $10 per seat": weekly(0.7, seed=1)}
+    png, svg = time_series_bands(series, tmp_path)
+    assert_images((png, svg))
+    assert "$5 to $10 per seat" in svg.read_text()
