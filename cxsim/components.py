@@ -12,13 +12,16 @@ import contextlib
 import copy
 import dataclasses
 import functools
+import hashlib
 import importlib
 import importlib.util
+import inspect
 import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from cxsim.declare import ParamSpec, build, describe, to_plain
@@ -243,6 +246,24 @@ def build_component(base: type[Component], spec: Any, path: str) -> Component:
     if not dataclasses.is_dataclass(cls):
         raise InputError(f"{path}.type", "a dataclass component", cls)
     return build(cls, values, path)
+
+
+@functools.cache
+def component_code(cls: type) -> str | None:
+    """A hash of the source of the module defining a component that is not cxsim's own.
+
+    None for cxsim's built-ins (the code fingerprint of every run covers them) and for a
+    class whose source file cannot be read.
+    """
+    module = sys.modules.get(cls.__module__)
+    if cls.__module__.partition(".")[0] == "cxsim" or module is None:
+        return None
+    try:
+        source = Path(inspect.getsourcefile(module) or "").read_bytes()
+    except (OSError, TypeError):
+        return None
+    digest = hashlib.sha256(source).hexdigest()[:16]
+    return f"{cls.__module__}:{cls.__qualname__}:{digest}"
 
 
 def component_table(component: Component) -> dict[str, Any]:

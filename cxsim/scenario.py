@@ -42,7 +42,7 @@ from typing import Any
 from cxsim import incentives as _incentives  # noqa: F401  (registers the built-ins)
 from cxsim import interventions as _interventions  # noqa: F401
 from cxsim import structures as _structures  # noqa: F401
-from cxsim.components import build_component, component_table, resolve
+from cxsim.components import build_component, component_code, component_table, resolve
 from cxsim.declare import build, to_plain
 from cxsim.employees import Department
 from cxsim.errors import InputError
@@ -246,10 +246,23 @@ class Scenario:
         """Hash of what the model sees: the contents without name and description.
 
         Runs are stored under it, so renaming a scenario or rewording its description
-        keeps its stored runs.
+        keeps its stored runs. A component of the user's own (named by import path or
+        entry point) adds a hash of its module's source, so that editing it never
+        reuses runs the old code made; cxsim's own code is in every run's key already.
         """
         data = self.to_dict()
         data["scenario"] = {"weeks": self.weeks}
+        own = {type(c) for c in (self.structure, self.incentives, *self.interventions)}
+        own |= {
+            resolve(base, target, "")
+            for r in self.interventions
+            if isinstance(r, Restructure)
+            for base, target in ((Structure, r.structure), (IncentiveScheme, r.incentives))
+            if target
+        }
+        code = sorted(filter(None, (component_code(cls) for cls in own)))
+        if code:
+            data["component_code"] = code
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 

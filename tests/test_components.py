@@ -184,3 +184,22 @@ def test_python_m_cxsim_does_not_import_from_the_current_folder(tmp_path):
     )
     assert done.returncode == 2 and "no module named 'stray_policies'" in done.stderr
     assert not marker.exists()
+
+
+def test_runs_of_a_users_component_are_keyed_by_its_code(tmp_path, monkeypatch):
+    import importlib
+
+    from cxsim.components import component_code
+
+    module = tmp_path / "keyed_policies.py"
+    module.write_text("from cxsim.structures import Silo\n\nclass Keyed(Silo):\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "keyed_policies", raising=False)
+    before = small({"structure.type": "keyed_policies:Keyed"}, weeks=2).model_hash()
+    assert before == small({"structure.type": "keyed_policies:Keyed"}, weeks=2).model_hash()
+    module.write_text(module.read_text() + "\nSTEPS = 2  # a changed model\n")
+    importlib.reload(sys.modules["keyed_policies"])
+    component_code.cache_clear()
+    after = small({"structure.type": "keyed_policies:Keyed"}, weeks=2).model_hash()
+    assert after != before
+    assert component_code(Silo) is None  # cxsim's own code is in every run's key already
