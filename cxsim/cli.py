@@ -113,10 +113,13 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate",
-        help="check a scenario file and print what it runs",
-        description="Check a scenario file (and any --set overrides) without running it.",
+        help="check a scenario or experiment file and print what it runs",
+        description=(
+            "Check a scenario file (and any --set overrides), or an experiment file (its "
+            "scenarios, design and size), without running it."
+        ),
     )
-    validate.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    validate.add_argument("scenario", metavar="FILE", help="scenario or experiment TOML file")
     _add_set(validate)
 
     components = commands.add_parser(
@@ -421,6 +424,13 @@ def _number(value: float) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from cxsim.files import read_toml
+
+    tables = read_toml(args.scenario, "scenario or experiment")
+    if "experiment" in tables:
+        return _validate_experiment(args)
+    if "calibration" in tables:
+        return _validate_calibration(args)
     scenario = _load(args)
     print(f"{args.scenario}: valid")
     print(f"  name        {scenario.name}")
@@ -437,6 +447,37 @@ def _validate(args: argparse.Namespace) -> int:
             f"weeks {intervention.start}-{stop}"
         )
     print(f"  hash        {scenario.hash()}")
+    return 0
+
+
+def _validate_experiment(args: argparse.Namespace) -> int:
+    from cxsim.sweep import Experiment
+
+    if args.overrides:
+        raise InputError("--set", "no overrides for an experiment file (set them in its file)")
+    experiment = Experiment.load(args.scenario)
+    points = len(experiment.points_)
+    print(f"{args.scenario}: valid")
+    print(f"  name         {experiment.name}")
+    print(f"  scenarios    {', '.join(s.name for s in experiment.scenarios)}")
+    print(f"  design       {experiment.design}, {points:,} points")
+    print(f"  parameters   {', '.join(p.path for p in experiment.parameters)}")
+    runs = points * experiment.replications * len(experiment.scenarios)
+    print(f"  runs         {runs:,} ({experiment.replications} replications each)")
+    return 0
+
+
+def _validate_calibration(args: argparse.Namespace) -> int:
+    from cxsim.calibration import load_calibration
+
+    if args.overrides:
+        raise InputError("--set", "no overrides for a calibration file (give them to calibrate)")
+    calibration = load_calibration(args.scenario)
+    print(f"{args.scenario}: valid")
+    print(f"  scenario     {calibration.scenario.name}")
+    print(f"  targets      {', '.join(t.label for t in calibration.targets)}")
+    print(f"  free         {', '.join(p.path for p in calibration.free)}")
+    print(f"  budget       {calibration.budget} points of {calibration.reps} replications")
     return 0
 
 

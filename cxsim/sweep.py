@@ -299,17 +299,29 @@ def run_sweep(experiment: Experiment, store, executor=None, progress: bool = Tru
 def summarise(experiment: Experiment, store, older: bool = False) -> SweepResult:
     """The table of design points (and Sobol indices) from the runs a store holds.
 
-    Only this code's runs count unless ``older`` lets runs of older code stand in.
+    Only this code's runs count unless ``older`` lets runs of older code stand in. Each
+    point's means are over the replicates every point has finished, so that points stay
+    paired by seed when a run failed (``replicates_used``; ``runs`` counts them all).
     """
     from cxsim.experiment import replicate_seeds
 
     seeds = replicate_seeds(experiment.seed, experiment.replications)
+    points = [
+        (index, scenario, store.finals(scenario.model_hash(), seeds, older))
+        for index, scenario in experiment.scenarios_for_points()
+    ]
+    # every point is averaged over the same replicates (common random numbers): a run
+    # that failed at one point leaves its replicate out at every point
+    ran = [finals.index for _, _, finals in points if len(finals)]
+    common = functools.reduce(lambda a, b: a.intersection(b), ran) if ran else None
     rows = []
-    for index, scenario in experiment.scenarios_for_points():
-        finals = store.finals(scenario.model_hash(), seeds, older)
+    for index, scenario, finals in points:
         row: dict[str, Any] = {"scenario": scenario.name.split("#")[0], "point": index}
         row.update(experiment.points_[index])
         row["runs"] = len(finals)
+        if common is not None and len(common):
+            finals = finals.loc[finals.index.intersection(common)]
+        row["replicates_used"] = len(finals)
         for outcome in experiment.outcomes:
             values = finals[outcome].to_numpy() if len(finals) else np.array([])
             row[outcome] = float(values.mean()) if len(values) else float("nan")

@@ -7,7 +7,7 @@ import pytest
 
 from cxsim.cli import main
 from cxsim.metrics import metric_names
-from tests.conftest import SCENARIOS
+from tests.conftest import ROOT, SCENARIOS
 
 SILOED = str(SCENARIOS / "siloed.toml")
 SMALL = ["--set", "customers.count=800", "--weeks", "4"]
@@ -139,3 +139,11 @@ def test_installed_command_exits_2_without_traceback():
 def test_help_everywhere():
     for command in ([], ["run"], ["validate"], ["components"], ["parameters"], ["metrics"]):
         assert main([*command, "--help"]) == 0
+
+
+def test_validate_reads_experiment_and_calibration_files(capsys):
+    assert main(["validate", str(ROOT / "experiments" / "sensitivity.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "sobol, 112 points" in out and "224 (2 replications each)" in out
+    assert main(["validate", str(ROOT / "experiments" / "calibrate_baseline.toml")]) == 0
+    assert "targets      churn_rate" in capsys.readouterr().out

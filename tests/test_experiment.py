@@ -250,8 +250,9 @@ from cxsim.experiment import open_executor
 with open_executor("process", 2) as pool:
     futures = [pool.submit(os.getpid) for _ in range(8)]
     pids = {f.result() for f in futures}
-    with open(sys.argv[1], "w") as out:
+    with open(sys.argv[1] + ".part", "w") as out:
         out.write(" ".join(map(str, pids)))
+    os.replace(sys.argv[1] + ".part", sys.argv[1])  # whole, or not there
     time.sleep(600)
 """
 

@@ -254,3 +254,37 @@ def test_a_killed_sweep_resumes_without_redoing_finished_runs(tmp_path):
     with Store(tmp_path / "fresh.db") as results:
         fresh = run_sweep(e, results, progress=False)
     assert resumed.table.equals(fresh.table)
+
+
+def test_a_failed_run_leaves_its_replicate_out_at_every_point(tmp_path):
+    import sqlite3
+
+    from cxsim.sweep import summarise
+
+    spec = tmp_path / "exp.toml"
+    spec.write_text(
+        f'[experiment]\nscenarios = ["{SILOED}"]\nreplications = 3\noutcomes = ["trust"]\n'
+        '[[parameters]]\npath = "trust.loss"\nvalues = [0.1, 0.3]\n'
+        '[[parameters]]\npath = "customers.count"\nvalues = [300]\n'
+        '[[parameters]]\npath = "scenario.weeks"\nvalues = [3]\n'
+    )
+    e = Experiment.load(spec)
+    with Store(tmp_path / "exp.db") as store:
+        run_sweep(e, store, progress=False)
+    (_, second), (_, first) = e.scenarios_for_points()[1], e.scenarios_for_points()[0]
+    db = sqlite3.connect(tmp_path / "exp.db")
+    with db:  # replicate 1 of the second point failed
+        db.execute(
+            "update runs set status = 'failed', final = null where scenario_hash = ? "
+            "and replicate = 1",
+            (second.model_hash(),),
+        )
+    db.close()
+    with Store(tmp_path / "exp.db") as store:
+        table = summarise(e, store).table.set_index("point")
+        first_runs = store.finals(first.model_hash())
+    assert list(table["runs"]) == [3, 2]
+    assert list(table["replicates_used"]) == [2, 2]
+    # by hand: the first point's mean over replicates 0 and 2, not over all three
+    assert table.loc[0, "trust"] == pytest.approx(first_runs.loc[[0, 2], "trust"].mean())
+    assert table.loc[0, "trust"] != pytest.approx(first_runs["trust"].mean())
