@@ -135,14 +135,14 @@ def test_a_file_too_large_is_not_read(tmp_path):
     big = tmp_path / "big.toml"
     with big.open("wb") as handle:  # sparse: 11 MiB that take no disk
         handle.truncate(11 * 2**20)
-    refuse(["validate", str(big)], out, "a scenario file of at most 10 MiB")
+    refuse(["validate", str(big)], out, "a scenario or experiment file of at most 10 MiB")
 
 
 def test_devices_and_folders_are_not_read(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     refuse(["validate", "/dev/zero"], out, "(this is a device, pipe or socket)")
-    refuse(["validate", str(tmp_path)], out, "a scenario file, not a directory")
+    refuse(["validate", str(tmp_path)], out, "a scenario or experiment file, not a directory")
 
 
 def test_deep_nesting_in_an_override(tmp_path):
