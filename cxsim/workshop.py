@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from cxsim.components import registered
-from cxsim.errors import InputError
+from cxsim.errors import InputError, shown
 from cxsim.model import OrganizationModel
 from cxsim.scenario import Scenario
 from cxsim.simulation import release
@@ -196,7 +196,7 @@ def check_setting(setup: WorkshopSetup, path: str, value: Any) -> str | None:
     try:
         Scenario.from_dict(tables, overrides={path: value})
     except InputError as exc:
-        return f"expected {exc.expected}" + ("" if exc.got is ... else f", got {exc.got!r}")
+        return f"expected {exc.expected}" + ("" if exc.got is ... else f", got {shown(exc.got)}")
     return None
 
 

@@ -1,10 +1,16 @@
 """The dashboard's figures, drawn from a :class:`~cxsim.workshop.Workshop` as it runs.
 
-Each function returns a matplotlib :class:`~matplotlib.figure.Figure` made without
-pyplot, so figures redrawn every few weeks are freed as soon as the page lets go of them.
+Each figure function returns a matplotlib :class:`~matplotlib.figure.Figure` made
+without pyplot, so figures redrawn every few weeks are freed as soon as they are
+rendered. :func:`draw_frame` renders all of them to PNG, with the headline numbers, as
+one :class:`Frame`: everything the page shows for one week.
 """
 
 from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -12,7 +18,14 @@ from matplotlib.figure import Figure
 from cxsim.plots import COLOURS
 from cxsim.workshop import TREND_METRICS, Workshop
 
-__all__ = ["collaboration_figure", "morale_figure", "trends_figure"]
+__all__ = [
+    "VIEWS",
+    "Frame",
+    "collaboration_figure",
+    "draw_frame",
+    "morale_figure",
+    "trends_figure",
+]
 
 LINE_STYLES = ("-", "--")
 
@@ -114,3 +127,47 @@ def morale_figure(workshop: Workshop) -> Figure:
     ax.legend(fontsize=8, loc="upper right", frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return figure
+
+
+#: The figures of each frame, by view name, in the order the page lays them out.
+VIEWS: dict[str, Callable[[Workshop], Figure]] = {
+    "trends": trends_figure,
+    "network": collaboration_figure,
+    "morale": morale_figure,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """What the page shows for one week of a workshop.
+
+    Attributes:
+        week: Weeks simulated when the frame was drawn.
+        horizon: Weeks the session runs.
+        latest: That week's outcomes per side (empty before the first week).
+        images: Each view of :data:`VIEWS` as PNG bytes, by view name.
+    """
+
+    week: int
+    horizon: int
+    latest: Mapping[str, Mapping[str, float]]
+    images: Mapping[str, bytes]
+
+
+def draw_frame(workshop: Workshop) -> Frame:
+    """Draw the headline numbers and every view of the workshop's current week.
+
+    Args:
+        workshop: The workshop, not stepped while it is drawn.
+
+    Returns:
+        The frame, independent of the workshop from then on.
+    """
+    images = {}
+    for name, draw in VIEWS.items():
+        buffer = io.BytesIO()
+        draw(workshop).savefig(buffer, format="png")
+        images[name] = buffer.getvalue()
+    return Frame(
+        week=workshop.week, horizon=workshop.horizon, latest=workshop.latest(), images=images
+    )

@@ -47,6 +47,10 @@ def NumberField(
 ):
     """A number input that refuses what ``check`` rejects, saying what was expected.
 
+    The value is read when Enter is pressed or the field loses focus. What is typed is
+    kept keystroke by keystroke as the field's own state, so the page drawn again in
+    the meantime (every redraw while playing) leaves a half-typed number as it is.
+
     Args:
         label: The field's label.
         value: The value in force.
@@ -58,10 +62,14 @@ def NumberField(
     """
     text, set_text = solara.use_state("" if value is None else f"{value:g}")
     problem, set_problem = solara.use_state(None)
+    typed = solara.use_ref(text)  # the latest keystroke, ahead of a render
 
-    def entered(new_text: str | None) -> None:
-        new_text = new_text or ""
-        set_text(new_text)
+    def keystroke(new_text: str | None) -> None:
+        typed.current = new_text or ""
+        set_text(typed.current)
+
+    def entered(*_event: Any) -> None:
+        new_text = typed.current
         if optional and not new_text.strip():
             number = None
             message = None
@@ -73,14 +81,18 @@ def NumberField(
         if message is None:
             on_value(number)
 
-    solara.InputText(
-        label,
-        value=text,
-        on_value=entered,
-        error=problem or False,
-        message=problem,
-        classes=["cxsim-number"],
+    field = solara.v.TextField(
+        label=label,
+        v_model=text,
+        on_v_model=keystroke,
+        error=problem is not None,
+        messages=[problem] if problem else [],
+        hide_details="auto",
+        class_="cxsim-number",
     )
+    solara.v.use_event(field, "keyup.enter", entered)
+    solara.v.use_event(field, "blur", entered)
+    return field
 
 
 def _week_check(first: int, last: int) -> Callable[[Any], str | None]:
@@ -112,6 +124,8 @@ def SetupPanel(setup: WorkshopSetup, on_apply: Callable[[WorkshopSetup], str | N
     draft, set_draft = solara.use_state(setup)
     problems, set_problems = solara.use_state({})
     outcome, set_outcome = solara.use_state(None)
+    # which sections are open: kept here, or every re-render would close those opened since
+    open_sections, set_open_sections = solara.use_state([0])
     structures = list(registered("structure"))
     schemes = list(registered("incentives"))
     weeks = int(draft.settings.get("scenario.weeks", draft.tables["scenario"]["weeks"]))
@@ -161,7 +175,9 @@ def SetupPanel(setup: WorkshopSetup, on_apply: Callable[[WorkshopSetup], str | N
     def apply() -> None:
         set_outcome(on_apply(draft) or "applied")
 
-    with solara.v.ExpansionPanels(multiple=True, accordion=True, v_model=[0]):
+    with solara.v.ExpansionPanels(
+        multiple=True, accordion=True, v_model=open_sections, on_v_model=set_open_sections
+    ):
         with _section("Organization"):
             _policy_fields(draft.policy, structures, schemes, lambda p: change(policy=p))
             NumberField(

@@ -1,8 +1,13 @@
-"""The dashboard page: Mesa's SolaraViz around a :class:`~cxsim.workshop.Workshop`.
+"""The dashboard page: a :class:`~cxsim.workshop.Workshop` played week by week.
 
-SolaraViz brings step, play and reset, the play and render intervals and the week
-counter; cxsim adds the setup controls in the sidebar and four views: the headline
-numbers, the outcome trends, the collaboration network and morale by department.
+The sidebar holds the setup for the next session; the page shows the headline numbers
+with the controls under them (reset, play or pause, step, and the weeks simulated
+between two redraws), the outcome trends, the collaboration network and morale by
+department.
+
+Playing is paced by what the browser shows: a :class:`~cxsim.dashboard.player.Player`
+steps the workshop, draws the views and waits until the page reports, through a small
+invisible element (:class:`WeekShown`), that it displays that week before it steps on.
 
 Served by ``cxsim app``; the scenario file comes in the environment variable
 ``CXSIM_APP_SCENARIO`` (none: the built-in default organization).
@@ -11,33 +16,29 @@ Served by ``cxsim app``; the scenario file comes in the environment variable
 from __future__ import annotations
 
 import os
-import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
+import ipyvue
 import solara
+import traitlets
 
-# Mesa 3.3's ComponentsView trips Solara's hook check at import; harmless, and not ours.
-warnings.filterwarnings(
-    "ignore",
-    message=r".*ComponentsView: `use_state` found despite early return",
-    category=UserWarning,
-)
-from mesa.visualization import SolaraViz  # noqa: E402
+from cxsim.dashboard.charts import Frame, draw_frame
+from cxsim.dashboard.controls import SetupPanel, try_setup
+from cxsim.dashboard.player import Player, PlayerState
+from cxsim.errors import InputError
+from cxsim.scenario import Scenario
+from cxsim.workshop import TREND_METRICS, Workshop, WorkshopSetup
 
-from cxsim.dashboard.charts import collaboration_figure, morale_figure, trends_figure  # noqa: E402
-from cxsim.dashboard.controls import SetupPanel, try_setup  # noqa: E402
-from cxsim.errors import InputError  # noqa: E402
-from cxsim.scenario import Scenario  # noqa: E402
-from cxsim.workshop import TREND_METRICS, Workshop, WorkshopSetup  # noqa: E402
-
-__all__ = ["Page", "SCENARIO_VARIABLE", "load_setup"]
+__all__ = ["Dashboard", "Page", "SCENARIO_VARIABLE", "WeekShown", "load_setup"]
 
 SCENARIO_VARIABLE = "CXSIM_APP_SCENARIO"
 #: Weeks simulated between redraws while playing (the slider in Controls changes it).
 RENDER_INTERVAL = 4
-#: Pause between steps while playing, in milliseconds.
-PLAY_INTERVAL = 20
+#: Largest choice of weeks between redraws offered by the slider.
+MAX_RENDER_INTERVAL = 52
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,65 @@ def load_setup(path: str) -> Opening:
     return Opening(WorkshopSetup.from_scenario(scenario), None, path)
 
 
-def Headline(model: Workshop):
-    """This week's outcomes per side and, side by side, the difference."""
-    latest = model.latest()
-    labels = list(latest)
+# The browser reports a week once it has painted it (or at once in a hidden tab, which
+# paints nothing but still applies every update, so playing goes on in the background).
+_WEEK_SHOWN_TEMPLATE = """
+<template>
+  <span class="cxsim-week-shown" :data-week="week" style="display: none"></span>
+</template>
+<script>
+module.exports = {
+  mounted() {
+    this.report();
+  },
+  updated() {
+    this.report();
+  },
+  methods: {
+    report() {
+      const week = this.week;
+      const send = () => this.shown(week);
+      if (document.visibilityState === "hidden") {
+        setTimeout(send, 0);
+      } else {
+        window.requestAnimationFrame(() => setTimeout(send, 0));
+      }
+    },
+  },
+};
+</script>
+"""
+
+
+class WeekShown(ipyvue.VueTemplate):
+    """An invisible element that reports to the server which week the page displays.
+
+    Rendered after the views in the same render pass, it is updated after them; its
+    ``mounted`` and ``updated`` hooks send the week back once the browser has painted
+    it, and ``callback`` receives it.
+    """
+
+    template = traitlets.Unicode(_WEEK_SHOWN_TEMPLATE).tag(sync=True)
+    week = traitlets.Int(-1).tag(sync=True)
+    callback = traitlets.Any(None)
+
+    def vue_shown(self, data: Any) -> None:
+        """Handle the browser's report of the week it displays."""
+        try:
+            week = int(data)
+        except (TypeError, ValueError):
+            return
+        if self.callback is not None:
+            self.callback(week)
+
+
+def Headline(frame: Frame) -> None:
+    """The week, its outcomes per side and, side by side, the difference."""
+    labels = list(frame.latest)
     columns = ["outcome", *labels] + (["B - A"] if len(labels) == 2 else [])
     rows = []
     for metric, title in TREND_METRICS.items():
-        values = [latest[label].get(metric) for label in labels]
+        values = [frame.latest[label].get(metric) for label in labels]
         cells = [_fmt(metric, v) for v in values]
         if len(labels) == 2:
             both = all(v is not None for v in values)
@@ -80,7 +132,7 @@ def Headline(model: Workshop):
         + "</tr>"
         for metric, title, cells in rows
     )
-    with solara.Card(f"Week {model.week} of {model.horizon}", margin=0):
+    with solara.Card(f"Week {frame.week} of {frame.horizon}", margin=0, classes=["cxsim-week"]):
         solara.HTML(
             tag="div",
             unsafe_innerHTML=f'<table class="cxsim-headline" style="width:100%;text-align:right">'
@@ -97,42 +149,128 @@ def _fmt(metric: str, value: float | None, signed: bool = False) -> str:
     return f"{value:{sign}.3f}"
 
 
-def Trends(model: Workshop):
-    """Trust, repurchase, morale, churn and profit over the weeks."""
-    return solara.FigureMatplotlib(trends_figure(model), format="png")
+def _view(title: str, frame: Frame, name: str) -> None:
+    with solara.Card(title, margin=0):
+        solara.Image(frame.images[name], width="100%", classes=[f"cxsim-{name}"])
 
 
-def Network(model: Workshop):
-    """The department collaboration network."""
-    return solara.FigureMatplotlib(collaboration_figure(model), format="png")
+def use_player(player: Player) -> PlayerState:
+    """The player's state, rendering the calling component again whenever it changes."""
+    _, set_changes = solara.use_state(0)
+
+    def subscribe() -> Callable[[], None]:
+        unsubscribe = player.subscribe(lambda: set_changes(lambda n: n + 1))
+        set_changes(lambda n: n + 1)  # what changed between the first render and now
+        return unsubscribe
+
+    solara.use_effect(subscribe, [player])
+    return player.state()
 
 
-def Morale(model: Workshop):
-    """Morale per department."""
-    return solara.FigureMatplotlib(morale_figure(model), format="png")
+def Controls(
+    state: PlayerState,
+    player: Player,
+    weeks_per_frame: int,
+    on_weeks_per_frame: Callable[[int], None],
+    on_reset: Callable[[], None],
+) -> None:
+    """Reset, play or pause, step, and the weeks simulated between two redraws."""
+    with solara.Card("Controls", margin=0):
+        with solara.Row(gap="12px"):
+            solara.Button(label="Reset", color="primary", on_click=on_reset)
+            solara.Button(
+                label="❚❚" if state.playing else "▶",
+                color="primary",
+                on_click=player.toggle,
+                disabled=not state.playing and (state.finished or state.error is not None),
+            )
+            solara.Button(
+                label="Step",
+                color="primary",
+                on_click=player.step,
+                disabled=state.playing or state.busy or state.finished or state.error is not None,
+            )
+        solara.SliderInt(
+            label=f"Weeks per redraw: {weeks_per_frame}",
+            value=weeks_per_frame,
+            on_value=on_weeks_per_frame,
+            min=1,
+            max=MAX_RENDER_INTERVAL,
+        )
+        if state.note:
+            solara.Warning(state.note, dense=True)
+        if state.error:
+            solara.Error(state.error, dense=True)
 
 
-VIEWS = [(Headline, 0), (Trends, 0), (Network, 0), (Morale, 0)]
+@solara.component
+def Stage(
+    player: Player,
+    weeks_per_frame: int,
+    on_weeks_per_frame: Callable[[int], None],
+    on_reset: Callable[[], None],
+):
+    """The headline, controls and views of the latest frame, then the element that reports it.
+
+    Everything that follows the player is drawn here, in the page's main area, in one
+    render pass: the controls always act on the player whose frame is on screen, and
+    the report of the week shown comes after the views it stands for.
+    """
+    state = use_player(player)
+    frame = state.frame
+    with solara.Columns([1, 1]):
+        with solara.Column(gap="12px"):
+            Headline(frame)
+            Controls(state, player, weeks_per_frame, on_weeks_per_frame, on_reset)
+        _view("Outcomes week by week", frame, "trends")
+    with solara.Columns([1, 1]):
+        _view("Collaboration between departments", frame, "network")
+        _view("Morale by department", frame, "morale")
+    WeekShown.element(week=frame.week, callback=player.shown)
 
 
 @solara.component
 def Dashboard(opening: Opening):
-    """The whole dashboard for one opening scenario (or its validation message)."""
-    setup, set_setup = solara.use_state(opening.setup)
-    session, set_session = solara.use_state(0)
-    current = solara.use_memo(list, [])  # the page's workshop, released when replaced
+    """The whole dashboard for one opening scenario (or its validation message).
+
+    Each "Apply and reset" or "Reset" starts a session: a new workshop and its player.
+    The setup panel, in the sidebar, does not follow the player: it is not drawn again
+    while playing. The main area keeps its widgets from one session to the next, so a
+    click that follows a reset at once reaches the new session.
+    """
+    # the setup in force and the session's number, changed together: one render, one workshop
+    (setup, session), set_session = solara.use_state((opening.setup, 0))
+    weeks_per_frame, set_weeks_per_frame = solara.use_state(RENDER_INTERVAL)
     workshop = solara.use_memo(
-        lambda: Workshop(setup, current) if setup is not None else None, [setup, session]
+        lambda: Workshop(setup) if setup is not None else None, [setup, session]
     )
+    player = solara.use_memo(
+        lambda: (
+            Player(workshop, draw_frame, weeks_per_frame=weeks_per_frame)
+            if workshop is not None
+            else None
+        ),
+        [workshop],
+    )
+    # the page gone or a new session: the player stops for good and lets the workshop go
+    solara.use_effect(lambda: player.close if player is not None else None, [player])
+
+    def set_interval() -> None:
+        if player is not None:
+            player.weeks_per_frame = weeks_per_frame
+
+    solara.use_effect(set_interval, [player, weeks_per_frame])
 
     def apply(new_setup: WorkshopSetup) -> str | None:
         problem = try_setup(new_setup)
         if problem is None:
-            set_setup(new_setup)
-            set_session(session + 1)
+            set_session(lambda old: (new_setup, old[1] + 1))
         return problem
 
-    if workshop is None:
+    def reset() -> None:
+        set_session(lambda old: (old[0], old[1] + 1))
+
+    if workshop is None or player is None:
         with solara.Column(style={"padding": "2em"}):
             solara.HTML(tag="h2", unsafe_innerHTML="cxsim dashboard")
             solara.Error(
@@ -146,16 +284,12 @@ def Dashboard(opening: Opening):
             )
         return
     title = f"cxsim: {workshop.setup.tables['scenario']['name']}"
-    SolaraViz(
-        workshop,
-        components=VIEWS,
-        model_params={"setup": setup, "session": current},
-        name=title,
-        play_interval=PLAY_INTERVAL,
-        render_interval=RENDER_INTERVAL,
-    ).key(f"session-{session}")
+    solara.Title(title)
+    with solara.AppBar():
+        solara.AppBarTitle(title)
     with solara.Sidebar(), solara.Card("Setup", margin=0):
         SetupPanel(setup, on_apply=apply).key(f"setup-{session}")
+    Stage(player, weeks_per_frame, set_weeks_per_frame, on_reset=reset)
 
 
 @solara.component
