@@ -6,7 +6,7 @@ For the siloed baseline (250 employees, 20,000 customers), times one week of a
 workshop with one side and with two sides (same seed, two policies), and one frame of
 the dashboard at week 52: the headline numbers and the three figures (trends,
 collaboration network, morale by department) rendered to PNG, as the page's player
-draws them (``cxsim.dashboard.charts.draw_frame``). Best of several repeats; the ratios
+draws them (``cxsim.app.dashboard.charts.draw_frame``). Best of several repeats; the ratios
 are measured in the same process.
 
 With ``--browser`` (needs Debian's ``chromium`` and Playwright), it also serves
@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from cxsim.dashboard.charts import draw_frame
-from cxsim.scenario import Scenario
-from cxsim.workshop import Policy, Workshop, WorkshopSetup
+from cxsim.app.dashboard.charts import draw_frame
+from cxsim.app.workshop import Policy, Workshop, WorkshopSetup
+from cxsim.config.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SILOED = ROOT / "scenarios" / "siloed.toml"
@@ -73,7 +73,7 @@ def play_in_browser() -> tuple[float, int, int]:
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
-    from tests.dashboard.conftest import CHROMIUM_FLAGS, Server, find_chromium
+    from tests.app.dashboard.conftest import CHROMIUM_FLAGS, Server, find_chromium
 
     chromium = find_chromium()
     if chromium is None:

@@ -19,8 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from cxsim import Scenario
-from cxsim.experiment import execute, open_executor, replicate_seeds, run_batch, specs_for
-from cxsim.store import Store
+from cxsim.analysis.experiment import execute, open_executor, replicate_seeds, run_batch, specs_for
+from cxsim.analysis.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SILOED = ROOT / "scenarios" / "siloed.toml"

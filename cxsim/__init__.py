@@ -9,16 +9,16 @@ Load a scenario, run it with a seed, read the weekly metrics::
     print(result.metrics[["trust", "retention", "morale"]].tail())
 """
 
-from cxsim.components import Component, register, registered
-from cxsim.declare import param
-from cxsim.errors import InputError
-from cxsim.incentives import IncentiveScheme
-from cxsim.interventions import Intervention
-from cxsim.metrics import METRICS, metric_names
-from cxsim.model import OrganizationModel
-from cxsim.scenario import Scenario
-from cxsim.simulation import RunResult, run
-from cxsim.structures import Structure
+from cxsim.components.incentives import IncentiveScheme
+from cxsim.components.interventions import Intervention
+from cxsim.components.registry import Component, register, registered
+from cxsim.components.structures import Structure
+from cxsim.config.scenario import Scenario
+from cxsim.core.metrics import METRICS, metric_names
+from cxsim.core.model import OrganizationModel
+from cxsim.core.simulation import RunResult, run
+from cxsim.validation.declare import param
+from cxsim.validation.errors import InputError
 
 __all__ = [
     "METRICS",

@@ -12,6 +12,6 @@ import sys
 if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-from cxsim.cli import main  # noqa: E402
+from cxsim.app.cli import main  # noqa: E402
 
 sys.exit(main())

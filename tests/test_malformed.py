@@ -166,7 +166,7 @@ def test_outputs_that_cannot_be_written_are_refused_before_any_work(tmp_path):
     )
     refuse(["demo", "--out", str(taken)], out, "--out: expected a directory (this is an existing")
     store = tmp_path / "runs.db"
-    from cxsim.store import Store
+    from cxsim.analysis.store import Store
 
     Store(store).close()
     refuse(

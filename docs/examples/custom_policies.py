@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxsim import IncentiveScheme, Intervention, Structure, param
-from cxsim.incentives import Performance
-from cxsim.levers import WeekLevers
+from cxsim.components.incentives import Performance
+from cxsim.core.levers import WeekLevers
 
 
 @dataclass(kw_only=True)
@@ -73,10 +73,8 @@ class MentoringCircles(Intervention):
     )
     cost_per_week: float = param(200.0, ge=0, unit="currency per week", help="running cost")
 
-    def step(self, model, levers: WeekLevers, elapsed: int) -> None:
+    def step(self, organization, levers: WeekLevers, elapsed: int) -> None:
         """New hires learn faster; mentors give an hour of their week; helping grows."""
-        for employee in model.staff:
-            if employee.tenure < 26:
-                employee.train(0.05 * self.pairing_share * levers.buy_in, 0.85)
+        organization.train(0.05 * self.pairing_share * levers.buy_in, 0.85, newer_than=26)
         levers.time_away += 1 / 40 * self.pairing_share
-        model.changes.aim("help", 0.02 * levers.buy_in)
+        organization.aim("help", 0.02 * levers.buy_in)

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from cxsim import Scenario, run
-from cxsim.stats import paired_difference
+from cxsim.analysis.stats import paired_difference
 from tests.conftest import SCENARIOS
 
 pytestmark = pytest.mark.slow

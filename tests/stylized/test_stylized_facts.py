@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from cxsim import OrganizationModel, Scenario, run
-from cxsim.stats import mean_interval, paired_difference
+from cxsim.analysis.stats import mean_interval, paired_difference
 from tests.conftest import SCENARIOS
 
 pytestmark = pytest.mark.slow

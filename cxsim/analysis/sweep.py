@@ -1,0 +1,502 @@
+"""Sweeps: experiments that vary parameters over a design, with sensitivity indices.
+
+An experiment file names its base scenario(s), the parameters to vary (any dotted path;
+a list of values, a range, or a distribution), the design, the replications and the
+outcomes::
+
+    [experiment]
+    name = "incentive-schemes"
+    description = "Every incentive scheme under both structures."
+    scenarios = ["../scenarios/siloed.toml"]    # relative to this file
+    replications = 8
+    seed = 0
+    outcomes = ["trust", "retention", "morale", "profit"]
+
+    [design]
+    type = "full_factorial"      # or "latin_hypercube", "sobol"
+    samples = 64                 # points of a Latin hypercube, base samples of Sobol
+
+    [[parameters]]
+    path = "incentives.type"
+    values = ["individual_throughput", "team_recognition"]
+
+    [[parameters]]
+    path = "trust.loss"
+    range = [0.1, 0.3]           # uniform; or distribution = {type = "normal", ...}
+
+Designs come from ``scipy.stats.qmc``; Sobol indices (first and total order, with
+bootstrap intervals) from ``scipy.stats.sobol_indices`` on the Saltelli design, with each
+design point's outcome averaged over its replications. Every design point runs over the
+same replicate seeds (common random numbers).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.stats import qmc
+
+from cxsim.analysis.stats import t_interval
+from cxsim.config.files import read_toml
+from cxsim.config.scenario import Scenario, load_entry
+from cxsim.core.metrics import metric_names
+from cxsim.validation.errors import InputError
+from cxsim.validation.limits import MAX_DESIGN_POINTS, MAX_RUNS, MAX_SCENARIO_ENTRIES
+
+__all__ = ["DESIGNS", "Experiment", "Parameter", "SweepResult", "run_sweep", "summarise"]
+
+DESIGNS = ("full_factorial", "latin_hypercube", "sobol")
+DISTRIBUTIONS = {
+    "normal": (("mean", "sd"), lambda p: stats.norm(p["mean"], p["sd"])),
+    "lognormal": (
+        ("mean_log", "sd_log"),
+        lambda p: stats.lognorm(s=p["sd_log"], scale=math.exp(p["mean_log"])),
+    ),
+    "triangular": (
+        ("low", "mode", "high"),
+        lambda p: stats.triang(
+            (p["mode"] - p["low"]) / (p["high"] - p["low"]), p["low"], p["high"] - p["low"]
+        ),
+    ),
+}
+
+
+@dataclass
+class Parameter:
+    """One varied parameter: discrete values, or a continuous range or distribution."""
+
+    path: str
+    values: list[Any] | None = None
+    low: float | None = None
+    high: float | None = None
+    distribution: Any = None
+    levels: int = 3
+    integer: bool = False
+
+    @property
+    def continuous(self) -> bool:
+        """Whether the parameter is sampled from a range or distribution."""
+        return self.values is None
+
+    def from_unit(self, u: np.ndarray) -> list[Any]:
+        """Map points of the unit interval to values of the parameter."""
+        if self.values is not None:
+            index = np.minimum((u * len(self.values)).astype(int), len(self.values) - 1)
+            return [self.values[i] for i in index]
+        if self.distribution is not None:
+            x = self.distribution.ppf(np.clip(u, 1e-9, 1 - 1e-9))
+        else:
+            x = self.low + u * (self.high - self.low)
+        return [int(round(v)) for v in x] if self.integer else [float(v) for v in x]
+
+    def grid(self) -> list[Any]:
+        """Values for a full factorial design."""
+        if self.values is not None:
+            return list(self.values)
+        return self.from_unit((np.arange(self.levels) + 0.5) / self.levels)
+
+
+@dataclass
+class Experiment:
+    """A validated experiment definition."""
+
+    name: str
+    description: str
+    scenarios: list[Scenario]
+    replications: int
+    seed: int
+    outcomes: list[str]
+    design: str
+    samples: int
+    parameters: list[Parameter]
+    source: str | None = None
+    points_: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Experiment:
+        """Read and validate an experiment file.
+
+        Raises:
+            InputError: Naming the file and the dotted path of what is wrong.
+        """
+        path = Path(path)
+        data = read_toml(path, "experiment")
+        try:
+            return cls.from_dict(data, base_dir=path.parent, source=str(path))
+        except InputError as exc:
+            raise (exc if exc.file else exc.in_file(str(path))) from None
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], base_dir: Path = Path("."), source: str | None = None
+    ) -> Experiment:
+        """Validate an experiment given as nested dicts."""
+        _known(data, ("experiment", "design", "parameters"), "")
+        head = _table(data.get("experiment"), "experiment")
+        _known(
+            head,
+            ("name", "description", "scenarios", "replications", "seed", "outcomes"),
+            "experiment",
+        )
+        scenarios_given = head.get("scenarios")
+        if not isinstance(scenarios_given, list) or not scenarios_given:
+            raise InputError(
+                "experiment.scenarios", "a non-empty list of scenario files", scenarios_given
+            )
+        if len(scenarios_given) > MAX_SCENARIO_ENTRIES:
+            raise InputError(
+                "experiment.scenarios",
+                f"at most {MAX_SCENARIO_ENTRIES} scenario files",
+                f"{len(scenarios_given):,} of them",
+            )
+        scenarios = [
+            load_entry(name, base_dir, f"experiment.scenarios.{i}")
+            for i, name in enumerate(scenarios_given)
+        ]
+        replications = _integer(head.get("replications", 5), "experiment.replications", 1, MAX_RUNS)
+        seed = _integer(head.get("seed", 0), "experiment.seed", 0)
+        outcomes = head.get("outcomes", metric_names())
+        if not isinstance(outcomes, list) or not outcomes:
+            raise InputError("experiment.outcomes", "a non-empty list of metrics", outcomes)
+        for i, outcome in enumerate(outcomes):
+            if outcome not in metric_names():
+                raise InputError(
+                    f"experiment.outcomes.{i}", "one of " + ", ".join(metric_names()), outcome
+                )
+        design = _table(data.get("design", {"type": "full_factorial"}), "design")
+        _known(design, ("type", "samples"), "design")
+        kind = design.get("type", "full_factorial")
+        if kind not in DESIGNS:
+            raise InputError("design.type", "one of " + ", ".join(DESIGNS), kind)
+        samples = _integer(design.get("samples", 16), "design.samples", 1, MAX_DESIGN_POINTS)
+        given = data.get("parameters")
+        if not isinstance(given, list) or not given:
+            raise InputError("parameters", "at least one [[parameters]] table to vary", given)
+        parameters = [_parameter(p, f"parameters.{i}") for i, p in enumerate(given)]
+        defaults = scenarios[0].to_dict()
+        for parameter in parameters:  # a continuous value for an integer field is rounded
+            if parameter.continuous and isinstance(_value_at(defaults, parameter.path), int):
+                parameter.integer = True
+        paths = [p.path for p in parameters]
+        for i, dotted in enumerate(paths):
+            if dotted in paths[:i]:
+                raise InputError(f"parameters.{i}.path", "a path no other parameter varies", dotted)
+        if kind == "sobol":
+            if len(scenarios) != 1:
+                raise InputError("experiment.scenarios", "one base scenario for a Sobol design")
+            if len(parameters) < 2:
+                raise InputError("parameters", "at least two parameters for a Sobol design")
+            if samples < 8 or samples & (samples - 1):
+                raise InputError(
+                    "design.samples", "a power of two, at least 8, for a Sobol design", samples
+                )
+        _check_size(kind, samples, parameters, replications, len(scenarios))
+        experiment = cls(
+            name=str(head.get("name", Path(source or "experiment").stem)),
+            description=str(head.get("description", "")),
+            scenarios=scenarios,
+            replications=replications,
+            seed=seed,
+            outcomes=list(outcomes),
+            design=kind,
+            samples=samples,
+            parameters=parameters,
+            source=source,
+        )
+        experiment.points_ = experiment.points()
+        for i, parameter in enumerate(parameters):  # the values must make valid scenarios
+            used = [point[parameter.path] for point in experiment.points_]
+            candidates = (
+                parameter.values if parameter.values is not None else [min(used), max(used)]
+            )
+            for value in candidates:
+                try:
+                    scenarios[0].with_overrides({parameter.path: value})
+                except InputError as exc:
+                    raise InputError(
+                        f"parameters.{i}",
+                        f"values valid at {parameter.path} ({exc.expected})",
+                        value,
+                    ) from None
+        return experiment
+
+    def points(self) -> list[dict[str, Any]]:
+        """The design points: for Sobol, the rows of A, then B, then each AB_i."""
+        d = len(self.parameters)
+        if self.design == "full_factorial":
+            grids = [p.grid() for p in self.parameters]
+            return [
+                {p.path: v for p, v in zip(self.parameters, combo, strict=True)}
+                for combo in itertools.product(*grids)
+            ]
+        if self.design == "latin_hypercube":
+            unit = qmc.LatinHypercube(d, rng=np.random.default_rng(self.seed)).random(self.samples)
+            return self._rows(unit)
+        a, b = self._sobol_matrices()
+        rows = [a, b] + [np.where(np.arange(d) == i, b, a) for i in range(d)]
+        return self._rows(np.vstack(rows))
+
+    def _sobol_matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        d = len(self.parameters)
+        sample = qmc.Sobol(2 * d, rng=np.random.default_rng(self.seed)).random(self.samples)
+        return sample[:, :d], sample[:, d:]
+
+    def _rows(self, unit: np.ndarray) -> list[dict[str, Any]]:
+        columns = [p.from_unit(unit[:, j]) for j, p in enumerate(self.parameters)]
+        return [
+            {p.path: column[i] for p, column in zip(self.parameters, columns, strict=True)}
+            for i in range(len(unit))
+        ]
+
+    def scenarios_for_points(self) -> list[tuple[int, Scenario]]:
+        """(point index, scenario) for every base scenario and design point."""
+        built = []
+        for base in self.scenarios:
+            for index, point in enumerate(self.points_):
+                scenario = base.with_overrides(point)
+                scenario.name = f"{base.name}#{index}"
+                built.append((index, scenario))
+        return built
+
+
+@dataclass
+class SweepResult:
+    """What a sweep found: a row per design point, and Sobol indices when asked for."""
+
+    table: pd.DataFrame
+    sensitivity: pd.DataFrame | None
+    runs: dict[str, int]
+
+
+def run_sweep(experiment: Experiment, store, executor=None, progress: bool = True) -> SweepResult:
+    """Run every design point over the experiment's replications, and summarise.
+
+    Args:
+        experiment: The experiment.
+        store: Results store (runs already there are not run again).
+        executor: Any ``concurrent.futures.Executor``, or None for this process.
+        progress: Whether to draw a progress bar.
+    """
+    from cxsim.analysis.experiment import execute, replicate_seeds, specs_for
+
+    seeds = replicate_seeds(experiment.seed, experiment.replications)
+    pairs = experiment.scenarios_for_points()
+    counts = execute(specs_for([s for _, s in pairs], seeds), store, executor, progress)
+    result = summarise(experiment, store)
+    return SweepResult(table=result.table, sensitivity=result.sensitivity, runs=counts)
+
+
+def summarise(experiment: Experiment, store, older: bool = False) -> SweepResult:
+    """The table of design points (and Sobol indices) from the runs a store holds.
+
+    Only this code's runs count unless ``older`` lets runs of older code stand in. Each
+    point's means are over the replicates every point has finished, so that points stay
+    paired by seed when a run failed (``replicates_used``; ``runs`` counts them all).
+    """
+    from cxsim.analysis.experiment import replicate_seeds
+
+    seeds = replicate_seeds(experiment.seed, experiment.replications)
+    points = [
+        (index, scenario, store.finals(scenario.model_hash(), seeds, older))
+        for index, scenario in experiment.scenarios_for_points()
+    ]
+    # every point is averaged over the same replicates (common random numbers): a run
+    # that failed at one point leaves its replicate out at every point
+    ran = [finals.index for _, _, finals in points if len(finals)]
+    common = functools.reduce(lambda a, b: a.intersection(b), ran) if ran else None
+    rows = []
+    for index, scenario, finals in points:
+        row: dict[str, Any] = {"scenario": scenario.name.split("#")[0], "point": index}
+        row.update(experiment.points_[index])
+        row["runs"] = len(finals)
+        if common is not None and len(common):
+            finals = finals.loc[finals.index.intersection(common)]
+        row["replicates_used"] = len(finals)
+        for outcome in experiment.outcomes:
+            values = finals[outcome].to_numpy() if len(finals) else np.array([])
+            row[outcome] = float(values.mean()) if len(values) else float("nan")
+            if len(values) >= 2:
+                half = float(t_interval(values)[1])
+                row[f"{outcome}_ci_low"] = row[outcome] - half
+                row[f"{outcome}_ci_high"] = row[outcome] + half
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    sensitivity = _sobol(experiment, table) if experiment.design == "sobol" else None
+    return SweepResult(table=table, sensitivity=sensitivity, runs={})
+
+
+def _sobol_estimates(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:
+    """First- then total-order indices (Saltelli 2010, ``scipy.stats.sobol_indices``)."""
+    result = stats.sobol_indices(
+        func={"f_A": f_a[None, :], "f_B": f_b[None, :], "f_AB": f_ab[:, None, :]}, n=len(f_a)
+    )
+    return np.concatenate([np.ravel(result.first_order), np.ravel(result.total_order)])
+
+
+def _resampled_estimates(f_a, f_b, f_ab, idx: np.ndarray) -> np.ndarray:
+    return _sobol_estimates(f_a[idx], f_b[idx], f_ab[:, idx])
+
+
+def _sobol(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
+    """First- and total-order Sobol indices with 95% bootstrap intervals.
+
+    The bootstrap resamples the base samples with a generator seeded by the experiment
+    seed, so a resumed sweep reports the same intervals as an uninterrupted one.
+    """
+    n, d = experiment.samples, len(experiment.parameters)
+    rows = []
+    for outcome in experiment.outcomes:
+        y = table.sort_values("point")[outcome].to_numpy()
+        f_a, f_b = y[:n], y[n : 2 * n]
+        f_ab = y[2 * n :].reshape(d, n)
+        if np.isnan(y).any() or np.var(np.concatenate([f_a, f_b])) == 0:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            estimate = _sobol_estimates(f_a, f_b, f_ab)
+            boot = stats.bootstrap(
+                (np.arange(n),),
+                functools.partial(_resampled_estimates, f_a, f_b, f_ab),
+                vectorized=False,
+                n_resamples=500,
+                confidence_level=0.95,
+                method="percentile",
+                rng=np.random.default_rng(experiment.seed),
+            )
+        low, high = boot.confidence_interval
+        for j, parameter in enumerate(experiment.parameters):
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "parameter": parameter.path,
+                    "first_order": float(estimate[j]),
+                    "first_low": float(low[j]),
+                    "first_high": float(high[j]),
+                    "total_order": float(estimate[d + j]),
+                    "total_low": float(low[d + j]),
+                    "total_high": float(high[d + j]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _value_at(data: Any, dotted: str) -> Any:
+    """The value at a dotted path of scenario dicts (lists by position or name), or None."""
+    node = data
+    for part in dotted.split("."):
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list):
+            named = [item for item in node if isinstance(item, dict) and item.get("name") == part]
+            node = named[0] if named else (node[int(part)] if part.isdigit() else None)
+        else:
+            return None
+    return node
+
+
+def _table(value: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InputError(path, "a table", value)
+    return value
+
+
+def _known(table: Mapping[str, Any], keys: Sequence[str], path: str) -> None:
+    unknown = sorted(set(table) - set(keys))
+    if unknown:
+        prefix = f"{path}." if path else ""
+        raise InputError(f"{prefix}{unknown[0]}", "one of the known keys (" + ", ".join(keys) + ")")
+
+
+def _integer(value: Any, path: str, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise InputError(path, f"an integer >= {low}", value)
+    if high is not None and value > high:
+        raise InputError(path, f"an integer between {low} and {high:,}", value)
+    return value
+
+
+def design_points(kind: str, samples: int, parameters: Sequence[Parameter]) -> int:
+    """How many points a design has, counted before any is made."""
+    if kind == "full_factorial":
+        return math.prod(len(p.values) if p.values is not None else p.levels for p in parameters)
+    if kind == "sobol":
+        return samples * (len(parameters) + 2)
+    return samples
+
+
+def _check_size(
+    kind: str, samples: int, parameters: Sequence[Parameter], replications: int, bases: int
+) -> None:
+    """Refuse a design too large to make, before a single point is made."""
+    points = design_points(kind, samples, parameters)
+    if points > MAX_DESIGN_POINTS:
+        where = "parameters" if kind == "full_factorial" else "design.samples"
+        raise InputError(
+            where,
+            f"a design of at most {MAX_DESIGN_POINTS:,} points (this {kind} design has {points:,})",
+        )
+    runs = points * replications * bases
+    if runs > MAX_RUNS:
+        raise InputError(
+            "experiment.replications",
+            f"at most {MAX_RUNS:,} runs in all (design points x replications x scenarios "
+            f"= {runs:,})",
+            replications,
+        )
+
+
+def _number(value: Any, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InputError(path, "a finite number", value)
+    return float(value)
+
+
+def _parameter(spec: Any, path: str) -> Parameter:
+    spec = _table(spec, path)
+    _known(spec, ("path", "values", "range", "distribution", "levels"), path)
+    dotted = spec.get("path")
+    if not isinstance(dotted, str) or not dotted:
+        raise InputError(f"{path}.path", "a dotted path such as trust.loss", dotted)
+    ways = [k for k in ("values", "range", "distribution") if k in spec]
+    if len(ways) != 1:
+        raise InputError(path, "exactly one of values, range or distribution", ways or None)
+    levels = _integer(spec.get("levels", 3), f"{path}.levels", 1, MAX_DESIGN_POINTS)
+    if "values" in spec:
+        values = spec["values"]
+        if not isinstance(values, list) or not values:
+            raise InputError(f"{path}.values", "a non-empty list of values", values)
+        return Parameter(dotted, values=list(values), levels=levels)
+    if "range" in spec:
+        bounds = spec["range"]
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise InputError(f"{path}.range", "[low, high]", bounds)
+        low, high = (_number(b, f"{path}.range") for b in bounds)
+        if not low < high:
+            raise InputError(f"{path}.range", "low < high", bounds)
+        integer = all(isinstance(b, int) and not isinstance(b, bool) for b in bounds)
+        return Parameter(dotted, low=low, high=high, levels=levels, integer=integer)
+    given = _table(spec["distribution"], f"{path}.distribution")
+    kind = given.get("type")
+    if kind not in DISTRIBUTIONS:
+        raise InputError(f"{path}.distribution.type", "one of " + ", ".join(DISTRIBUTIONS), kind)
+    names, make = DISTRIBUTIONS[kind]
+    _known(given, ("type", *names), f"{path}.distribution")
+    values = {n: _number(given.get(n), f"{path}.distribution.{n}") for n in names}
+    try:
+        distribution = make(values)
+        low, middle, high = distribution.ppf([0.01, 0.5, 0.99])
+    except (ValueError, ZeroDivisionError) as exc:
+        raise InputError(f"{path}.distribution", f"valid {kind} parameters ({exc})") from None
+    if not (np.isfinite([low, middle, high]).all() and low < high):
+        raise InputError(f"{path}.distribution", f"valid {kind} parameters", dict(given))
+    return Parameter(dotted, distribution=distribution, levels=levels)

@@ -1,0 +1,159 @@
+"""Organization structures: who works with whom, and at what friction.
+
+A structure decides how cases reach employees (department queues or journey pods), how
+likely a handoff between departments is to fail, what customer information employees
+can see, what coordination costs in working time, and how much root-cause work pays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cxsim.components.registry import Component, register
+from cxsim.validation.declare import param, redeclare
+
+__all__ = ["CrossFunctional", "CxCouncil", "Silo", "Structure"]
+
+
+@dataclass(kw_only=True)
+class Structure(Component):
+    """Base of structures. Fields are the levers every structure sets."""
+
+    kind = "structure"
+
+    handoff_friction: float = param(
+        1.0,
+        ge=0,
+        le=2,
+        unit="multiplier",
+        source="Carley 1991",
+        help="multiplier on the base handoff failure between departments",
+    )
+    structured_handoffs: bool = param(
+        False,
+        source="Starmer et al. 2014 (I-PASS)",
+        help="handoffs follow a shared checklist",
+    )
+    information: float = param(
+        0.4,
+        ge=0,
+        le=1,
+        unit="0-1",
+        source="Hunsaker: silos starve the interaction of information",
+        help="share of the customer's history an employee can see",
+    )
+    coordination_cost: float = param(
+        0.0, ge=0, le=0.5, unit="share of capacity", source="assumed", help="meetings, syncs"
+    )
+    prevention_multiplier: float = param(
+        1.0,
+        ge=0,
+        unit="multiplier",
+        source="Repenning & Sterman 2001",
+        help="effectiveness of prevent effort (root-cause work)",
+    )
+    help_norm: float = param(
+        0.0,
+        ge=0,
+        unit="allocation weight",
+        source="assumed",
+        help="weight helping other departments has as part of the job",
+    )
+    team_support: float = param(
+        0.2,
+        ge=0,
+        le=1,
+        unit="0-1",
+        source="job demands-resources",
+        help="social support the structure gives (a job resource)",
+    )
+
+    def assign_pods(self, departments: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Return the pod of each employee slot, or -1 everywhere when there are no pods.
+
+        Args:
+            departments: Department index of each employee slot.
+            rng: Generator for any random assignment.
+        """
+        return np.full(len(departments), -1, dtype=np.int64)
+
+    def pod_friction(self) -> float:
+        """Return the handoff friction when the partner sits in the same pod."""
+        return self.handoff_friction
+
+    def coordination_share(self) -> float:
+        """Return the share of working time coordination takes (meetings, syncs)."""
+        return self.coordination_cost
+
+
+@register("silo")
+@dataclass(kw_only=True)
+class Silo(Structure):
+    """Functional departments; partners reached through queued handoffs."""
+
+
+@register("cross_functional")
+@dataclass(kw_only=True)
+class CrossFunctional(Structure):
+    """Journey pods drawn from every department; coordination costs capacity."""
+
+    pod_size: int = param(12, ge=2, unit="employees", source="assumed", help="target pod size")
+    in_pod_friction: float = param(
+        0.35,
+        ge=0,
+        le=2,
+        unit="multiplier",
+        source="assumed; Carley 1991",
+        help="handoff friction when the partner sits in the same pod",
+    )
+    information: float = redeclare(
+        Structure, "information", 0.8, source="assumed: a pod shares its customers' history"
+    )
+    coordination_cost: float = redeclare(
+        Structure, "coordination_cost", 0.08, source="assumed: pod stand-ups and planning"
+    )
+    help_norm: float = redeclare(
+        Structure, "help_norm", 0.06, source="assumed: helping the pod is part of the job"
+    )
+    team_support: float = redeclare(
+        Structure, "team_support", 0.5, source="job demands-resources: a stable team"
+    )
+
+    def assign_pods(self, departments: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Deal each department's employees round-robin into pods of about ``pod_size``."""
+        pods = max(1, round(len(departments) / self.pod_size))
+        assignment = np.empty(len(departments), dtype=np.int64)
+        for department in np.unique(departments):
+            members = np.flatnonzero(departments == department)
+            assignment[members] = np.arange(len(members)) % pods
+        return assignment
+
+    def pod_friction(self) -> float:
+        """Return the friction of a handoff inside a pod."""
+        return self.in_pod_friction
+
+
+@register("cx_council")
+@dataclass(kw_only=True)
+class CxCouncil(Structure):
+    """Departments stay; managers share data and run cross-functional root-cause workshops."""
+
+    structured_handoffs: bool = redeclare(
+        Structure, "structured_handoffs", True, source="Starmer et al. 2014 (I-PASS)"
+    )
+    information: float = redeclare(
+        Structure, "information", 0.65, source="assumed: managers share customer data"
+    )
+    coordination_cost: float = redeclare(
+        Structure, "coordination_cost", 0.03, source="assumed: council and workshops"
+    )
+    prevention_multiplier: float = redeclare(
+        Structure,
+        "prevention_multiplier",
+        1.6,
+        source="Hunsaker: five-whys workshops on the top comment themes",
+    )
+    help_norm: float = redeclare(Structure, "help_norm", 0.02, source="assumed")
+    team_support: float = redeclare(Structure, "team_support", 0.3, source="JD-R")

@@ -1,0 +1,155 @@
+"""Cases: what customers bring in a week, as a batch of arrays.
+
+A case is a routine journey touchpoint or a problem. Problems arise at a rate that the
+owning department's prevention capability lowers, and most need a partner department.
+Each customer slot has a fixed number of case *opportunities* per week, each decided by
+its own uniform draw, so that a policy that changes the problem rate changes which
+opportunities become problems and nothing else (common random numbers). What an
+opportunity that occurs is about (stage, partner, whether prevention stopped it) is
+drawn by the opportunity's identity, so it too is the same under every policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from cxsim.core.streams import Streams
+
+__all__ = ["OPPORTUNITIES", "TOUCHPOINT", "PROBLEM", "CaseBatch", "new_cases"]
+
+TOUCHPOINT = 0
+PROBLEM = 1
+
+OPPORTUNITIES = 4
+"""Case opportunities per customer-week: two for touchpoints, two for problems."""
+
+
+@dataclass
+class CaseBatch:
+    """Cases as parallel arrays, one row per case.
+
+    Attributes:
+        case_id: Identity for keyed draws: customer slot * OPPORTUNITIES + opportunity.
+        customer: Customer slot.
+        kind: TOUCHPOINT or PROBLEM.
+        department: Owning department.
+        partner: Partner department a problem needs, or -1.
+        attempts: Contacts already made about this case.
+        waited: Weeks the case has waited for capacity.
+        origin: Week the case arose.
+    """
+
+    case_id: np.ndarray
+    customer: np.ndarray
+    kind: np.ndarray
+    department: np.ndarray
+    partner: np.ndarray
+    attempts: np.ndarray
+    waited: np.ndarray
+    origin: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.case_id)
+
+    def draw_keys(self) -> np.ndarray:
+        """Identity of each case for keyed draws: opportunity, week of origin and history.
+
+        Two cases never share a key, so they never share luck; a repeat contact or a
+        week of waiting gives the same case fresh luck.
+        """
+        key = (self.case_id << 12) | (self.origin & 0xFFF)
+        return (key << 16) | (np.minimum(self.attempts, 255) << 8) | np.minimum(self.waited, 255)
+
+    def take(self, mask_or_index: np.ndarray) -> CaseBatch:
+        """Return the cases selected by a boolean mask or index array."""
+        return CaseBatch(**{f.name: getattr(self, f.name)[mask_or_index] for f in fields(self)})
+
+    @staticmethod
+    def concat(*batches: CaseBatch) -> CaseBatch:
+        """Join batches, in order."""
+        return CaseBatch(
+            **{
+                f.name: np.concatenate([getattr(b, f.name) for b in batches])
+                for f in fields(CaseBatch)
+            }
+        )
+
+    @staticmethod
+    def empty() -> CaseBatch:
+        """Return a batch with no cases."""
+        return CaseBatch(**{f.name: np.zeros(0, dtype=np.int64) for f in fields(CaseBatch)})
+
+
+def new_cases(
+    *,
+    streams: Streams,
+    week: int,
+    active: np.ndarray,
+    phase: np.ndarray,
+    stage_cdf: np.ndarray,
+    stage_owner: np.ndarray,
+    touchpoint_rate: float,
+    problem_rate: float,
+    capability: np.ndarray,
+    cross_functional_share: float,
+    partner_cdf: np.ndarray,
+) -> CaseBatch:
+    """Generate this week's new cases for the active customers.
+
+    Args:
+        streams: The run's random streams.
+        week: The week.
+        active: Boolean mask of active customer slots.
+        phase: Journey phase of each slot (row of ``stage_cdf``).
+        stage_cdf: Cumulative stage mix, one row per phase.
+        stage_owner: Department owning each stage.
+        touchpoint_rate: Touchpoints per customer-week.
+        problem_rate: Problems per customer-week before prevention.
+        capability: Prevention capability of each department.
+        cross_functional_share: Share of problems that need a partner department.
+        partner_cdf: Cumulative chance of each partner department, one row per owner
+            (zero weight on the owner itself).
+
+    Returns:
+        The new cases, ordered by customer slot and opportunity.
+    """
+    slots = len(active)
+    half = OPPORTUNITIES // 2
+    occurs = streams.uniform("cases/occurrence", week, (slots, OPPORTUNITIES))
+
+    kind = np.empty(OPPORTUNITIES, dtype=np.int64)
+    kind[:half] = TOUCHPOINT
+    kind[half:] = PROBLEM
+    rate = np.where(kind == TOUCHPOINT, touchpoint_rate / half, problem_rate / half)
+    customer, opportunity = np.nonzero((occurs < rate) & active[:, None])
+    case_id = customer * OPPORTUNITIES + opportunity
+
+    cdf = stage_cdf[phase[customer]]  # (candidates, stages)
+    stage = (streams.keyed_uniform("cases/stage", week, case_id)[:, None] > cdf).sum(axis=1)
+    department = stage_owner[np.minimum(stage, stage_cdf.shape[1] - 1)]
+    kind = kind[opportunity]
+    prevented = streams.keyed_uniform("cases/prevented", week, case_id)
+    keep = (kind == TOUCHPOINT) | (prevented >= capability[department])
+    customer, case_id = customer[keep], case_id[keep]
+    kind, department = kind[keep], department[keep]
+    partner = np.full(len(customer), -1, dtype=np.int64)
+    n_departments = partner_cdf.shape[0]
+    if n_departments > 1:
+        draw = streams.keyed_uniform("cases/partner", week, case_id)
+        needs = (kind == PROBLEM) & (draw < cross_functional_share)
+        # the rest of the draw, rescaled, picks the partner department
+        pick = draw / max(cross_functional_share, 1e-12)
+        chosen = (pick[:, None] > partner_cdf[department]).sum(axis=1)
+        partner = np.where(needs, np.minimum(chosen, n_departments - 1), -1)
+    return CaseBatch(
+        case_id=case_id,
+        customer=customer,
+        kind=kind,
+        department=department,
+        partner=partner,
+        attempts=np.zeros(len(customer), dtype=np.int64),
+        waited=np.zeros(len(customer), dtype=np.int64),
+        origin=np.full(len(customer), week, dtype=np.int64),
+    )

@@ -1,0 +1,318 @@
+"""Customers: a vectorised population, one row per customer slot.
+
+Customers are not agents: they are NumPy arrays (active, trust, expectation,
+satisfaction, accumulated effort, tenure, renewal week, margin, pod), updated for all
+customers at once. A slot's traits (starting trust and expectation, renewal phase,
+margin, pod draw) are drawn by slot number, not by the week it is filled, so the k-th
+customer acquired is the same person under every policy (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cxsim.core.parameters import (
+    AcquisitionParameters,
+    CustomerParameters,
+    RepurchaseParameters,
+    SatisfactionParameters,
+    TrustParameters,
+)
+from cxsim.core.streams import Streams
+
+__all__ = [
+    "Customers",
+    "disconfirmation_satisfaction",
+    "drift_expectation",
+    "recommendation_score",
+    "repurchase_probability",
+    "update_trust",
+]
+
+ONBOARDING, USAGE, RENEWAL = 0, 1, 2
+_BLOCK = 4096
+
+
+def disconfirmation_satisfaction(
+    performance: np.ndarray, expectation: np.ndarray, p: SatisfactionParameters
+) -> np.ndarray:
+    """Satisfaction by expectation-disconfirmation (Oliver 1980; Anderson & Sullivan 1993).
+
+    S = s0 + bP P + b+ max(D, 0) - b- max(-D, 0), with D = P - E, clipped to [0, 1].
+    """
+    d = performance - expectation
+    s = (
+        p.intercept
+        + p.performance_weight * performance
+        + p.positive_weight * np.maximum(d, 0.0)
+        - p.negative_weight * np.maximum(-d, 0.0)
+    )
+    return np.clip(s, 0.0, 1.0)
+
+
+def update_trust(
+    trust: np.ndarray, disconfirmation: np.ndarray, recovery: np.ndarray, p: TrustParameters
+) -> np.ndarray:
+    """Asymmetric trust: slow to build, quick to lose (Slovic 1993; Mittal et al. 1998).
+
+    Within the zone of tolerance (D >= -tolerance) trust grows toward 1 in proportion to
+    how far expectations were met or exceeded; below it trust falls toward 0. The loss
+    rate exceeds the gain rate. A recovered problem earns only ``recovery_share`` of the
+    usual gain (de Matos et al. 2007).
+
+    Args:
+        trust: Current trust, 0-1.
+        disconfirmation: D = P - E of the week's experience.
+        recovery: Share of the week's cases that were recoveries, 0-1.
+        p: Trust parameters.
+    """
+    tol = p.tolerance
+    met = disconfirmation >= -tol
+    gain_size = np.minimum(1.0, (disconfirmation + tol) / (2.0 * tol))
+    loss_size = np.minimum(1.0, (-disconfirmation - tol) / (2.0 * tol))
+    gain = p.gain * gain_size * (1.0 - trust) * (1.0 - recovery * (1.0 - p.recovery_share))
+    loss = p.loss * loss_size * trust
+    return np.clip(np.where(met, trust + gain, trust - loss), 0.0, 1.0)
+
+
+def drift_expectation(
+    expectation: np.ndarray,
+    performance: np.ndarray,
+    p: SatisfactionParameters,
+    promise_alignment: float = 0.0,
+) -> np.ndarray:
+    """Expectations move toward experience, held up by promises (Boulding et al. 1993).
+
+    ``promise_alignment`` (0-1) is the share of the promise gap closed by involving
+    customers in design: promises then match what is delivered.
+    """
+    target = np.minimum(1.0, performance + p.promise * (1.0 - promise_alignment))
+    return expectation + p.expectation_drift * (target - expectation)
+
+
+def repurchase_probability(
+    trust: np.ndarray, satisfaction: np.ndarray, effort: np.ndarray, p: RepurchaseParameters
+) -> np.ndarray:
+    """Repurchase at renewal: logistic in trust, satisfaction and effort (Bolton 1998)."""
+    logit = (
+        p.intercept
+        + p.trust_weight * trust
+        + p.satisfaction_weight * satisfaction
+        - p.effort_weight * effort
+    )
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+def recommendation_score(
+    trust: np.ndarray, satisfaction: np.ndarray, p: AcquisitionParameters
+) -> np.ndarray:
+    """Likelihood to recommend on 0-10, from trust and satisfaction."""
+    w = p.trust_in_recommendation
+    return np.clip(10.0 * (w * trust + (1.0 - w) * satisfaction) + p.recommendation_offset, 0, 10)
+
+
+class Customers:
+    """The customer population as struct-of-arrays with room to grow.
+
+    Args:
+        params: Customer parameters.
+        satisfaction: Satisfaction parameters (for the starting satisfaction).
+        streams: The run's random streams (slot traits come from them).
+        pods: Number of pods customers are spread over (1 without pods).
+    """
+
+    def __init__(
+        self,
+        params: CustomerParameters,
+        satisfaction: SatisfactionParameters,
+        streams: Streams,
+        pods: int = 1,
+    ) -> None:
+        self.params = params
+        self.satisfaction_params = satisfaction
+        self.streams = streams
+        self.pods = max(1, pods)
+        self.size = 0
+        self._cached_block: tuple[int, dict[str, np.ndarray]] | None = None
+        capacity = max(_BLOCK, int(params.count * 1.5))
+        self._allocate(capacity)
+        self.ever_acquired = 0
+        self.churned = 0
+        self._add(params.count, week=0, initial=True)
+
+    # -- storage ---------------------------------------------------------------
+    def _allocate(self, capacity: int) -> None:
+        def grow(name: str, dtype: type, fill: float) -> None:
+            old = getattr(self, name, None)
+            new = np.full(capacity, fill, dtype=dtype)
+            if old is not None:
+                new[: len(old)] = old
+            setattr(self, name, new)
+
+        grow("pod_draw", float, 0.0)
+        grow("active", bool, False)
+        grow("initial", bool, False)
+        for name in ("trust", "expectation", "satisfaction", "effort", "margin"):
+            grow(name, float, 0.0)
+        for name in ("tenure", "renewal_week", "pod"):
+            grow(name, np.int64, 0)
+
+    def _traits(self, start: int, stop: int) -> dict[str, np.ndarray]:
+        """Traits of slots [start, stop), drawn block by block from the slot number."""
+        parts: dict[str, list[np.ndarray]] = {}
+        for block in range(start // _BLOCK, (stop - 1) // _BLOCK + 1):
+            values = self._block_traits(block)
+            lo = max(start, block * _BLOCK) - block * _BLOCK
+            hi = min(stop, (block + 1) * _BLOCK) - block * _BLOCK
+            for name, array in values.items():
+                parts.setdefault(name, []).append(array[lo:hi])
+        return {name: np.concatenate(chunks) for name, chunks in parts.items()}
+
+    def _block_traits(self, block: int) -> dict[str, np.ndarray]:
+        """Traits of one block of slots (the last block is kept, as acquisitions fill it)."""
+        cached = self._cached_block
+        if cached is not None and cached[0] == block:
+            return cached[1]
+        p = self.params
+        rng = self.streams.generator("customers/traits", block)
+        k = p.spread
+        values = {
+            "trust": rng.beta(p.initial_trust * k, (1 - p.initial_trust) * k, _BLOCK),
+            "expectation": rng.beta(
+                max(p.initial_expectation, 1e-3) * k,
+                max(1 - p.initial_expectation, 1e-3) * k,
+                _BLOCK,
+            ),
+            "phase": rng.random(_BLOCK),
+            "margin": rng.lognormal(-0.5 * p.margin_spread**2, p.margin_spread, _BLOCK),
+            "pod": rng.random(_BLOCK),
+        }
+        self._cached_block = (block, values)
+        return values
+
+    def _add(self, n: int, week: int, initial: bool = False) -> None:
+        if n <= 0:
+            return
+        start, stop = self.size, self.size + n
+        if stop > len(self.active):
+            self._allocate(max(stop, 2 * len(self.active)))
+        traits = self._traits(start, stop)
+        p = self.params
+        sl = slice(start, stop)
+        self.active[sl] = True
+        self.initial[sl] = initial
+        self.trust[sl] = traits["trust"]
+        self.expectation[sl] = traits["expectation"]
+        sp = self.satisfaction_params
+        self.satisfaction[sl] = np.clip(
+            sp.intercept + sp.performance_weight * traits["expectation"], 0.0, 1.0
+        )
+        self.effort[sl] = 0.0
+        self.margin[sl] = traits["margin"]
+        self.pod_draw[sl] = traits["pod"]
+        self.pod[sl] = (traits["pod"] * self.pods).astype(np.int64)
+        offset = (traits["phase"] * p.renewal_weeks).astype(np.int64)
+        if initial:
+            # existing customers: past onboarding, renewals spread over the cycle
+            self.tenure[sl] = p.onboarding_weeks + offset
+            self.renewal_week[sl] = week + 1 + offset
+        else:
+            self.tenure[sl] = 0
+            self.renewal_week[sl] = week + p.renewal_weeks
+        self.size = stop
+        self.ever_acquired += n
+
+    def assign_pods(self, pods: int) -> None:
+        """Spread the customers over a new number of pods (after a restructure)."""
+        self.pods = max(1, pods)
+        n = self.size
+        self.pod[:n] = (self.pod_draw[:n] * self.pods).astype(np.int64)
+
+    def acquire(self, n: int, week: int) -> None:
+        """Add ``n`` new customers, who start onboarding and renew after a full cycle."""
+        self._add(n, week)
+
+    # -- views -----------------------------------------------------------------
+    @property
+    def slots(self) -> slice:
+        """The used slots."""
+        return slice(0, self.size)
+
+    @property
+    def active_count(self) -> int:
+        """Number of active customers."""
+        return int(self.active[: self.size].sum())
+
+    def phase(self, week: int) -> np.ndarray:
+        """Journey phase of every used slot: onboarding, usage or renewal."""
+        p = self.params
+        n = self.size
+        phase = np.full(n, USAGE, dtype=np.int64)
+        phase[self.renewal_week[:n] - week <= p.renewal_window_weeks] = RENEWAL
+        phase[self.tenure[:n] < p.onboarding_weeks] = ONBOARDING
+        return phase
+
+    # -- weekly updates --------------------------------------------------------
+    def experience(
+        self,
+        performance_sum: np.ndarray,
+        cases: np.ndarray,
+        recoveries: np.ndarray,
+        effort_added: np.ndarray,
+        params_satisfaction: SatisfactionParameters,
+        params_trust: TrustParameters,
+        effort_decay: float,
+        promise_alignment: float = 0.0,
+    ) -> np.ndarray:
+        """Update satisfaction, trust, expectation and effort from the week's cases.
+
+        Args:
+            performance_sum: Sum of perceived performance over each slot's cases.
+            cases: Number of cases each slot experienced.
+            recoveries: Number of those that were recovered problems.
+            effort_added: Effort each slot spent this week.
+            params_satisfaction: Satisfaction and expectation parameters.
+            params_trust: Trust parameters.
+            effort_decay: Share of past effort forgotten each week.
+            promise_alignment: Share of the promise gap closed (customer advisory).
+
+        Returns:
+            The disconfirmation D of each slot that had cases (NaN elsewhere).
+        """
+        n = self.size
+        self.effort[:n] = self.effort[:n] * (1.0 - effort_decay) + effort_added
+        touched = np.flatnonzero(cases > 0)
+        disconfirmation = np.full(n, np.nan)
+        if len(touched) == 0:
+            return disconfirmation
+        perf = performance_sum[touched] / cases[touched]
+        expect = self.expectation[touched]
+        d = perf - expect
+        week_satisfaction = disconfirmation_satisfaction(perf, expect, params_satisfaction)
+        w = params_satisfaction.smoothing
+        self.satisfaction[touched] += w * (week_satisfaction - self.satisfaction[touched])
+        self.trust[touched] = update_trust(
+            self.trust[touched], d, recoveries[touched] / cases[touched], params_trust
+        )
+        self.expectation[touched] = drift_expectation(
+            expect, perf, params_satisfaction, promise_alignment
+        )
+        disconfirmation[touched] = d
+        return disconfirmation
+
+    def due_for_renewal(self, week: int) -> np.ndarray:
+        """Slots of active customers whose renewal falls in this week."""
+        n = self.size
+        return np.flatnonzero(self.active[:n] & (self.renewal_week[:n] == week))
+
+    def renew(self, due: np.ndarray, stays: np.ndarray, week: int) -> None:
+        """Apply renewal decisions: stayers start a new cycle, the others churn."""
+        stayers, leavers = due[stays], due[~stays]
+        self.renewal_week[stayers] = week + self.params.renewal_weeks
+        self.active[leavers] = False
+        self.churned += len(leavers)
+
+    def age(self) -> None:
+        """Add a week of tenure to every active customer."""
+        n = self.size
+        self.tenure[:n] += self.active[:n]

@@ -1,0 +1,591 @@
+"""The organization model: one week of a company's customer journeys, in order.
+
+:meth:`OrganizationModel.step` *is* the week of ``docs/ODD.md``: policies, cases,
+routing and work, customers, renewal and acquisition, incentives with morale and
+staffing, prevention, record. Behaviour lives on the employees (:mod:`cxsim.core.employees`),
+the customers (:mod:`cxsim.core.customers`) and the policies (:mod:`cxsim.components.structures`,
+:mod:`cxsim.components.incentives`); this module only orchestrates.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from cxsim.core.cases import CaseBatch, new_cases
+from cxsim.core.change import Changes
+from cxsim.core.customers import Customers, recommendation_score, repurchase_probability
+from cxsim.core.employees import Employee, WeekAtWork, starting_allocation
+from cxsim.core.internal_trust import InternalTrust
+from cxsim.core.levers import StructureLevers, WeekLevers
+from cxsim.core.metrics import METRICS, RollingCounts
+from cxsim.core.parameters import STAGES
+from cxsim.core.policies import Design, IncentivePolicy, Performance, StructurePolicy
+from cxsim.core.prevention import PreventionCapability
+from cxsim.core.service import Routing, Staff, WorkWeek, work_week
+from cxsim.core.streams import Streams, decision_key
+
+__all__ = ["DEPARTMENT_COLUMNS", "OrganizationModel"]
+
+DEPARTMENT_COLUMNS = (
+    "week",
+    "department",
+    "headcount",
+    "morale",
+    "skill",
+    "help_share",
+    "prevent_share",
+    "game_share",
+    "cases",
+    "waiting",
+    "handoff_failure_rate",
+    "prevention_capability",
+    "internal_trust",
+    "quits",
+)
+
+
+class OrganizationModel(mesa.Model):
+    """Employees in departments serving a customer population, week by week.
+
+    Args:
+        scenario: The validated scenario (or any :class:`~cxsim.core.policies.Design`).
+        seed: The run's seed; one seed reproduces a run bit for bit.
+        horizon: Weeks the run will last (``scenario.weeks`` by default); interventions
+            without a ``stop`` run to it.
+
+    Attributes:
+        departments: The departments, their headcounts and the stages they own.
+        customers: The customer population.
+        staff: Employees by slot (a new hire takes a leaver's slot).
+        internal_trust: Department-by-department trust.
+        prevention: Prevention capability by department.
+        datacollector: Mesa DataCollector with one row of metrics per week.
+        disconfirmation_: D = P - E of each customer slot last week (NaN without cases).
+        cases_seen_: Cases (new, repeat and waiting) worked through so far.
+        handoff_volume_: Handoffs so far, owner department x partner department.
+    """
+
+    def __init__(self, scenario: Design, seed: int = 0, horizon: int | None = None) -> None:
+        super().__init__(rng=seed)
+        self.departments = list(scenario.departments)
+        self.seed = seed
+        self.horizon = scenario.weeks if horizon is None else horizon
+        self.params = scenario.parameters
+        self.streams = Streams(seed)
+        self.structure = copy.deepcopy(scenario.structure)
+        self.incentives = copy.deepcopy(scenario.incentives)
+        self.interventions = sorted(
+            copy.deepcopy(scenario.interventions), key=lambda i: type(i).order
+        )
+        self._week = 0
+        self.changes = Changes(self.params.change)
+        self.levers = WeekLevers()
+        self.restructured_ = False
+        self.programme_cost_ = 0.0
+
+        n_dept = len(scenario.departments)
+        self.department_names = [d.name for d in scenario.departments]
+        owner = {s: i for i, d in enumerate(scenario.departments) for s in d.stages}
+        self.stage_owner = np.array([owner[s] for s in STAGES], dtype=np.int64)
+        self.stage_cdf = self._stage_cdf()
+        self.partner_cdf = self._partner_cdf()
+
+        slot_department = np.repeat(
+            np.arange(n_dept), [d.headcount for d in scenario.departments]
+        ).astype(np.int64)
+        self.slot_department = slot_department
+        self._organize()
+        self.previous_levers_ = self.base_levers_ = StructureLevers.of(self.structure)
+        self.structure_levers_ = self.base_levers_
+        index_in_department = np.concatenate(
+            [np.arange(d.headcount) for d in scenario.departments]
+        ).astype(np.int64)
+        department_keys = np.array([decision_key(d.name) for d in scenario.departments])
+        self.slot_key = (department_keys[slot_department] << 20) | index_in_department
+        self.staff: list[Employee] = [
+            self._hire(slot, int(dept), week=-1, new_hire=False)
+            for slot, dept in enumerate(slot_department)
+        ]
+
+        self.customers = Customers(
+            self.params.customers, self.params.satisfaction, self.streams, self.routing.pods
+        )
+        self.initial_trust = float(self.customers.trust[self.customers.slots].mean())
+        self.internal_trust = InternalTrust(n_dept, self.params.internal_trust)
+        self.prevention = PreventionCapability(n_dept, self.params.prevention)
+        self.backlog = CaseBatch.empty()
+        self.rolling = RollingCounts()
+        self.current: dict[str, float] = {}
+        self.disconfirmation_ = np.zeros(0)
+        self.cases_seen_ = 0
+        self.handoff_volume_ = np.zeros((n_dept, n_dept))
+        self._last_csat = float(self.customers.satisfaction[self.customers.slots].mean())
+        self._quits = np.zeros(n_dept)
+
+        self.structure.setup(self)
+        self.incentives.setup(self)
+        for intervention in self.interventions:
+            intervention.setup(self)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={m.name: _reporter(m.name) for m in METRICS},
+            tables={"departments": list(DEPARTMENT_COLUMNS)},
+        )
+
+    # -- the week ----------------------------------------------------------------------
+    @property
+    def week(self) -> int:
+        """Weeks completed so far (the one place the model reads its clock)."""
+        return self._week
+
+    def step(self) -> None:
+        """Simulate one week, in the order of docs/ODD.md.
+
+        Policies, cases, routing and work, customers, renewal and acquisition,
+        incentives with morale and staffing, prevention, record.
+        """
+        week = self.week
+        self.update_policies(week)
+        cases = self.generate_cases(week)
+        staff = self.staff_snapshot()
+        work = self.serve(cases, staff, week)
+        self.update_customers(work)
+        renewals = self.renew_and_acquire(week)
+        achievement = self.reward_and_staff(work, staff, week)
+        self.prevention.update(
+            self._department_mean(staff.allocation[:, 2]),
+            self.structure_levers_.prevention_multiplier,
+        )
+        self.internal_trust.update(work.pair_success, work.pair_failure, work.pair_handoffs)
+        self.handoff_volume_ += work.pair_handoffs
+        self.record(work, staff, renewals, achievement)
+        self._week += 1
+
+    def run(self, weeks: int | None = None) -> None:
+        """Run for ``weeks`` weeks (the model's horizon by default)."""
+        for _ in range(self.horizon if weeks is None else weeks):
+            self.step()
+
+    # -- phases --------------------------------------------------------------------------
+    def update_policies(self, week: int) -> None:
+        """Phase 1: run the interventions whose window holds this week; update changes.
+
+        The scheduler, not the intervention, reads the clock: ``on_start`` in the start
+        week, ``step`` in every week of ``[start, stop)``, ``on_stop`` in the stop week.
+        """
+        self.levers = levers = WeekLevers()
+        self.programme_cost_ = 0.0
+        for intervention in self.interventions:
+            stop = self.horizon if intervention.stop is None else intervention.stop
+            if week == stop:
+                intervention.on_stop(self)
+            if not intervention.start <= week < stop:
+                continue
+            if week == intervention.start:
+                intervention.on_start(self)
+                self.programme_cost_ += intervention.one_off_cost
+            intervention.step(self, levers, week - intervention.start)
+            intervention.running(levers)
+            self.programme_cost_ += intervention.cost_per_week
+        self.changes.update(sustained=levers.sustained)
+        level = self.changes.level
+        current = StructureLevers.of(self.structure)
+        if self.restructured_:
+            current = self.previous_levers_.blend(current, level["adoption"])
+        self.base_levers_ = current  # the structure's own levers, before lasting changes
+        self.structure_levers_ = current.shifted(
+            information=level["information"],
+            help_norm=level["help"],
+            handoff_relief=level["handoff_relief"],
+        )
+
+    # -- what interventions may do (cxsim.core.policies.Organization) ------------------
+    @property
+    def restructured(self) -> bool:
+        """Whether a restructure has happened in this run."""
+        return self.restructured_
+
+    def aim(self, change: str, target: float) -> None:
+        """Aim a lasting change at ``target`` (see :meth:`Changes.aim`)."""
+        self.changes.aim(change, target)
+
+    def train(self, rate: float, target_skill: float, newer_than: int | None = None) -> None:
+        """Train every employee, or those with under ``newer_than`` weeks' tenure.
+
+        Each closes ``rate`` of the gap between their skill and ``target_skill``.
+        """
+        for employee in self.staff:
+            if newer_than is None or employee.tenure < newer_than:
+                employee.train(rate, target_skill)
+
+    def restructure(
+        self,
+        structure: StructurePolicy | None = None,
+        incentives: IncentivePolicy | None = None,
+    ) -> None:
+        """Switch the structure and/or incentive scheme from now on.
+
+        The new structure's pods and routing apply at once; its levers are adopted
+        gradually from the ones in force (the change ``adoption``).
+        """
+        if structure is not None:
+            self.previous_levers_ = self.base_levers_
+            self.structure = structure
+            self.structure.setup(self)
+            self._organize()
+            self.customers.assign_pods(self.routing.pods)
+            self.changes.restart("adoption", 1.0)
+        if incentives is not None:
+            self.incentives = incentives
+            self.incentives.setup(self)
+        self.restructured_ = True
+
+    def _organize(self) -> None:
+        """Assign pods and build the routing of the current structure."""
+        pods = self.structure.assign_pods(
+            self.slot_department, self.streams.generator("structure/pods", self.week)
+        )
+        self.routing = Routing.build(self.slot_department, pods, len(self.department_names))
+        self.reward_group = np.where(pods >= 0, pods, self.slot_department)
+
+    def generate_cases(self, week: int) -> CaseBatch:
+        """Phase 2: new cases for active customers, after last week's carried cases."""
+        c = self.customers
+        p = self.params.cases
+        fresh = new_cases(
+            streams=self.streams,
+            week=week,
+            active=c.active[c.slots],
+            phase=c.phase(week),
+            stage_cdf=self.stage_cdf,
+            stage_owner=self.stage_owner,
+            touchpoint_rate=p.touchpoint_rate,
+            problem_rate=p.problem_rate,
+            capability=self.prevention.level,
+            cross_functional_share=p.cross_functional_share,
+            partner_cdf=self.partner_cdf,
+        )
+        carried = self.backlog.take(c.active[self.backlog.customer])
+        return CaseBatch.concat(carried, fresh)
+
+    def staff_snapshot(self) -> Staff:
+        """The workforce as arrays, for the week's vectorised work."""
+        rows = np.array(
+            [(e.skill, e.engagement - e.strain, *e.allocation) for e in self.staff], dtype=float
+        )
+        skill, morale, allocation = rows[:, 0], rows[:, 1], rows[:, 2:6]
+        ep = self.params.employees
+        floor = ep.productivity_floor
+        productivity = floor + (1.0 - floor) * skill / max(ep.initial_skill, 1e-9)
+        away = min(0.9, self.structure_levers_.coordination + self.levers.time_away)
+        working = ep.capacity * (1.0 - away) * productivity
+        return Staff(
+            department=self.slot_department,
+            skill=skill,
+            morale=morale,
+            allocation=allocation,
+            serve_capacity=working * allocation[:, 0],
+            help_capacity=working * allocation[:, 1],
+            working=working,
+        )
+
+    def serve(self, cases: CaseBatch, staff: Staff, week: int) -> WorkWeek:
+        """Phases 3-4: route cases within capacity and resolve them."""
+        c = self.customers
+        work = work_week(
+            cases=cases,
+            staff=staff,
+            routing=self.routing,
+            levers=self.structure_levers_,
+            internal_trust=self.internal_trust.matrix,
+            customer_pod=c.pod[c.slots],
+            customer_expectation=c.expectation[c.slots],
+            n_customers=c.size,
+            params=self.params,
+            streams=self.streams,
+            week=week,
+        )
+        self.backlog = work.carried
+        return work
+
+    def update_customers(self, work: WorkWeek) -> None:
+        """Phase 5: satisfaction, trust, expectations and effort."""
+        self.disconfirmation_ = self.customers.experience(
+            work.performance_sum,
+            work.cases,
+            work.recoveries,
+            work.effort,
+            self.params.satisfaction,
+            self.params.trust,
+            self.params.effort.decay,
+            self.changes.level["promise_alignment"],
+        )
+
+    def renew_and_acquire(self, week: int) -> dict[str, float]:
+        """Phase 6: renewals decide, churners leave, new customers arrive."""
+        c = self.customers
+        due = c.due_for_renewal(week)
+        draws = self.streams.keyed_uniform("customers/renewal", week, due)
+        probability = repurchase_probability(
+            c.trust[due], c.satisfaction[due], c.effort[due], self.params.repurchase
+        )
+        stays = draws < probability
+        active_before = c.active_count
+        c.renew(due, stays, week)
+
+        a = self.params.acquisition
+        promoters, detractors = self._promoters_detractors()
+        rate = (
+            a.base_rate * self.params.customers.count
+            + a.referral_rate * promoters
+            - a.detraction_rate * detractors
+        )
+        arrivals = int(
+            self.streams.generator("customers/acquisition", week).poisson(max(rate, 0.0))
+        )
+        c.age()
+        c.acquire(arrivals, week)
+        return {
+            "due": float(len(due)),
+            "renewed": float(stays.sum()),
+            "churned": float(len(due) - stays.sum()),
+            "acquired": float(arrivals),
+            "active_before": float(active_before),
+        }
+
+    def reward_and_staff(self, work: WorkWeek, staff: Staff, week: int) -> np.ndarray:
+        """Phase 7: the scheme rewards; employees update morale and effort; some quit."""
+        p = self.params
+        c = self.customers
+        active = c.active[c.slots]
+        performance = Performance(
+            work=work,
+            allocation=staff.allocation,
+            skill=staff.skill,
+            group=self.reward_group,
+            trust=float(c.trust[c.slots][active].mean()) if active.any() else 0.0,
+            initial_trust=self.initial_trust,
+            gaming_lift=p.service.gaming_lift,
+        )
+        achievement = self.incentives.achievement(performance)
+        pull = self.incentives.pull(
+            self.reward_group, p.allocation.incentive_strength, p.allocation.free_riding_size
+        )
+        touched = work.handled + work.help_given + work.help_failed
+        conflict = (work.handoff_failures + work.help_failed) / np.maximum(touched, 1.0)
+        overall_success = work.resolved.sum() / max(work.problems.sum(), 1.0)
+        success = np.where(
+            work.problems > 0, work.resolved / np.maximum(work.problems, 1.0), overall_success
+        )
+        reliability = np.where(
+            work.handoffs > 0, 1.0 - work.handoff_failures / np.maximum(work.handoffs, 1.0), 1.0
+        )
+        share = p.morale.structure_support_share
+        levers = self.structure_levers_
+        support = share * levers.team_support + (1.0 - share) * reliability
+        partner_trust = self.internal_trust.toward_others()[self.slot_department]
+        n = len(self.staff)
+        engagement = np.full(n, self.levers.engagement + self.changes.level["engagement"])
+        strain = np.full(n, self.levers.strain)
+        rows = np.column_stack(
+            [work.load, conflict, success, support, achievement, partner_trust, engagement, strain]
+            + [pull]
+        ).tolist()
+        help_norm = levers.help_norm
+        for employee, row in zip(self.staff, rows, strict=True):
+            employee.end_week(WeekAtWork(*row), p, help_norm)
+
+        quit_draws = self.streams.keyed_uniform("turnover/quit", week, self.slot_key)
+        self._quits = np.zeros(len(self.department_names))
+        for slot, employee in enumerate(self.staff):
+            if employee.quits(float(quit_draws[slot]), p):
+                self._quits[employee.department] += 1
+                employee.remove()
+                self.staff[slot] = self._hire(slot, employee.department, week, new_hire=True)
+        return achievement
+
+    # -- staffing --------------------------------------------------------------------------
+    def _hire(self, slot: int, department: int, week: int, new_hire: bool) -> Employee:
+        """Create the employee of a slot: a starting employee, or a new hire who learns.
+
+        Traits are drawn by the slot's identity within its department, so changing one
+        department's headcount leaves every other employee's luck unchanged.
+        """
+        ep = self.params.employees
+        if new_hire:
+            rng = self.streams.generator("hiring/traits", week, self.slot_key[slot])
+        else:
+            rng = self.streams.generator("employees/initial", 0, self.slot_key[slot])
+        k = ep.orientation_spread
+        mean = ep.service_orientation
+        if new_hire:  # recruiting may shift who is hired
+            mean = float(np.clip(mean + self.levers.hiring_orientation, 0.01, 0.99))
+        orientation = float(rng.beta(mean * k, (1 - mean) * k))
+        skill = ep.new_hire_skill
+        if not new_hire:
+            skill = float(np.clip(rng.normal(ep.initial_skill, ep.skill_spread), 0.0, 1.0))
+        return Employee(
+            self,
+            slot=slot,
+            department=department,
+            skill=skill,
+            orientation=orientation,
+            engagement=self.params.morale.initial_engagement,
+            strain=self.params.morale.initial_strain,
+            allocation=starting_allocation(orientation, self.params),
+        )
+
+    # -- measurement -----------------------------------------------------------------------
+    def _stage_cdf(self) -> np.ndarray:
+        j = self.params.journey
+        rows = []
+        for mix in (j.onboarding_mix, j.usage_mix, j.renewal_mix):
+            w = np.array([mix.get(s, 0.0) for s in STAGES])
+            rows.append(np.cumsum(w / w.sum()))
+        cdf = np.array(rows)
+        cdf[:, -1] = 1.0
+        return cdf
+
+    def _partner_cdf(self) -> np.ndarray:
+        """Partner departments are drawn in proportion to headcount (where work is done)."""
+        headcount = np.array([d.headcount for d in self.departments], dtype=float)
+        n = len(headcount)
+        weights = np.tile(headcount, (n, 1))
+        np.fill_diagonal(weights, 0.0)
+        totals = weights.sum(axis=1, keepdims=True)
+        cdf = np.cumsum(np.divide(weights, totals, where=totals > 0, out=weights * 0), axis=1)
+        cdf[:, -1] = 1.0
+        return cdf
+
+    def _department_mean(self, values: np.ndarray) -> np.ndarray:
+        sums = np.bincount(
+            self.slot_department, weights=values, minlength=len(self.department_names)
+        )
+        return sums / np.bincount(self.slot_department, minlength=len(self.department_names))
+
+    def _promoters_detractors(self) -> tuple[int, int]:
+        c = self.customers
+        active = c.active[c.slots]
+        score = recommendation_score(
+            c.trust[c.slots][active], c.satisfaction[c.slots][active], self.params.acquisition
+        )
+        a = self.params.acquisition
+        return int((score >= a.promoter_threshold).sum()), int(
+            (score < a.detractor_threshold).sum()
+        )
+
+    def record(
+        self, work: WorkWeek, staff: Staff, renewals: dict[str, float], achievement: np.ndarray
+    ) -> None:
+        """Phase 9: compute the week's metrics and collect them."""
+        c = self.customers
+        active = c.active[c.slots]
+        n_active = int(active.sum())
+        totals = work.totals
+        self.cases_seen_ += int(totals["cases"])
+        self.rolling.add(
+            renewed=renewals["renewed"],
+            due=renewals["due"],
+            churned=renewals["churned"],
+            active=renewals["active_before"],
+            quits=float(self._quits.sum()),
+            headcount=float(len(self.staff)),
+        )
+        promoters, detractors = self._promoters_detractors()
+        if totals["surveyed"] > 0:
+            self._last_csat = totals["survey_sum"] / totals["surveyed"]
+        econ = self.params.economics
+        headcount = len(self.staff)
+        revenue = econ.margin_per_customer_week * float(c.margin[c.slots][active].sum())
+        costs = {
+            "salary_cost": headcount * econ.salary_per_employee / 52.0,
+            "incentive_cost": headcount * econ.bonus_pool,
+            "leaver_cost": self._quits.sum() * econ.leaver_cost_share * econ.salary_per_employee,
+            "acquisition_spend": renewals["acquired"] * econ.acquisition_cost,
+            "programme_cost": self.programme_cost_,
+        }
+        cost = math.fsum(costs.values())  # the same on every Python
+        morale_now = np.array([e.engagement - e.strain for e in self.staff])
+        self.current = {
+            "trust": float(c.trust[c.slots][active].mean()) if n_active else 0.0,
+            "csat": self._last_csat,
+            "nps": 100.0 * (promoters - detractors) / n_active if n_active else 0.0,
+            "customer_effort": float(c.effort[c.slots][active].mean()) if n_active else 0.0,
+            "repurchase_rate": self.rolling.ratio("renewed", "due", 1.0),
+            "retention": float((active & c.initial[c.slots]).sum()) / self.params.customers.count,
+            "churn_rate": self.rolling.annualised("churned", "active"),
+            "active_customers": float(n_active),
+            "morale": float(morale_now.mean()),
+            "turnover_rate": self.rolling.annualised("quits", "headcount"),
+            "cross_dept_help_rate": float(work.help_used.sum() / max(staff.working.sum(), 1e-9)),
+            "handoff_failure_rate": totals["handoff_failures"] / totals["handoffs"]
+            if totals["handoffs"]
+            else 0.0,
+            "first_contact_resolution": totals["first_contact_resolved"]
+            / totals["first_contact_problems"]
+            if totals["first_contact_problems"]
+            else 1.0,
+            "incidents_per_customer": totals["problems_new"] / n_active if n_active else 0.0,
+            "revenue": revenue,
+            "cost": cost,
+            "profit": revenue - cost,
+            **costs,
+        }
+        self.datacollector.collect(self)
+        self._record_departments(work, staff, morale_now)
+
+    def _record_departments(self, work: WorkWeek, staff: Staff, morale: np.ndarray) -> None:
+        n = len(self.department_names)
+        dept = self.slot_department
+        handoffs = np.bincount(dept, weights=work.handoffs, minlength=n)
+        failures = np.bincount(dept, weights=work.handoff_failures, minlength=n)
+        others = self.internal_trust.toward_others()
+        means = {
+            "morale": self._department_mean(morale),
+            "skill": self._department_mean(staff.skill),
+            "help_share": self._department_mean(staff.allocation[:, 1]),
+            "prevent_share": self._department_mean(staff.allocation[:, 2]),
+            "game_share": self._department_mean(staff.allocation[:, 3]),
+        }
+        headcount = np.bincount(dept, minlength=n)
+        for d, name in enumerate(self.department_names):
+            self.datacollector.add_table_row(
+                "departments",
+                {
+                    "week": self.week + 1,
+                    "department": name,
+                    "headcount": int(headcount[d]),
+                    **{k: float(v[d]) for k, v in means.items()},
+                    "cases": float(work.department_cases[d]),
+                    "waiting": float(work.department_waiting[d]),
+                    "handoff_failure_rate": float(failures[d] / handoffs[d])
+                    if handoffs[d]
+                    else 0.0,
+                    "prevention_capability": float(self.prevention.level[d]),
+                    "internal_trust": float(others[d]),
+                    "quits": float(self._quits[d]),
+                },
+            )
+
+    # -- results -------------------------------------------------------------------------------
+    def metrics_frame(self) -> pd.DataFrame:
+        """Weekly metrics, one row per week (index ``week``, starting at 1)."""
+        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="week")
+        return frame
+
+    def departments_frame(self) -> pd.DataFrame:
+        """Weekly per-department figures, one row per department and week."""
+        return self.datacollector.get_table_dataframe("departments")
+
+
+def _reporter(name: str):
+    def report(model: OrganizationModel) -> float:
+        return model.current[name]
+
+    report.__name__ = f"report_{name}"
+    return report

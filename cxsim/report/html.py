@@ -1,0 +1,652 @@
+"""The report a consultant hands over: one self-contained HTML file, and its tables as CSV.
+
+Built from a results store written by ``cxsim compare`` (or ``cxsim demo``): every
+number in it is computed from the runs in that store, with the seeds, versions and
+replications that produced them. The report works from the store's data alone: it
+imports no module and opens no file the store names, so a store received from someone
+else is as safe to report as a CSV file.
+
+Runs pair by replicate (the seed both scenarios ran with), never by position: a failed
+run removes only its own pair from a comparison.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxsim.analysis.economics import run_economics, versus_baseline
+from cxsim.analysis.experiment import replicate_seeds
+from cxsim.analysis.stats import compare, mean_interval
+from cxsim.analysis.store import Store
+from cxsim.config.files import output_directory
+from cxsim.core.parameters import EconomicsParameters
+from cxsim.validation.declare import build
+from cxsim.validation.errors import InputError, shown
+from cxsim.validation.limits import MAX_RUNS
+
+__all__ = ["build_experiment_report", "build_report"]
+
+HEADLINE_METRICS = ("retention", "trust", "morale", "profit")
+VERSUS = ("incremental_profit", "incremental_npv", "programme_cost", "roi", "payback_week")
+"""What a scenario's run returns against its baseline run."""
+MAX_COMPARED = 100
+"""The most scenarios a comparison's report describes."""
+LIMITS = (
+    "The organization, its customers and every constant are a model: the defaults come "
+    "from published research and are calibrated to published ranges (annual churn, "
+    "employee turnover, first-contact resolution), not to this client's data.",
+    "Intervals show the spread of the simulation's own randomness over the replications; "
+    "they do not include uncertainty in the constants themselves. Sweep the constants "
+    "that matter (cxsim sweep) before quoting a figure.",
+    "Customers decide independently except through referrals; competitors, prices and "
+    "the market are not modelled.",
+    "Programme costs are the costs entered in the scenario; the time programmes take from "
+    "work is simulated, their invoices are not.",
+)
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out.update(_flatten(value, f"{prefix}{key}."))
+        return out
+    if isinstance(data, list) and data and all(isinstance(v, dict) for v in data):
+        out = {}
+        for i, value in enumerate(data):
+            out.update(_flatten(value, f"{prefix}{value.get('name', i)}."))
+        return out
+    return {prefix.rstrip("."): data}
+
+
+@dataclass(frozen=True)
+class StoredScenario:
+    """A scenario as its comparison's store keeps it: plain tables, nothing to import.
+
+    Attributes:
+        name: Its name in the comparison.
+        model_hash: What its runs are stored under.
+        tables: The whole scenario as TOML-ready tables, defaults included.
+        economics_given: Whether its file set an ``[economics]`` table (None: the store
+            does not say).
+    """
+
+    name: str
+    model_hash: str
+    tables: dict[str, Any]
+    economics_given: bool | None
+
+    @property
+    def description(self) -> str:
+        """What the scenario represents."""
+        return str(self.tables.get("scenario", {}).get("description", ""))
+
+    @property
+    def weeks(self) -> int:
+        """Its horizon."""
+        return int(self.tables.get("scenario", {}).get("weeks", 0))
+
+    @property
+    def economics(self) -> EconomicsParameters:
+        """Its economics, validated as the model validates them."""
+        return build(EconomicsParameters, self.tables.get("economics", {}), "economics")
+
+
+def _what_differs(base: StoredScenario, other: StoredScenario) -> list[tuple[str, Any, Any]]:
+    plain_a, plain_b = dict(base.tables), dict(other.tables)
+    for plain in (plain_a, plain_b):  # programmes get a table of their own
+        plain.pop("interventions", None)
+    a, b = _flatten(plain_a), _flatten(plain_b)
+    skip = ("scenario.name", "scenario.description")
+    return [
+        (path, a.get(path, "-"), b.get(path, "-"))
+        for path in sorted(set(a) | set(b))
+        if path not in skip and a.get(path) != b.get(path)
+    ]
+
+
+def _programme(scenario: StoredScenario) -> pd.DataFrame:
+    """One row per intervention: what it is, when it runs and what it costs."""
+    rows = []
+    for table in scenario.tables.get("interventions", []):
+        stop = table.get("stop")
+        rows.append(
+            {
+                "programme": table.get("name") or table.get("type"),
+                "type": table.get("type"),
+                "weeks": f"{table.get('start', 0)}-{scenario.weeks if stop is None else stop}",
+                "cost per week": f"{float(table.get('cost_per_week', 0.0)):,.0f}",
+                "one-off cost": f"{float(table.get('one_off_cost', 0.0)):,.0f}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _interval_text(values: np.ndarray, scale: float = 1.0, digits: int = 1) -> str:
+    def fmt(x: float) -> str:
+        return f"{x * scale:,.{digits}f}"
+
+    if len(values) < 2:
+        return f"{fmt(float(np.mean(values)))} (one replication: no interval)"
+    i = mean_interval(values)
+    return f"{fmt(i.mean)} [{fmt(i.low)}, {fmt(i.high)}]"
+
+
+def _economics(
+    weekly: Mapping[str, Mapping[str, pd.DataFrame]],
+    scenarios: list[StoredScenario],
+    baseline: str,
+) -> pd.DataFrame:
+    """Per scenario and replicate: money of the run and, against the baseline, returns.
+
+    A scenario's returns pair each of its runs with the baseline's run of the same
+    replicate; a replicate that failed on either side is left out of that pair only.
+    """
+    rows = []
+    base = weekly[baseline]
+    for scenario in scenarios:
+        series = weekly[scenario.name]
+        if not series:
+            continue
+        economics = scenario.economics
+        for r in series["profit"].index:
+            run_week = {k: v.loc[r].to_numpy() for k, v in series.items()}
+            money = run_economics(run_week, economics)
+            row = {
+                "scenario": scenario.name,
+                "replicate": int(r),
+                "revenue": money.revenue,
+                "profit": money.profit,
+                "npv": money.npv,
+                "clv": money.clv,
+                **{f"total_{k}": v for k, v in money.costs.items()},
+            }
+            if scenario.name != baseline:
+                row.update(dict.fromkeys(VERSUS, np.nan))
+                row["paired"] = r in base["profit"].index
+                if not row["paired"]:  # its baseline run failed: no pair, no return
+                    rows.append(row)
+                    continue
+                versus = versus_baseline(
+                    run_week, {k: v.loc[r].to_numpy() for k, v in base.items()}, economics
+                )
+                row.update(
+                    incremental_profit=versus.incremental_profit,
+                    incremental_npv=versus.incremental_npv,
+                    programme_cost=versus.programme_cost,
+                    roi=np.nan if versus.roi is None else versus.roi,
+                    payback_week=np.nan if versus.payback_week is None else versus.payback_week,
+                )
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _headline(name: str, diffs: pd.DataFrame, money: pd.DataFrame, reps: int) -> str:
+    retention = diffs[(diffs.scenario == name) & (diffs.metric == "retention")]
+    parts = []
+    if len(retention):
+        r = retention.iloc[0]
+        if reps >= 2:
+            parts.append(
+                f"{r['mean'] * 100:+.1f} points retention [{r.ci_low * 100:+.1f}, "
+                f"{r.ci_high * 100:+.1f}]"
+            )
+        else:
+            parts.append(f"{r['mean'] * 100:+.1f} points retention (no interval: one replication)")
+    own = money[(money.scenario == name) & money["paired"].eq(True)]
+    if own.empty:
+        parts.append("no run paired with a baseline run, so no return")
+    elif own["programme_cost"].fillna(0).max() > 0:
+        parts.append(f"ROI {_interval_text(own['roi'].dropna().to_numpy(), 100, 0)}%")
+        paid = own["payback_week"].dropna()
+        if len(paid):
+            parts.append(
+                f"payback week {int(np.median(paid))} (median; {len(paid)} of {len(own)} "
+                "replications paid back)"
+            )
+        else:
+            parts.append("no payback within the horizon")
+    else:
+        parts.append(
+            f"incremental profit {_interval_text(own['incremental_profit'].to_numpy(), 1, 0)} "
+            "over the horizon (no programme cost, so no ROI)"
+        )
+    return f"<b>{html.escape(name)}</b>: " + ", ".join(html.escape(p) for p in parts)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, float_format=_number, border=0, na_rep="-")
+
+
+def _image(path: Path, caption: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (
+        f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+CSS = """
+body { font-family: Georgia, serif; max-width: 60rem; margin: 2rem auto; color: #222;
+       line-height: 1.45; padding: 0 1rem; }
+h1, h2 { font-family: Helvetica, Arial, sans-serif; color: #1f4e79; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1.5rem; }
+th, td { padding: 0.2rem 0.6rem; border-bottom: 1px solid #ddd; text-align: right; }
+th { background: #f2f2f2; } td:first-child, th:first-child { text-align: left; }
+figure { margin: 1rem 0; page-break-inside: avoid; } img { max-width: 100%; }
+figcaption { font-size: 0.85rem; color: #555; }
+.headline { background: #eef4fa; padding: 0.8rem 1rem; border-left: 4px solid #1f4e79; }
+@media print { body { margin: 0; max-width: none; } h2 { page-break-before: auto; }
+               table, figure { page-break-inside: avoid; } }
+"""
+
+
+def build_report(store_path: str | Path, out_dir: str | Path, older: bool = False) -> Path:
+    """Write ``report.html`` and its CSV tables for the comparison a store holds.
+
+    Args:
+        store_path: A results store written by ``cxsim compare``.
+        out_dir: Directory for ``report.html``, ``figures/`` and the CSV tables.
+        older: Whether runs made by older cxsim code may stand in for runs this code
+            has not made (the report then says how many did).
+
+    Returns:
+        The path of ``report.html``.
+
+    Raises:
+        InputError: When the store holds no comparison or no finished runs of one of
+            its scenarios, or the output directory cannot be written.
+    """
+    from cxsim.report import figures as plots
+
+    if not Path(store_path).is_file():
+        raise InputError("", "an existing results store", file=str(store_path))
+    with Store(store_path, writable=False) as store:
+        comparison = store.recall("comparison")
+        if not isinstance(comparison, dict) or not comparison.get("scenarios"):
+            raise InputError(
+                "",
+                "a store written by cxsim compare (it holds no comparison)",
+                file=str(store_path),
+            )
+        try:
+            seeds, scenarios, baseline = _stored_comparison(comparison)
+        except (KeyError, TypeError, ValueError, InputError) as exc:
+            raise InputError(
+                "",
+                f"a store written by cxsim compare (its comparison is damaged: {shown(str(exc))})",
+                file=str(store_path),
+            ) from None
+        out = output_directory(out_dir, "--out")
+        finals = {s.name: store.finals(s.model_hash, seeds, older) for s in scenarios}
+        weekly = {s.name: store.weekly(s.model_hash, seeds, older) for s in scenarios}
+        networks = {s.name: store.networks(s.model_hash, seeds, older) for s in scenarios}
+        stand_ins = {s.name: store.older_runs(s.model_hash, seeds) for s in scenarios}
+        runs = store.runs()
+    empty = [name for name, frame in finals.items() if len(frame) == 0]
+    if empty:
+        waiting = stand_ins[empty[0]]
+        hint = (
+            f"; {waiting} runs of older cxsim code are stored: run cxsim compare again, or "
+            "cxsim report --older-runs to report them"
+            if waiting and not older
+            else ""
+        )
+        raise InputError(
+            "",
+            f"finished runs of every scenario (none of {empty[0]}{hint})",
+            file=str(store_path),
+        )
+    planned = len(seeds)
+    base_runs = finals[baseline].index
+    # replicates each scenario shares with the baseline: the pairs every difference uses
+    reps = min(
+        (len(f.index.intersection(base_runs)) for n, f in finals.items() if n != baseline),
+        default=len(base_runs),
+    )
+    figures = out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+
+    if reps >= 2:
+        result = compare(finals, baseline=baseline)
+        differences = pd.DataFrame(result["differences"])
+        summary = pd.DataFrame(
+            [
+                {"scenario": s["name"], "metric": m, **v}
+                for s in result["scenarios"]
+                for m, v in s["metrics"].items()
+            ]
+        )
+    else:
+        summary = pd.DataFrame(
+            [
+                {"scenario": n, "metric": m, "mean": float(f[m].mean())}
+                for n, f in finals.items()
+                for m in f.columns
+            ]
+        )
+        differences = pd.DataFrame(
+            [
+                {
+                    "scenario": n,
+                    "metric": m,
+                    "mean": float(_paired(f, finals[baseline], m).mean()),
+                }
+                for n, f in finals.items()
+                if n != baseline
+                for m in f.columns
+            ]
+        )
+    money = _economics(weekly, scenarios, baseline)
+    summary.to_csv(out / "outcomes.csv", index=False)
+    differences.to_csv(out / "differences.csv", index=False)
+    money.to_csv(out / "economics.csv", index=False)
+
+    images = [
+        (
+            plots.time_series_bands(weekly, figures)[0],
+            "Trust, repurchase, morale and profit over time",
+        ),
+        (plots.final_outcomes(finals, figures)[0], "Outcomes at the horizon, with 95% intervals"),
+    ]
+    for scenario in scenarios:
+        rois = money[(money.scenario == scenario.name)]["roi"].dropna() if "roi" in money else []
+        if len(rois) >= 2:
+            path, _ = plots.roi_distribution(rois, figures, scenario.name, f"roi_{len(images)}")
+            images.append((path, f"Return on the programme: {scenario.name}"))
+    mapped = {s.name: _mean_network(networks[s.name]) for s in scenarios[:2] if networks[s.name]}
+    if mapped:
+        images.append(
+            (plots.collaboration_map(mapped, figures)[0], "Collaboration between departments")
+        )
+
+    headline_rows = differences[differences.metric.isin(HEADLINE_METRICS)]
+    money_summary = _money_summary(money, baseline)
+    versions = runs["provenance"].iloc[0] if len(runs) else "{}"
+    parts = [
+        f"<title>cxsim report: {html.escape(baseline)} compared</title>",
+        f"<style>{CSS}</style>",
+        "<h1>What collaboration is worth</h1>",
+        "<h2>The question</h2>",
+        f"<p>Against the baseline <b>{html.escape(baseline)}</b>, what do the other "
+        "scenarios do to customer trust, retention, employee morale and profit over "
+        f"{scenarios[0].weeks} weeks, and what is that worth? {_replications(finals, planned)} "
+        "with the same seeds (common random numbers), so differences are paired "
+        "replicate by replicate.</p>",
+        "<h2>Headline</h2><div class='headline'>"
+        + "<br>".join(_headline(s.name, differences, money, reps) for s in scenarios[1:])
+        + "</div>",
+        "<h2>The scenarios and what differs between them</h2>",
+    ]
+    borrowed = sum(stand_ins.values()) if older else 0
+    if borrowed:
+        parts.insert(
+            4,
+            f"<p><b>{borrowed} of the runs reported were made by older cxsim code "
+            "(cxsim report --older-runs): the model has changed since. Run cxsim compare "
+            "again with the same store to replace them.</b></p>",
+        )
+    for scenario in scenarios:
+        parts.append(
+            f"<p><b>{html.escape(scenario.name)}</b>: {html.escape(scenario.description)}</p>"
+        )
+    for scenario in scenarios[1:]:
+        rows = _what_differs(scenarios[0], scenario)
+        frame = pd.DataFrame(rows, columns=["setting", baseline, scenario.name]).astype(str)
+        parts.append(f"<h3>{html.escape(scenario.name)} against the baseline</h3>")
+        if len(frame):
+            parts.append(_table(frame))
+        if scenario.tables.get("interventions"):
+            parts += ["<p>Its change programme:</p>", _table(_programme(scenario))]
+    parts += [
+        "<h2>Outcomes</h2><p>Mean of the replications and 95% interval, at the last week.</p>",
+        _table(summary[summary.metric.isin(HEADLINE_METRICS + ("churn_rate", "nps"))]),
+        "<h2>Differences against the baseline</h2><p>Paired difference, 95% interval, "
+        "p-value of the paired t-test.</p>",
+        _table(headline_rows),
+        "<h2>Money over the horizon</h2>",
+        _table(money_summary),
+        "<h2>Figures</h2>",
+        *(_image(path, caption) for path, caption in images),
+        "<h2>Assumptions and parameters</h2>",
+        *_economics_notes(scenarios),
+        "<p>Economics of the baseline (every other model constant is listed with its source "
+        "in the cxsim documentation, docs/ODD.md):</p>",
+        _table(
+            pd.DataFrame(
+                sorted(_flatten(scenarios[0].tables.get("economics", {})).items()),
+                columns=["parameter", "value"],
+            ).astype(str)
+        ),
+        "<h2>Provenance</h2>",
+        f"<p>Store: {html.escape(str(store_path))}; experiment seed {comparison['seed']}; "
+        f"{planned} replications planned; replicate seeds "
+        f"{html.escape(', '.join(map(str, seeds[:5])))}"
+        f"{' ...' if len(seeds) > 5 else ''}; versions {html.escape(str(versions))}.</p>",
+        "<h2>What the model cannot tell you</h2><ul>",
+        *(f"<li>{html.escape(limit)}</li>" for limit in LIMITS),
+        "</ul>",
+    ]
+    if reps < 2:
+        parts.insert(
+            6,
+            "<p><b>Only one replication per scenario: no interval can be estimated. Run "
+            "cxsim compare with --reps 2 or more.</b></p>",
+        )
+    report = out / "report.html"
+    report.write_text("<!doctype html><meta charset='utf-8'>" + "\n".join(parts), "utf-8")
+    return report
+
+
+def _stored_comparison(
+    comparison: dict[str, Any],
+) -> tuple[list[int], list[StoredScenario], str]:
+    """The seeds, scenarios and baseline a store's comparison describes, checked.
+
+    A store may come from anyone: every value is checked for type and size before any
+    is used.
+
+    Raises:
+        ValueError: Saying what is wrong.
+    """
+    seed, reps = comparison["seed"], comparison["reps"]
+    for name, value, high in (("seed", seed, 2**63 - 1), ("reps", reps, MAX_RUNS)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+            raise ValueError(f"{name} is not an integer between 0 and {high}")
+    entries = comparison["scenarios"]
+    if not isinstance(entries, list) or not 1 <= len(entries) <= MAX_COMPARED:
+        raise ValueError(f"scenarios is not a list of 1 to {MAX_COMPARED}")
+    scenarios = []
+    for entry in entries:
+        name, digest, tables = entry["name"], entry["model_hash"], entry["scenario"]
+        if not (isinstance(name, str) and isinstance(digest, str) and isinstance(tables, dict)):
+            raise ValueError("a scenario has no name, hash or tables")
+        if not name or not name.isprintable() or len(name) > 200:
+            raise ValueError("a scenario's name is not one line of text")
+        given = entry.get("economics_given")
+        scenario = StoredScenario(name, digest, tables, given if isinstance(given, bool) else None)
+        if not isinstance(tables.get("scenario", {}), dict):
+            raise ValueError(f"{name}'s [scenario] is not a table")
+        scenario.economics  # noqa: B018  (checked before any work)
+        interventions = tables.get("interventions", [])
+        if not isinstance(interventions, list) or not all(
+            isinstance(i, dict) for i in interventions
+        ):
+            raise ValueError(f"{name}'s interventions are not tables")
+        _programme(scenario)
+        scenarios.append(scenario)
+    names = [s.name for s in scenarios]
+    if len(set(names)) < len(names):
+        raise ValueError("two scenarios have the same name")
+    baseline = comparison["baseline"]
+    if baseline != names[0]:
+        raise ValueError("the baseline is not its first scenario")
+    if len({s.weeks for s in scenarios}) > 1 or scenarios[0].weeks < 1:
+        raise ValueError("its scenarios do not share one horizon")
+    return replicate_seeds(seed, reps), scenarios, baseline
+
+
+def _paired(frame: pd.DataFrame, base: pd.DataFrame, metric: str) -> pd.Series:
+    """A scenario's metric minus the baseline's, replicate by replicate."""
+    common = frame.index.intersection(base.index)
+    return frame.loc[common, metric] - base.loc[common, metric]
+
+
+def _replications(finals: Mapping[str, pd.DataFrame], planned: int) -> str:
+    """How many replications each scenario has, and which are missing."""
+    missing = {name: planned - len(frame) for name, frame in finals.items() if len(frame) < planned}
+    if not missing:
+        return f"Each scenario ran {planned} replications"
+    gaps = "; ".join(
+        f"{html.escape(name)} is missing {n} (failed or not run; see cxsim status)"
+        for name, n in missing.items()
+    )
+    return (
+        f"Each scenario was to run {planned} replications ({gaps}: a missing run removes "
+        "only its own pair from each comparison)"
+    )
+
+
+def _mean_network(networks: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
+    """The collaboration network averaged over a scenario's replications."""
+    first = next(iter(networks.values()))
+    return {
+        "departments": first["departments"],
+        "weeks": first["weeks"],
+        "internal_trust": np.mean([n["internal_trust"] for n in networks.values()], axis=0),
+        "handoffs": np.mean([n["handoffs"] for n in networks.values()], axis=0),
+        "runs": len(networks),
+    }
+
+
+def _economics_notes(scenarios: list[StoredScenario]) -> list[str]:
+    """Say plainly which scenarios set no economics of their own (defaults are used)."""
+    notes = []
+    for scenario in scenarios:
+        if scenario.economics_given is False:
+            notes.append(
+                f"<p><b>{html.escape(scenario.name)} sets no [economics] of its own</b>: its "
+                "money figures use cxsim's default margin, salaries, costs and discount rate "
+                "below, which describe no particular company. Set them in the scenario "
+                "before quoting any amount.</p>"
+            )
+        elif scenario.economics_given is None:
+            notes.append(
+                f"<p>{html.escape(scenario.name)}: this store does not record whether its "
+                "scenario set [economics] of its own; the values used are listed below.</p>"
+            )
+    return notes
+
+
+def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    rows = []
+    for name, group in money.groupby("scenario", sort=False):
+        row = {
+            "scenario": name,
+            "profit": _interval_text(group["profit"].to_numpy(), 1, 0),
+            "NPV of profit": _interval_text(group["npv"].to_numpy(), 1, 0),
+            "customer lifetime value": _interval_text(group["clv"].to_numpy(), 1, 0),
+        }
+        if name != baseline:
+            group = group[group["paired"].eq(True)]  # the runs whose baseline run finished
+            if group.empty:
+                row["incremental profit"] = "no run paired with a baseline run"
+                rows.append(row)
+                continue
+            row["incremental profit"] = _interval_text(group["incremental_profit"].to_numpy(), 1, 0)
+            row["programme cost"] = _interval_text(group["programme_cost"].to_numpy(), 1, 0)
+            rois = group["roi"].dropna().to_numpy()
+            row["ROI %"] = _interval_text(rois, 100, 0) if len(rois) else "no programme cost"
+            paid = group["payback_week"].dropna().to_numpy()
+            if len(paid) == 0:
+                row["payback week"] = "not within the horizon"
+            else:
+                row["payback week"] = (
+                    f"{_interval_text(paid, 1, 1)}; {len(paid)} of {len(group)} replications "
+                    "paid back"
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def build_experiment_report(
+    experiment_path: str | Path,
+    out_dir: str | Path,
+    store_path: str | Path | None = None,
+    older: bool = False,
+) -> Path:
+    """Write ``report.html`` and ``points.csv`` for a sweep from the runs its store holds.
+
+    Args:
+        experiment_path: The experiment file.
+        out_dir: Output directory.
+        store_path: The sweep's store (by default the experiment file with ``.db``).
+        older: Whether runs made by older cxsim code may stand in for missing ones.
+    """
+    from cxsim.analysis.sweep import Experiment, summarise
+    from cxsim.report import figures as plots
+
+    experiment = Experiment.load(experiment_path)
+    store_path = Path(store_path or Path(experiment_path).with_suffix(".db"))
+    if not store_path.exists():
+        raise InputError(
+            "", "a store with the sweep's runs (run cxsim sweep first)", file=str(store_path)
+        )
+    out = output_directory(out_dir, "--out")
+    with Store(store_path, writable=False) as store:
+        result = summarise(experiment, store, older=older)
+    figures = out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    result.table.to_csv(out / "points.csv", index=False)
+    missing = int((result.table["runs"] == 0).sum())
+    columns = ["scenario", *[p.path for p in experiment.parameters], "runs", *experiment.outcomes]
+    parts = [
+        f"<title>cxsim report: {html.escape(experiment.name)}</title>",
+        f"<style>{CSS}</style>",
+        f"<h1>{html.escape(experiment.name)}</h1>",
+        "<h2>The question</h2>",
+        f"<p>{html.escape(experiment.description or 'A sweep over the parameters below.')}</p>",
+        "<h2>The design</h2>",
+        f"<p>{html.escape(experiment.design)} design, {len(experiment.points_)} points, "
+        f"{experiment.replications} replications each with the same seeds (common random "
+        f"numbers); base scenario(s): "
+        f"{html.escape(', '.join(s.name for s in experiment.scenarios))}.</p>",
+    ]
+    if missing:
+        parts.append(
+            f"<p><b>{missing} of {len(result.table)} design points have no finished runs "
+            "yet: run cxsim sweep to finish the experiment.</b></p>"
+        )
+    parts += ["<h2>Design points</h2>", _table(result.table[columns])]
+    if result.sensitivity is not None and len(result.sensitivity):
+        result.sensitivity.to_csv(out / "sensitivity.csv", index=False)
+        path, _ = plots.sensitivity_bars(result.sensitivity, figures)
+        parts += [
+            "<h2>Sensitivity</h2><p>Sobol first- and total-order indices with 95% bootstrap "
+            "intervals.</p>",
+            _table(result.sensitivity),
+            _image(path, "Sobol sensitivity indices"),
+        ]
+    parts += [
+        "<h2>Provenance</h2>",
+        f"<p>Experiment {html.escape(str(experiment_path))}, seed {experiment.seed}; store "
+        f"{html.escape(str(store_path))}.</p>",
+        "<h2>What the model cannot tell you</h2><ul>",
+        *(f"<li>{html.escape(limit)}</li>" for limit in LIMITS),
+        "</ul>",
+    ]
+    report = out / "report.html"
+    report.write_text("<!doctype html><meta charset='utf-8'>" + "\n".join(parts), "utf-8")
+    return report

@@ -1,0 +1,27 @@
+import numpy as np
+import pytest
+
+from cxsim.analysis.stats import mean_interval, paired_difference
+
+
+def test_interval_covers_the_mean_at_the_stated_rate():
+    rng = np.random.default_rng(0)
+    inside = 0
+    for _ in range(2000):
+        i = mean_interval(rng.normal(1.0, 2.0, 10))
+        inside += i.low < 1.0 < i.high
+    assert abs(inside / 2000 - 0.95) < 0.015
+
+
+def test_paired_difference_cancels_shared_noise():
+    rng = np.random.default_rng(1)
+    shared = rng.normal(0, 5, 20)
+    base = shared + rng.normal(0, 0.1, 20)
+    treated = shared + 1.0 + rng.normal(0, 0.1, 20)
+    d = paired_difference(treated, base)
+    assert d.low > 0.9 and d.high < 1.1 and d.half_width < 0.1
+
+
+def test_one_replication_has_no_interval():
+    with pytest.raises(ValueError):
+        mean_interval([1.0])

@@ -1,0 +1,149 @@
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from cxsim.app.cli import main
+from cxsim.core.metrics import metric_names
+from tests.conftest import ROOT, SCENARIOS
+
+SILOED = str(SCENARIOS / "siloed.toml")
+SMALL = ["--set", "customers.count=800", "--weeks", "4"]
+
+
+def test_run_json_prints_one_object_with_every_metric(capsys):
+    assert main(["run", SILOED, "--seed", "3", "--json", *SMALL]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["scenario"] == "siloed-baseline" and out["seed"] == 3 and out["weeks"] == 4
+    assert list(out["metrics"]) == metric_names()
+    provenance = out["provenance"]
+    assert provenance["seed"] == 3 and len(provenance["scenario_hash"]) == 16
+    assert {"cxsim", "mesa", "numpy"} <= set(provenance["versions"])
+
+
+def test_run_prints_a_readable_table_and_writes_csv(tmp_path, capsys):
+    out_file = tmp_path / "weekly.csv"
+    departments = tmp_path / "departments.csv"
+    args = ["run", SILOED, *SMALL, "--out", str(out_file), "--departments", str(departments)]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "first_contact_resolution" in text and "week 4" in text
+    frame = pd.read_csv(out_file, index_col="week")
+    assert list(frame.index) == [1, 2, 3, 4] and list(frame.columns) == metric_names()
+    assert set(pd.read_csv(departments)["department"]) == {
+        "marketing",
+        "sales",
+        "onboarding",
+        "product",
+        "support",
+        "billing",
+    }
+
+
+def test_same_seed_same_numbers(capsys):
+    main(["run", SILOED, "--seed", "5", "--json", *SMALL])
+    first = json.loads(capsys.readouterr().out)["metrics"]
+    main(["run", SILOED, "--seed", "5", "--json", *SMALL])
+    assert json.loads(capsys.readouterr().out)["metrics"] == first
+
+
+def test_validate_and_components_and_parameters(capsys):
+    assert main(["validate", SILOED]) == 0
+    assert "valid" in capsys.readouterr().out
+    assert main(["components", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert "balanced_scorecard" in listing["incentives"] and "silo" in listing["structure"]
+    weights = {
+        p["name"]: p["default"] for p in listing["incentives"]["balanced_scorecard"]["parameters"]
+    }
+    assert (
+        weights["action_plan_weight"] > weights["negative_theme_weight"] > weights["survey_weight"]
+    )
+    assert main(["components"]) == 0
+    assert "cross_functional" in capsys.readouterr().out
+    assert main(["parameters"]) == 0
+    assert "[trust]" in capsys.readouterr().out
+    assert main(["metrics"]) == 0
+    assert "churn_rate" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "missing.toml"], "missing.toml: expected an existing scenario file"),
+        (["run", SILOED, "--set", "customers.count=0"], "customers.count: expected an integer"),
+        (["run", SILOED, "--set", "structure.type=matrix"], "structure.type: expected one of"),
+        (["run", SILOED, "--set", "nonsense"], "expected dotted.path=value"),
+        (["run", SILOED, "--seed", "-1"], "--seed: expected a non-negative integer"),
+        (["run", SILOED, "--weeks", "0"], "--weeks: expected an integer between 1 and 5200"),
+        (["run", SILOED, "--weeks", "99999"], "--weeks: expected an integer between 1 and 5200"),
+        (["run", SILOED, "--set", "acquisition.base_rate=inf"], "expected a finite number"),
+        (["run", SILOED, "--set", "structure.type=:X"], "package.module:Class"),
+        (["run", SILOED, "--set", "departments.support.headcount=0"], "(via --set)"),
+        (["validate", SILOED, "--set", "trust.gain=2"], "trust.gain: expected a finite number"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_code_2(args, message, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_file_content_names_file_and_path(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[scenario]\nname = "x"\n[incentives]\ntype = "individual_throughput"\nstrength = "high"\n'
+    )
+    assert main(["validate", str(bad)]) == 2
+    assert (
+        f"{bad}: incentives.strength: expected a finite number >= 0, got 'high'"
+        in capsys.readouterr().err
+    )
+
+
+def test_output_to_a_directory_names_the_option(tmp_path, capsys):
+    for flag in ("--out", "--departments"):
+        assert main(["run", SILOED, *SMALL, flag, str(tmp_path)]) == 2
+        assert f"{flag}: expected a file name, not a directory" in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path, capsys):
+    bad = tmp_path / "latin1.toml"
+    bad.write_bytes('[scenario]\nname = "caf\xe9"\n'.encode("latin-1"))
+    assert main(["validate", str(bad)]) == 2
+    assert "expected a UTF-8 encoded TOML file" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err
+        == "cxsim: error: the following arguments are required: SCENARIO (see cxsim run --help)\n"
+    )
+
+
+def test_installed_command_exits_2_without_traceback():
+    result = subprocess.run(
+        [sys.executable, "-m", "cxsim", "run", SILOED, "--set", "customers.count=-5"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "customers.count" in result.stderr
+
+
+def test_help_everywhere():
+    for command in ([], ["run"], ["validate"], ["components"], ["parameters"], ["metrics"]):
+        assert main([*command, "--help"]) == 0
+
+
+def test_validate_reads_experiment_and_calibration_files(capsys):
+    assert main(["validate", str(ROOT / "experiments" / "sensitivity.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "sobol, 112 points" in out and "224 (2 replications each)" in out
+    assert main(["validate", str(ROOT / "experiments" / "calibrate_baseline.toml")]) == 0
+    assert "targets      churn_rate" in capsys.readouterr().out

@@ -1,0 +1,151 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxsim import OrganizationModel, run
+from cxsim.core.cases import TOUCHPOINT
+from cxsim.core.metrics import metric_names
+from tests.conftest import small
+
+
+def test_a_run_collects_every_metric_every_week():
+    result = run(small(weeks=12), seed=4)
+    assert list(result.metrics.columns) == metric_names()
+    assert list(result.metrics.index) == list(range(1, 13))
+    assert not result.metrics.isna().any().any()
+    assert len(result.departments) == 12 * 6
+    assert set(result.departments.columns) >= {"department", "morale", "internal_trust"}
+
+
+def test_one_seed_reproduces_a_run_bit_for_bit():
+    a = run(small(weeks=15), seed=11)
+    b = run(small(weeks=15), seed=11)
+    pd.testing.assert_frame_equal(a.metrics, b.metrics, check_exact=True)
+    pd.testing.assert_frame_equal(a.departments, b.departments, check_exact=True)
+    c = run(small(weeks=15), seed=12)
+    assert not a.metrics.equals(c.metrics)
+
+
+def test_customers_are_conserved():
+    model = run(small(weeks=30), seed=2).model
+    c = model.customers
+    assert c.active_count + c.churned == c.ever_acquired
+    assert c.ever_acquired > 2000  # acquisition happened
+    assert len(model.staff) == 28 == len(model.agents)
+
+
+def test_policies_share_every_draw_they_do_not_touch():
+    """Common random numbers: the incentive scheme acts at the end of week 1, so week 1
+    is identical, and later weeks' case draws agree for every customer active in both."""
+    throughput = OrganizationModel(small({"incentives.type": "individual_throughput"}), seed=9)
+    survey = OrganizationModel(small({"incentives.type": "individual_csat"}), seed=9)
+    for model in (throughput, survey):
+        model.step()
+    a, b = throughput.current, survey.current
+    for name in ("trust", "first_contact_resolution", "handoff_failure_rate", "retention", "csat"):
+        assert a[name] == b[name]
+    assert a["morale"] != b["morale"]
+
+    for model in (throughput, survey):
+        model.run(9)
+    both = throughput.customers.active[: throughput.customers.size].copy()
+    n = min(throughput.customers.size, survey.customers.size)
+    both = both[:n] & survey.customers.active[:n]
+
+    def touchpoints(model):
+        cases = model.generate_cases(model.week)
+        keep = (cases.kind == TOUCHPOINT) & (cases.attempts == 0) & (cases.waited == 0)
+        keep &= (cases.customer < n) & both[np.minimum(cases.customer, n - 1)]
+        return set(cases.case_id[keep])
+
+    shared = touchpoints(throughput)
+    assert len(shared) > 100 and shared == touchpoints(survey)
+
+
+def test_structures_change_outcomes_under_the_same_seed():
+    silo = run(small({"structure.type": "silo"}, weeks=10), seed=1).metrics
+    pods = run(small({"structure.type": "cross_functional"}, weeks=10), seed=1).metrics
+    assert pods["handoff_failure_rate"].mean() < silo["handoff_failure_rate"].mean()
+
+
+def test_quitters_are_replaced_by_new_hires_who_learn():
+    scenario = small({"turnover.base_quit": 0.2}, weeks=6)
+    model = run(scenario, seed=3).model
+    tenures = [e.tenure for e in model.staff]
+    assert min(tenures) < 6  # some were hired during the run
+    assert len(model.staff) == scenario.headcount
+    new = [e for e in model.staff if e.tenure < 6]
+    assert all(e.skill < model.params.employees.initial_skill for e in new)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True])
+def test_bad_seeds_are_refused(seed):
+    from cxsim.validation.errors import InputError
+
+    with pytest.raises(InputError):
+        run(small(weeks=1), seed=seed)
+
+
+def _python_calls_per_week(customers: int, headcount_factor: int = 1) -> float:
+    import cProfile
+    import pstats
+
+    from tests.conftest import SMALL_DEPARTMENTS
+
+    overrides = {"turnover.base_quit": 0.0}
+    for d in SMALL_DEPARTMENTS:
+        overrides[f"departments.{d['name']}.headcount"] = d["headcount"] * headcount_factor
+    model = OrganizationModel(small(overrides, customers=customers), seed=1)
+    model.run(2)
+    profile = cProfile.Profile()
+    profile.runcall(model.run, 6)
+    return pstats.Stats(profile).total_calls / 6
+
+
+def test_per_week_python_work_grows_with_employees_never_with_customers():
+    """Counted, not timed: Python function calls per week."""
+    base = _python_calls_per_week(4000)
+    assert _python_calls_per_week(32000) / base < 1.01
+    assert _python_calls_per_week(4000, headcount_factor=3) / base > 1.3
+
+
+def test_changing_one_department_leaves_other_employees_luck_alone():
+    base = OrganizationModel(small(weeks=1), seed=5)
+    bigger = OrganizationModel(small({"departments.sales.headcount": 9}, weeks=1), seed=5)
+
+    def by_key(m):
+        return {int(k): (e.skill, e.orientation) for k, e in zip(m.slot_key, m.staff, strict=True)}
+
+    a, b = by_key(base), by_key(bigger)
+    shared = set(a) & set(b)
+    assert len(shared) == len(a) and a == {k: b[k] for k in shared}
+
+
+def test_new_customers_spend_onboarding_weeks_in_onboarding():
+    model = OrganizationModel(small({"customers.onboarding_weeks": 1}, weeks=2), seed=1)
+    model.step()
+    c = model.customers
+    new = np.flatnonzero(~c.initial[: c.size])
+    assert len(new) > 0
+    assert np.all(c.phase(model.week)[new] == 0)  # onboarding in their first week
+
+
+def test_no_two_cases_share_their_draws():
+    model = OrganizationModel(small({"employees.capacity": 3.0}, weeks=6), seed=2)
+    model.run(5)
+    cases = model.generate_cases(model.week)
+    keys = cases.draw_keys()
+    assert len(cases.take(cases.waited > 0)) > 0  # some cases waited
+    assert len(np.unique(keys)) == len(keys)
+
+
+def test_all_zero_allocation_weights_mean_serving_only():
+    zero = {f"allocation.{n}": 0.0 for n in ("serve_base", "help_base", "prevent_base")}
+    zero |= {"allocation.orientation_help": 0.0, "allocation.orientation_prevent": 0.0}
+    zero["allocation.incentive_strength"] = 0.0
+    result = run(small(zero, weeks=3), seed=1)
+    assert all(e.allocation == (1.0, 0.0, 0.0, 0.0) for e in result.model.staff)
+
+
+def test_numpy_integer_seeds_are_accepted():
+    assert run(small(weeks=1), seed=np.int64(3)).seed == 3

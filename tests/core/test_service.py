@@ -1,0 +1,145 @@
+import numpy as np
+import pytest
+
+from cxsim.components.structures import CrossFunctional, Silo
+from cxsim.core.cases import CaseBatch
+from cxsim.core.levers import StructureLevers
+from cxsim.core.parameters import ModelParameters
+from cxsim.core.service import Routing, Staff, handoff_failure_probability, work_week
+from cxsim.core.streams import Streams
+
+P = ModelParameters()
+
+
+def test_handoff_failure_falls_with_trust_structure_and_help():
+    p = lambda **kw: float(  # noqa: E731
+        handoff_failure_probability(
+            0.4,
+            kw.get("friction", 1.0),
+            kw.get("trust", 0.5),
+            kw.get("structured", False),
+            kw.get("coverage", 0.5),
+            P,
+        )
+    )
+    base = p()
+    assert p(trust=0.9) < base
+    assert p(structured=True) == pytest.approx(base * (1 - P.handoffs.structured_effect))
+    assert p(coverage=1.0) < base
+    assert p(friction=0.35) < base
+    relieved = float(handoff_failure_probability(0.4, 1.0, 0.5, False, 0.5, P, relief=0.25))
+    assert relieved == pytest.approx(0.75 * base)
+    assert 0 <= p(friction=2.0, trust=0.0, coverage=0.0) <= 1
+
+
+def test_routing_without_pods_is_by_department():
+    departments = np.array([0, 0, 1, 1, 1])
+    routing = Routing.build(departments, np.full(5, -1), 2)
+    assert routing.pods == 1 and routing.unit_of.shape == (2, 1)
+    assert list(routing.slot_unit) == [0, 0, 1, 1, 1]
+
+
+def test_pods_without_a_department_send_its_cases_to_another_pod():
+    departments = np.array([0, 0, 1, 1, 1, 1])
+    pods = np.array([0, 1, 0, 1, 2, 3])
+    routing = Routing.build(departments, pods, 2)
+    assert routing.pods == 4
+    assert np.all(routing.unit_of >= 0)
+    members = lambda u: set(routing.order[routing.unit_start[u] : routing.unit_stop[u]])  # noqa: E731
+    assert members(routing.unit_of[0, 3]) <= {0, 1}
+
+
+def week(cases, capacity, structure=None, pods=None, seed=0, help_capacity=2.0):
+    n = len(capacity)
+    departments = np.array([0] * (n // 2) + [1] * (n - n // 2))
+    pods = np.full(n, -1) if pods is None else pods
+    routing = Routing.build(departments, pods, 2)
+    staff = Staff(
+        department=departments,
+        skill=np.full(n, 0.75),
+        morale=np.full(n, 0.3),
+        allocation=np.tile([0.8, 0.1, 0.1, 0.0], (n, 1)),
+        serve_capacity=np.asarray(capacity, float),
+        help_capacity=np.full(n, help_capacity),
+        working=np.asarray(capacity, float) + help_capacity,
+    )
+    customers = int(cases.customer.max()) + 1
+    return work_week(
+        cases=cases,
+        staff=staff,
+        routing=routing,
+        levers=StructureLevers.of(structure or Silo()),
+        internal_trust=np.array([[1.0, 0.5], [0.5, 1.0]]),
+        customer_pod=np.zeros(customers, dtype=np.int64),
+        customer_expectation=np.full(customers, 0.6),
+        n_customers=customers,
+        params=P.__class__(customers=P.customers.__class__(count=customers)),
+        streams=Streams(seed),
+        week=0,
+    )
+
+
+def touchpoints(n, department=0):
+    ids = np.arange(n)
+    return CaseBatch(
+        case_id=ids * 4,
+        customer=ids,
+        kind=np.zeros(n, dtype=np.int64),
+        department=np.full(n, department),
+        partner=np.full(n, -1),
+        attempts=np.zeros(n, dtype=np.int64),
+        waited=np.zeros(n, dtype=np.int64),
+        origin=np.zeros(n, dtype=np.int64),
+    )
+
+
+def test_cases_beyond_capacity_wait_and_come_back():
+    work = week(touchpoints(100), capacity=[20, 20, 50, 50], help_capacity=0.0)
+    assert work.totals["handled"] == 40
+    assert work.totals["waiting"] == 60
+    assert len(work.carried) == 60 and np.all(work.carried.waited == 1)
+    assert np.all(work.handled[:2] == 20) and np.all(work.handled[2:] == 0)
+
+
+def test_served_cases_spread_over_the_unit_in_proportion_to_capacity():
+    work = week(touchpoints(30), capacity=[10, 30, 5, 5])
+    assert work.totals["waiting"] == 0
+    assert work.handled[1] > work.handled[0] > 0
+
+
+def test_help_time_no_handoff_needs_goes_back_to_serving():
+    work = week(touchpoints(100), capacity=[20, 20, 50, 50], help_capacity=5.0)
+    assert work.totals["handled"] == 50
+
+
+def test_cases_that_waited_too_long_are_abandoned_with_effort():
+    cases = touchpoints(10)
+    cases.waited[:] = P.cases.max_wait_weeks
+    work = week(cases, capacity=[0, 0, 5, 5], help_capacity=0.0)
+    assert work.totals["abandoned"] == 10 and len(work.carried) == 0
+    assert np.all(work.effort[:10] >= P.effort.per_abandon)
+
+
+def test_failed_problems_come_back_as_repeat_contacts():
+    n = 400
+    cases = touchpoints(n)
+    cases.kind[:] = 1
+    cases.partner[:] = 1
+    work = week(cases, capacity=[500, 500, 500, 500])
+    failed = work.failed.sum()
+    assert failed > 0
+    repeats = work.carried.take(work.carried.attempts == 1)
+    assert len(repeats) == failed - 0  # none has used up its attempts yet
+    assert work.totals["handoffs"] == n
+    assert work.pair_failure[0, 1] == work.totals["handoff_failures"]
+
+
+def test_pods_lower_handoff_failures():
+    n = 2000
+    cases = touchpoints(n)
+    cases.kind[:] = 1
+    cases.partner[:] = 1
+    pods = np.array([0, 1, 0, 1])
+    silo = week(cases, [2000] * 4, Silo(), seed=2).totals
+    pod = week(cases, [2000] * 4, CrossFunctional(), pods=pods, seed=2).totals
+    assert pod["handoff_failures"] < silo["handoff_failures"]

@@ -1,0 +1,57 @@
+import numpy as np
+
+from cxsim.core.streams import Streams, decision_key
+
+
+def test_same_decision_and_week_give_the_same_draws():
+    a = Streams(7).uniform("cases/occurrence", 3, 100)
+    b = Streams(7).uniform("cases/occurrence", 3, 100)
+    assert np.array_equal(a, b)
+
+
+def test_decisions_weeks_and_seeds_are_independent_streams():
+    s = Streams(7)
+    base = s.uniform("cases/occurrence", 3, 100)
+    assert not np.array_equal(base, s.uniform("cases/stage", 3, 100))
+    assert not np.array_equal(base, s.uniform("cases/occurrence", 4, 100))
+    assert not np.array_equal(base, Streams(8).uniform("cases/occurrence", 3, 100))
+
+
+def test_a_longer_draw_starts_with_the_shorter_one():
+    """Drawing for more slots (more customers) leaves earlier slots' luck unchanged."""
+    s = Streams(1)
+    assert np.array_equal(s.uniform("x", 0, 50), s.uniform("x", 0, 80)[:50])
+
+
+def test_decision_key_is_stable_across_processes():
+    assert decision_key("cases/occurrence") == 2581779048
+
+
+def test_negative_seed_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError):
+        Streams(-1)
+
+
+def test_keyed_draws_depend_only_on_the_key():
+    s = Streams(3)
+    keys = np.array([5, 17, 900, 2**40])
+    alone = s.keyed_uniform("service/solve", 2, keys[2:3])
+    together = s.keyed_uniform("service/solve", 2, keys)
+    assert together[2] == alone[0]
+    assert not np.array_equal(together, s.keyed_uniform("service/handoff", 2, keys))
+    assert not np.array_equal(together, s.keyed_uniform("service/solve", 3, keys))
+
+
+def test_keyed_draws_are_uniform_and_independent_across_decisions():
+    from scipy import stats
+
+    s = Streams(1)
+    keys = np.arange(200_000)
+    a = s.keyed_uniform("a", 0, keys)
+    b = s.keyed_uniform("b", 0, keys)
+    assert a.min() >= 0 and a.max() < 1
+    assert stats.kstest(a, "uniform").pvalue > 0.001
+    assert abs(np.corrcoef(a, b)[0, 1]) < 0.01
+    assert abs(np.corrcoef(a[:-1], a[1:])[0, 1]) < 0.01
