@@ -254,13 +254,13 @@ class Workshop(mesa.Model):
 
     def latest(self) -> dict[str, dict[str, float]]:
         """This week's metrics per side (empty before the first week)."""
-        return {label: dict(org.current) for label, org in self.organizations.items()}
+        return {label: org.latest_metrics() for label, org in self.organizations.items()}
 
     def department_morale(self) -> pd.DataFrame:
-        """Mean morale per department (rows) and side (columns), engagement minus strain."""
+        """Mean morale per department (rows) and side (columns)."""
         columns = {}
         for label, org in self.organizations.items():
-            morale = np.array([e.engagement - e.strain for e in org.staff])
+            morale = np.array([e.morale for e in org.employees])
             sums = np.bincount(
                 org.slot_department, weights=morale, minlength=len(self.department_names)
             )

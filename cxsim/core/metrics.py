@@ -8,126 +8,18 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-__all__ = ["METRICS", "Metric", "RollingCounts", "metric_names"]
+if TYPE_CHECKING:
+    from cxsim.core.service import Staff, WorkWeek
+
+__all__ = ["METRICS", "Metric", "Observation", "RollingCounts", "metric_names"]
 
 QUARTER = 13
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A declared metric."""
-
-    name: str
-    unit: str
-    definition: str
-    low: float = -np.inf
-    high: float = np.inf
-
-
-METRICS: tuple[Metric, ...] = (
-    Metric("trust", "0-1", "mean trust of active customers", 0, 1),
-    Metric(
-        "csat",
-        "0-1",
-        "mean survey rating of the week's surveyed cases, as measured (gaming lifts it)",
-        0,
-        1,
-    ),
-    Metric(
-        "nps",
-        "-100 to 100",
-        "net promoter score of active customers: % promoters minus % detractors",
-        -100,
-        100,
-    ),
-    Metric(
-        "customer_effort",
-        "effort units",
-        "mean accumulated effort of active customers (repeats, transfers, waits)",
-        0,
-    ),
-    Metric(
-        "repurchase_rate",
-        "0-1",
-        "share of renewals over the last quarter that repurchased",
-        0,
-        1,
-    ),
-    Metric("retention", "0-1", "share of the week-0 customers still active", 0, 1),
-    Metric(
-        "churn_rate",
-        "per year",
-        "customers lost over the last quarter per mean active customer, annualised",
-        0,
-    ),
-    Metric("active_customers", "customers", "active customers at the end of the week", 0),
-    Metric("morale", "-1 to 1", "mean employee morale (engagement minus strain)", -1, 1),
-    Metric(
-        "turnover_rate",
-        "per year",
-        "employees who quit over the last quarter per employee, annualised",
-        0,
-    ),
-    Metric(
-        "cross_dept_help_rate",
-        "0-1",
-        "share of working time spent helping with other departments' handoffs (used, not planned)",
-        0,
-        1,
-    ),
-    Metric(
-        "handoff_failure_rate",
-        "0-1",
-        "share of the week's handoffs between departments that failed",
-        0,
-        1,
-    ),
-    Metric(
-        "first_contact_resolution",
-        "0-1",
-        "share of the week's first contacts about a problem that resolved it",
-        0,
-        1,
-    ),
-    Metric(
-        "incidents_per_customer",
-        "per customer-week",
-        "new problems this week per active customer",
-        0,
-    ),
-    Metric("revenue", "currency per week", "margin earned on active customers this week", 0),
-    Metric(
-        "cost",
-        "currency per week",
-        "salaries, incentive payouts, leaver replacement, acquisition and programmes this week",
-        0,
-    ),
-    Metric("profit", "currency per week", "revenue minus cost"),
-    Metric(
-        "programme_cost",
-        "currency per week",
-        "what the running interventions cost this week (included in cost)",
-        0,
-    ),
-    Metric("salary_cost", "currency per week", "salaries of the workforce (in cost)", 0),
-    Metric("incentive_cost", "currency per week", "incentive payouts (in cost)", 0),
-    Metric(
-        "leaver_cost",
-        "currency per week",
-        "replacing this week's leavers, a share of annual salary each (in cost)",
-        0,
-    ),
-    Metric("acquisition_spend", "currency per week", "acquiring this week's new customers", 0),
-)
-
-
-def metric_names() -> list[str]:
-    """Return the names of all metrics, in declaration order."""
-    return [m.name for m in METRICS]
 
 
 class RollingCounts:
@@ -158,3 +50,275 @@ class RollingCounts:
         """Sum of one count over the sum of another, or ``default`` when there is none."""
         d = self.total(denominator)
         return self.total(numerator) / d if d > 0 else default
+
+
+@dataclass
+class Observation:
+    """The week as the metrics see it, assembled by the model's record phase.
+
+    Attributes:
+        work: The week's work outcomes.
+        staff: The workforce snapshot the week was worked with.
+        trust: Trust of each active customer.
+        effort: Accumulated effort of each active customer.
+        csat: Mean survey rating of the latest week with surveys.
+        promoters: Active customers who would recommend.
+        detractors: Active customers who would warn others off.
+        retained: Week-0 customers still active.
+        starting_customers: Customers at week 0.
+        rolling: Renewals, churn and quits over the trailing quarter.
+        morale: Morale of each employee, by slot.
+        revenue: Margin earned this week.
+        costs: This week's costs by kind (salary, incentive, leaver, acquisition,
+            programme).
+    """
+
+    work: WorkWeek
+    staff: Staff
+    trust: np.ndarray
+    effort: np.ndarray
+    csat: float
+    promoters: int
+    detractors: int
+    retained: int
+    starting_customers: int
+    rolling: RollingCounts
+    morale: np.ndarray
+    revenue: float
+    costs: dict[str, float]
+
+    @property
+    def active(self) -> int:
+        """Active customers."""
+        return len(self.trust)
+
+    @property
+    def cost(self) -> float:
+        """All of this week's costs (``math.fsum``: the same on every Python)."""
+        return math.fsum(self.costs.values())
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A declared metric: what it is, and how it is measured from the week.
+
+    Attributes:
+        name: The name scripts use.
+        unit: Its unit, in words.
+        definition: What it measures.
+        low: The lowest value it can take.
+        high: The highest value it can take.
+        measure: Computes it from the week's :class:`Observation`.
+    """
+
+    name: str
+    unit: str
+    definition: str
+    low: float = -np.inf
+    high: float = np.inf
+    measure: Callable[[Observation], float] = field(kw_only=True, compare=False, repr=False)
+
+    def reporter(self) -> Callable[[Any], float]:
+        """This metric as a Mesa DataCollector model reporter.
+
+        The reporter measures the model's latest :class:`Observation`
+        (``model.observation``).
+        """
+        measure = self.measure
+
+        def report(model: Any) -> float:
+            return measure(model.observation)
+
+        report.__name__ = f"report_{self.name}"
+        return report
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else 0.0
+
+
+def _per_active(count: float, week: Observation) -> float:
+    return count / week.active if week.active else 0.0
+
+
+def _share(totals: dict[str, float], part: str, whole: str, empty: float) -> float:
+    return totals[part] / totals[whole] if totals[whole] else empty
+
+
+def _cost(kind: str) -> Callable[[Observation], float]:
+    return lambda week: week.costs[kind]
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric(
+        "trust",
+        "0-1",
+        "mean trust of active customers",
+        0,
+        1,
+        measure=lambda week: _mean(week.trust),
+    ),
+    Metric(
+        "csat",
+        "0-1",
+        "mean survey rating of the week's surveyed cases, as measured (gaming lifts it)",
+        0,
+        1,
+        measure=lambda week: week.csat,
+    ),
+    Metric(
+        "nps",
+        "-100 to 100",
+        "net promoter score of active customers: % promoters minus % detractors",
+        -100,
+        100,
+        measure=lambda week: (
+            100.0 * (week.promoters - week.detractors) / week.active if week.active else 0.0
+        ),
+    ),
+    Metric(
+        "customer_effort",
+        "effort units",
+        "mean accumulated effort of active customers (repeats, transfers, waits)",
+        0,
+        measure=lambda week: _mean(week.effort),
+    ),
+    Metric(
+        "repurchase_rate",
+        "0-1",
+        "share of renewals over the last quarter that repurchased",
+        0,
+        1,
+        measure=lambda week: week.rolling.ratio("renewed", "due", 1.0),
+    ),
+    Metric(
+        "retention",
+        "0-1",
+        "share of the week-0 customers still active",
+        0,
+        1,
+        measure=lambda week: float(week.retained) / week.starting_customers,
+    ),
+    Metric(
+        "churn_rate",
+        "per year",
+        "customers lost over the last quarter per mean active customer, annualised",
+        0,
+        measure=lambda week: week.rolling.annualised("churned", "active"),
+    ),
+    Metric(
+        "active_customers",
+        "customers",
+        "active customers at the end of the week",
+        0,
+        measure=lambda week: float(week.active),
+    ),
+    Metric(
+        "morale",
+        "-1 to 1",
+        "mean employee morale (engagement minus strain)",
+        -1,
+        1,
+        measure=lambda week: float(week.morale.mean()),
+    ),
+    Metric(
+        "turnover_rate",
+        "per year",
+        "employees who quit over the last quarter per employee, annualised",
+        0,
+        measure=lambda week: week.rolling.annualised("quits", "headcount"),
+    ),
+    Metric(
+        "cross_dept_help_rate",
+        "0-1",
+        "share of working time spent helping with other departments' handoffs (used, not planned)",
+        0,
+        1,
+        measure=lambda week: float(week.work.help_used.sum() / max(week.staff.working.sum(), 1e-9)),
+    ),
+    Metric(
+        "handoff_failure_rate",
+        "0-1",
+        "share of the week's handoffs between departments that failed",
+        0,
+        1,
+        measure=lambda week: _share(week.work.totals, "handoff_failures", "handoffs", 0.0),
+    ),
+    Metric(
+        "first_contact_resolution",
+        "0-1",
+        "share of the week's first contacts about a problem that resolved it",
+        0,
+        1,
+        measure=lambda week: _share(
+            week.work.totals, "first_contact_resolved", "first_contact_problems", 1.0
+        ),
+    ),
+    Metric(
+        "incidents_per_customer",
+        "per customer-week",
+        "new problems this week per active customer",
+        0,
+        measure=lambda week: _per_active(week.work.totals["problems_new"], week),
+    ),
+    Metric(
+        "revenue",
+        "currency per week",
+        "margin earned on active customers this week",
+        0,
+        measure=lambda week: week.revenue,
+    ),
+    Metric(
+        "cost",
+        "currency per week",
+        "salaries, incentive payouts, leaver replacement, acquisition and programmes this week",
+        0,
+        measure=lambda week: week.cost,
+    ),
+    Metric(
+        "profit",
+        "currency per week",
+        "revenue minus cost",
+        measure=lambda week: week.revenue - week.cost,
+    ),
+    Metric(
+        "programme_cost",
+        "currency per week",
+        "what the running interventions cost this week (included in cost)",
+        0,
+        measure=_cost("programme_cost"),
+    ),
+    Metric(
+        "salary_cost",
+        "currency per week",
+        "salaries of the workforce (in cost)",
+        0,
+        measure=_cost("salary_cost"),
+    ),
+    Metric(
+        "incentive_cost",
+        "currency per week",
+        "incentive payouts (in cost)",
+        0,
+        measure=_cost("incentive_cost"),
+    ),
+    Metric(
+        "leaver_cost",
+        "currency per week",
+        "replacing this week's leavers, a share of annual salary each (in cost)",
+        0,
+        measure=_cost("leaver_cost"),
+    ),
+    Metric(
+        "acquisition_spend",
+        "currency per week",
+        "acquiring this week's new customers",
+        0,
+        measure=_cost("acquisition_spend"),
+    ),
+)
+
+
+def metric_names() -> list[str]:
+    """Return the names of all metrics, in declaration order."""
+    return [m.name for m in METRICS]

@@ -10,7 +10,6 @@ the customers (:mod:`cxsim.core.customers`) and the policies (:mod:`cxsim.compon
 from __future__ import annotations
 
 import copy
-import math
 
 import mesa
 import numpy as np
@@ -22,11 +21,19 @@ from cxsim.core.customers import Customers, recommendation_score, repurchase_pro
 from cxsim.core.employees import Employee, WeekAtWork, starting_allocation
 from cxsim.core.internal_trust import InternalTrust
 from cxsim.core.levers import StructureLevers, WeekLevers
-from cxsim.core.metrics import METRICS, RollingCounts
+from cxsim.core.metrics import METRICS, Observation, RollingCounts
 from cxsim.core.parameters import STAGES
 from cxsim.core.policies import Design, IncentivePolicy, Performance, StructurePolicy
 from cxsim.core.prevention import PreventionCapability
-from cxsim.core.service import Routing, Staff, WorkWeek, work_week
+from cxsim.core.service import (
+    CaseDraws,
+    Clientele,
+    Conditions,
+    Routing,
+    Staff,
+    WorkWeek,
+    work_week,
+)
 from cxsim.core.streams import Streams, decision_key
 
 __all__ = ["DEPARTMENT_COLUMNS", "OrganizationModel"]
@@ -61,7 +68,8 @@ class OrganizationModel(mesa.Model):
     Attributes:
         departments: The departments, their headcounts and the stages they own.
         customers: The customer population.
-        staff: Employees by slot (a new hire takes a leaver's slot).
+        employees: The employees (Mesa agents), by slot; a new hire takes a leaver's slot.
+        observation: The latest week as the metrics see it.
         internal_trust: Department-by-department trust.
         prevention: Prevention capability by department.
         datacollector: Mesa DataCollector with one row of metrics per week.
@@ -82,7 +90,7 @@ class OrganizationModel(mesa.Model):
         self.interventions = sorted(
             copy.deepcopy(scenario.interventions), key=lambda i: type(i).order
         )
-        self._week = 0
+        self._week_under_way = False
         self.changes = Changes(self.params.change)
         self.levers = WeekLevers()
         self.restructured_ = False
@@ -99,7 +107,7 @@ class OrganizationModel(mesa.Model):
             np.arange(n_dept), [d.headcount for d in scenario.departments]
         ).astype(np.int64)
         self.slot_department = slot_department
-        self._organize()
+        self._organize(self.week)
         self.previous_levers_ = self.base_levers_ = StructureLevers.of(self.structure)
         self.structure_levers_ = self.base_levers_
         index_in_department = np.concatenate(
@@ -107,10 +115,8 @@ class OrganizationModel(mesa.Model):
         ).astype(np.int64)
         department_keys = np.array([decision_key(d.name) for d in scenario.departments])
         self.slot_key = (department_keys[slot_department] << 20) | index_in_department
-        self.staff: list[Employee] = [
+        for slot, dept in enumerate(slot_department):
             self._hire(slot, int(dept), week=-1, new_hire=False)
-            for slot, dept in enumerate(slot_department)
-        ]
 
         self.customers = Customers(
             self.params.customers, self.params.satisfaction, self.streams, self.routing.pods
@@ -120,7 +126,7 @@ class OrganizationModel(mesa.Model):
         self.prevention = PreventionCapability(n_dept, self.params.prevention)
         self.backlog = CaseBatch.empty()
         self.rolling = RollingCounts()
-        self.current: dict[str, float] = {}
+        self.observation: Observation | None = None
         self.disconfirmation_ = np.zeros(0)
         self.cases_seen_ = 0
         self.handoff_volume_ = np.zeros((n_dept, n_dept))
@@ -132,15 +138,25 @@ class OrganizationModel(mesa.Model):
         for intervention in self.interventions:
             intervention.setup(self)
         self.datacollector = mesa.DataCollector(
-            model_reporters={m.name: _reporter(m.name) for m in METRICS},
+            model_reporters={m.name: m.reporter() for m in METRICS},
             tables={"departments": list(DEPARTMENT_COLUMNS)},
         )
 
     # -- the week ----------------------------------------------------------------------
     @property
     def week(self) -> int:
-        """Weeks completed so far (the one place the model reads its clock)."""
-        return self._week
+        """Weeks completed, read off Mesa's step count (the model's one clock).
+
+        Between steps that is ``steps``, the week that runs next (numbered from 0);
+        Mesa counts a step as it begins, so during :meth:`step` it is ``steps - 1``,
+        the week under way.
+        """
+        return self.steps - 1 if self._week_under_way else self.steps
+
+    @property
+    def employees(self) -> list[Employee]:
+        """The employees by slot: Mesa's agents, the one record of them, in slot order."""
+        return sorted(self.agents, key=_slot)
 
     def step(self) -> None:
         """Simulate one week, in the order of docs/ODD.md.
@@ -148,6 +164,7 @@ class OrganizationModel(mesa.Model):
         Policies, cases, routing and work, customers, renewal and acquisition,
         incentives with morale and staffing, prevention, record.
         """
+        self._week_under_way = True
         week = self.week
         self.update_policies(week)
         cases = self.generate_cases(week)
@@ -155,15 +172,15 @@ class OrganizationModel(mesa.Model):
         work = self.serve(cases, staff, week)
         self.update_customers(work)
         renewals = self.renew_and_acquire(week)
-        achievement = self.reward_and_staff(work, staff, week)
+        self.reward_and_staff(work, staff, week)
         self.prevention.update(
             self._department_mean(staff.allocation[:, 2]),
             self.structure_levers_.prevention_multiplier,
         )
         self.internal_trust.update(work.pair_success, work.pair_failure, work.pair_handoffs)
         self.handoff_volume_ += work.pair_handoffs
-        self.record(work, staff, renewals, achievement)
-        self._week += 1
+        self.record(work, staff, renewals, week)
+        self._week_under_way = False
 
     def run(self, weeks: int | None = None) -> None:
         """Run for ``weeks`` weeks (the model's horizon by default)."""
@@ -218,7 +235,7 @@ class OrganizationModel(mesa.Model):
 
         Each closes ``rate`` of the gap between their skill and ``target_skill``.
         """
-        for employee in self.staff:
+        for employee in self.employees:
             if newer_than is None or employee.tenure < newer_than:
                 employee.train(rate, target_skill)
 
@@ -236,7 +253,7 @@ class OrganizationModel(mesa.Model):
             self.previous_levers_ = self.base_levers_
             self.structure = structure
             self.structure.setup(self)
-            self._organize()
+            self._organize(self.week)
             self.customers.assign_pods(self.routing.pods)
             self.changes.restart("adoption", 1.0)
         if incentives is not None:
@@ -244,10 +261,10 @@ class OrganizationModel(mesa.Model):
             self.incentives.setup(self)
         self.restructured_ = True
 
-    def _organize(self) -> None:
-        """Assign pods and build the routing of the current structure."""
+    def _organize(self, week: int) -> None:
+        """Assign pods and build the routing of the current structure (in ``week``)."""
         pods = self.structure.assign_pods(
-            self.slot_department, self.streams.generator("structure/pods", self.week)
+            self.slot_department, self.streams.generator("structure/pods", week)
         )
         self.routing = Routing.build(self.slot_department, pods, len(self.department_names))
         self.reward_group = np.where(pods >= 0, pods, self.slot_department)
@@ -274,9 +291,7 @@ class OrganizationModel(mesa.Model):
 
     def staff_snapshot(self) -> Staff:
         """The workforce as arrays, for the week's vectorised work."""
-        rows = np.array(
-            [(e.skill, e.engagement - e.strain, *e.allocation) for e in self.staff], dtype=float
-        )
+        rows = np.array([(e.skill, e.morale, *e.allocation) for e in self.employees], dtype=float)
         skill, morale, allocation = rows[:, 0], rows[:, 1], rows[:, 2:6]
         ep = self.params.employees
         floor = ep.productivity_floor
@@ -297,17 +312,13 @@ class OrganizationModel(mesa.Model):
         """Phases 3-4: route cases within capacity and resolve them."""
         c = self.customers
         work = work_week(
-            cases=cases,
-            staff=staff,
-            routing=self.routing,
-            levers=self.structure_levers_,
-            internal_trust=self.internal_trust.matrix,
-            customer_pod=c.pod[c.slots],
-            customer_expectation=c.expectation[c.slots],
-            n_customers=c.size,
-            params=self.params,
-            streams=self.streams,
-            week=week,
+            cases,
+            staff,
+            self.routing,
+            Conditions(self.structure_levers_, self.internal_trust.matrix),
+            Clientele(c.pod[c.slots], c.expectation[c.slots], c.size),
+            self.params,
+            CaseDraws(self.streams, week, cases),
         )
         self.backlog = work.carried
         return work
@@ -388,7 +399,8 @@ class OrganizationModel(mesa.Model):
         levers = self.structure_levers_
         support = share * levers.team_support + (1.0 - share) * reliability
         partner_trust = self.internal_trust.toward_others()[self.slot_department]
-        n = len(self.staff)
+        employees = self.employees
+        n = len(employees)
         engagement = np.full(n, self.levers.engagement + self.changes.level["engagement"])
         strain = np.full(n, self.levers.strain)
         rows = np.column_stack(
@@ -396,16 +408,16 @@ class OrganizationModel(mesa.Model):
             + [pull]
         ).tolist()
         help_norm = levers.help_norm
-        for employee, row in zip(self.staff, rows, strict=True):
+        for employee, row in zip(employees, rows, strict=True):
             employee.end_week(WeekAtWork(*row), p, help_norm)
 
         quit_draws = self.streams.keyed_uniform("turnover/quit", week, self.slot_key)
         self._quits = np.zeros(len(self.department_names))
-        for slot, employee in enumerate(self.staff):
+        for slot, employee in enumerate(employees):
             if employee.quits(float(quit_draws[slot]), p):
                 self._quits[employee.department] += 1
                 employee.remove()
-                self.staff[slot] = self._hire(slot, employee.department, week, new_hire=True)
+                self._hire(slot, employee.department, week, new_hire=True)
         return achievement
 
     # -- staffing --------------------------------------------------------------------------
@@ -478,14 +490,12 @@ class OrganizationModel(mesa.Model):
             (score < a.detractor_threshold).sum()
         )
 
-    def record(
-        self, work: WorkWeek, staff: Staff, renewals: dict[str, float], achievement: np.ndarray
-    ) -> None:
-        """Phase 9: compute the week's metrics and collect them."""
+    def record(self, work: WorkWeek, staff: Staff, renewals: dict[str, float], week: int) -> None:
+        """Phase 9: observe the week and collect the metrics (:mod:`cxsim.core.metrics`)."""
         c = self.customers
         active = c.active[c.slots]
-        n_active = int(active.sum())
         totals = work.totals
+        employees = self.employees
         self.cases_seen_ += int(totals["cases"])
         self.rolling.add(
             renewed=renewals["renewed"],
@@ -493,52 +503,42 @@ class OrganizationModel(mesa.Model):
             churned=renewals["churned"],
             active=renewals["active_before"],
             quits=float(self._quits.sum()),
-            headcount=float(len(self.staff)),
+            headcount=float(len(employees)),
         )
         promoters, detractors = self._promoters_detractors()
         if totals["surveyed"] > 0:
             self._last_csat = totals["survey_sum"] / totals["surveyed"]
         econ = self.params.economics
-        headcount = len(self.staff)
-        revenue = econ.margin_per_customer_week * float(c.margin[c.slots][active].sum())
-        costs = {
-            "salary_cost": headcount * econ.salary_per_employee / 52.0,
-            "incentive_cost": headcount * econ.bonus_pool,
-            "leaver_cost": self._quits.sum() * econ.leaver_cost_share * econ.salary_per_employee,
-            "acquisition_spend": renewals["acquired"] * econ.acquisition_cost,
-            "programme_cost": self.programme_cost_,
-        }
-        cost = math.fsum(costs.values())  # the same on every Python
-        morale_now = np.array([e.engagement - e.strain for e in self.staff])
-        self.current = {
-            "trust": float(c.trust[c.slots][active].mean()) if n_active else 0.0,
-            "csat": self._last_csat,
-            "nps": 100.0 * (promoters - detractors) / n_active if n_active else 0.0,
-            "customer_effort": float(c.effort[c.slots][active].mean()) if n_active else 0.0,
-            "repurchase_rate": self.rolling.ratio("renewed", "due", 1.0),
-            "retention": float((active & c.initial[c.slots]).sum()) / self.params.customers.count,
-            "churn_rate": self.rolling.annualised("churned", "active"),
-            "active_customers": float(n_active),
-            "morale": float(morale_now.mean()),
-            "turnover_rate": self.rolling.annualised("quits", "headcount"),
-            "cross_dept_help_rate": float(work.help_used.sum() / max(staff.working.sum(), 1e-9)),
-            "handoff_failure_rate": totals["handoff_failures"] / totals["handoffs"]
-            if totals["handoffs"]
-            else 0.0,
-            "first_contact_resolution": totals["first_contact_resolved"]
-            / totals["first_contact_problems"]
-            if totals["first_contact_problems"]
-            else 1.0,
-            "incidents_per_customer": totals["problems_new"] / n_active if n_active else 0.0,
-            "revenue": revenue,
-            "cost": cost,
-            "profit": revenue - cost,
-            **costs,
-        }
+        headcount = len(employees)
+        self.observation = Observation(
+            work=work,
+            staff=staff,
+            trust=c.trust[c.slots][active],
+            effort=c.effort[c.slots][active],
+            csat=self._last_csat,
+            promoters=promoters,
+            detractors=detractors,
+            retained=int((active & c.initial[c.slots]).sum()),
+            starting_customers=self.params.customers.count,
+            rolling=self.rolling,
+            morale=np.array([e.morale for e in employees]),
+            revenue=econ.margin_per_customer_week * float(c.margin[c.slots][active].sum()),
+            costs={
+                "salary_cost": headcount * econ.salary_per_employee / 52.0,
+                "incentive_cost": headcount * econ.bonus_pool,
+                "leaver_cost": self._quits.sum()
+                * econ.leaver_cost_share
+                * econ.salary_per_employee,
+                "acquisition_spend": renewals["acquired"] * econ.acquisition_cost,
+                "programme_cost": self.programme_cost_,
+            },
+        )
         self.datacollector.collect(self)
-        self._record_departments(work, staff, morale_now)
+        self._record_departments(work, staff, self.observation.morale, week)
 
-    def _record_departments(self, work: WorkWeek, staff: Staff, morale: np.ndarray) -> None:
+    def _record_departments(
+        self, work: WorkWeek, staff: Staff, morale: np.ndarray, week: int
+    ) -> None:
         n = len(self.department_names)
         dept = self.slot_department
         handoffs = np.bincount(dept, weights=work.handoffs, minlength=n)
@@ -556,7 +556,7 @@ class OrganizationModel(mesa.Model):
             self.datacollector.add_table_row(
                 "departments",
                 {
-                    "week": self.week + 1,
+                    "week": week + 1,
                     "department": name,
                     "headcount": int(headcount[d]),
                     **{k: float(v[d]) for k, v in means.items()},
@@ -572,6 +572,12 @@ class OrganizationModel(mesa.Model):
             )
 
     # -- results -------------------------------------------------------------------------------
+    def latest_metrics(self) -> dict[str, float]:
+        """The last week's metrics by name (empty before the first week)."""
+        return {
+            name: values[-1] for name, values in self.datacollector.model_vars.items() if values
+        }
+
     def metrics_frame(self) -> pd.DataFrame:
         """Weekly metrics, one row per week (index ``week``, starting at 1)."""
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
@@ -583,9 +589,5 @@ class OrganizationModel(mesa.Model):
         return self.datacollector.get_table_dataframe("departments")
 
 
-def _reporter(name: str):
-    def report(model: OrganizationModel) -> float:
-        return model.current[name]
-
-    report.__name__ = f"report_{name}"
-    return report
+def _slot(employee: Employee) -> int:
+    return employee.slot

@@ -20,7 +20,25 @@ from cxsim.core.levers import StructureLevers
 from cxsim.core.parameters import ModelParameters
 from cxsim.core.streams import Streams
 
-__all__ = ["Routing", "Staff", "WorkWeek", "handoff_failure_probability", "work_week"]
+__all__ = [
+    "CaseDraws",
+    "Clientele",
+    "Conditions",
+    "Handoffs",
+    "Outcomes",
+    "Resolution",
+    "Routed",
+    "Routing",
+    "Staff",
+    "WorkWeek",
+    "hand_off",
+    "handoff_failure_probability",
+    "resolve",
+    "route",
+    "settle",
+    "tally",
+    "work_week",
+]
 
 
 @dataclass
@@ -174,8 +192,14 @@ def handoff_failure_probability(
     return np.clip(p, 0.0, 1.0)
 
 
+def _cumulative(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Running totals of ``values`` over the slots in ``order``, starting at 0."""
+    return np.r_[0.0, np.cumsum(values[order])]
+
+
 def _range_sums(values: np.ndarray, order: np.ndarray, starts, stops) -> np.ndarray:
-    cum = np.r_[0.0, np.cumsum(values[order])]
+    """Sum of ``values`` over each range ``order[starts[g]:stops[g]]`` (a unit's members)."""
+    cum = _cumulative(values, order)
     return cum[stops] - cum[starts]
 
 
@@ -199,7 +223,7 @@ def _allocate(
     queue = np.lexsort((priority, -age, group))
     rank = np.empty(len(queue), dtype=np.int64)
     rank[queue] = _rank_within(group[queue])
-    cum = np.r_[0.0, np.cumsum(capacity[order])]
+    cum = _cumulative(capacity, order)
     group_capacity = cum[stops] - cum[starts]
     demand = np.bincount(group, minlength=len(starts)).astype(float)
     spacing = np.maximum(1.0, group_capacity / np.maximum(demand, 1.0))
@@ -220,53 +244,145 @@ def _rank_within(groups_sorted: np.ndarray) -> np.ndarray:
     return np.arange(n) - run_start
 
 
-def work_week(
-    *,
+# -- the week's work, step by step (docs/ODD.md, "Routing and work") -------------------
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What the week's work happens under.
+
+    Attributes:
+        levers: The structure's levers this week.
+        internal_trust: Department-by-department trust.
+    """
+
+    levers: StructureLevers
+    internal_trust: np.ndarray
+
+
+@dataclass(frozen=True)
+class Clientele:
+    """What the work needs to know of the customers, one entry per customer slot.
+
+    Attributes:
+        pod: Pod of each customer slot (0 without pods).
+        expectation: Expectation of each slot (survey scores are disconfirmation).
+        size: Number of used customer slots.
+    """
+
+    pod: np.ndarray
+    expectation: np.ndarray
+    size: int
+
+
+class CaseDraws:
+    """The week's uniform draws for each case, one named decision at a time.
+
+    Each case's draw is keyed by the case's identity (:meth:`CaseBatch.draw_keys`), so a
+    decision's draws do not depend on the order the steps take them in.
+    """
+
+    def __init__(self, streams: Streams, week: int, cases: CaseBatch) -> None:
+        self.streams, self.week, self.key = streams, week, cases.draw_keys()
+
+    def __call__(self, decision: str) -> np.ndarray:
+        """Uniform draws in [0, 1) for the named decision, one per case."""
+        return self.streams.keyed_uniform(decision, self.week, self.key)
+
+
+@dataclass
+class Routed:
+    """Step 1, route: who handles each case, within capacity.
+
+    Per case: ``unit`` (the unit it goes to), ``is_problem``, ``needs_partner``,
+    ``partner_unit`` (the partner department's unit for the customer's pod), ``handled``
+    (served this week) and ``owner`` (the slot that handled it, or the department's
+    first slot for a waiting case). Per slot: ``serve_capacity`` and ``help_capacity``
+    after help time no handoff needs went back to serving, ``load`` and ``assigned``.
+    """
+
+    unit: np.ndarray
+    is_problem: np.ndarray
+    needs_partner: np.ndarray
+    partner_unit: np.ndarray
+    handled: np.ndarray
+    owner: np.ndarray
+    serve_capacity: np.ndarray
+    help_capacity: np.ndarray
+    load: np.ndarray
+
+
+@dataclass
+class Resolution:
+    """Step 2, resolve: the quality of the owner's work and whether it solved the case.
+
+    Per case: ``quality`` (q), ``noise`` (the performance noise) and ``solved``.
+    """
+
+    quality: np.ndarray
+    noise: np.ndarray
+    solved: np.ndarray
+
+
+@dataclass
+class Handoffs:
+    """Step 3, hand off: problems that need a partner department.
+
+    Per case: ``cross`` (handed off), ``failed`` (the handoff failed), ``partner_slot``
+    (who helped) and ``joint`` (the partner unit's help coverage: how much the handoff
+    was joint work). Per slot: ``help_used`` (help time spent on handoffs, in cases).
+    """
+
+    cross: np.ndarray
+    failed: np.ndarray
+    partner_slot: np.ndarray
+    joint: np.ndarray
+    help_used: np.ndarray
+
+
+@dataclass
+class Outcomes:
+    """Step 4, outcomes: what each case came to, and what the customer experienced.
+
+    Per case: ``resolved``, ``failed`` (handled, unresolved), ``repeat`` (comes back),
+    ``still_waiting``, ``abandoned``, ``recovery`` (resolved on a repeat contact),
+    ``performance`` (0-1), ``experienced`` (counts for satisfaction), ``effort``,
+    ``surveyed`` and ``survey_score`` (the measured score, which gaming lifts).
+    """
+
+    resolved: np.ndarray
+    failed: np.ndarray
+    repeat: np.ndarray
+    still_waiting: np.ndarray
+    abandoned: np.ndarray
+    recovery: np.ndarray
+    performance: np.ndarray
+    experienced: np.ndarray
+    effort: np.ndarray
+    surveyed: np.ndarray
+    survey_score: np.ndarray
+
+
+def route(
     cases: CaseBatch,
     staff: Staff,
     routing: Routing,
-    levers: StructureLevers,
-    internal_trust: np.ndarray,
-    customer_pod: np.ndarray,
-    customer_expectation: np.ndarray,
-    n_customers: int,
-    params: ModelParameters,
-    streams: Streams,
-    week: int,
-) -> WorkWeek:
-    """Route, serve and resolve one week of cases.
+    clientele: Clientele,
+    draws: CaseDraws,
+) -> Routed:
+    """Route cases within capacity: the unit first, then the department's spare capacity.
 
-    Args:
-        cases: Carried and new cases.
-        staff: The workforce snapshot.
-        routing: The run's routing.
-        levers: The structure's levers this week.
-        internal_trust: Department-by-department trust.
-        customer_pod: Pod of every customer slot.
-        customer_expectation: Expectation of every customer slot (for survey scores).
-        n_customers: Number of used customer slots.
-        params: Model parameters.
-        streams: Random streams.
-        week: The week.
-
-    Returns:
-        The week's outcomes.
+    Help time that no handoff will need goes back to serving the unit's own cases.
     """
-    sp, cp, ep = params.service, params.cases, params.effort
     n_staff = len(staff.department)
-    n_dept = internal_trust.shape[0]
+    n_dept = len(routing.department_start)
     age = cases.attempts * 7 + cases.waited
-    key = cases.draw_keys()
-
-    def draw(name: str) -> np.ndarray:
-        return streams.keyed_uniform(name, week, key)
-
-    # help time that no handoff will need goes back to serving the unit's own cases
+    pod = clientele.pod[cases.customer]
     n_units = len(routing.unit_start)
-    unit = routing.unit_of[cases.department, customer_pod[cases.customer]]
+    unit = routing.unit_of[cases.department, pod]
     is_problem = cases.kind == PROBLEM
     needs_partner = is_problem & (cases.partner >= 0)
-    partner_unit = routing.unit_of[np.maximum(cases.partner, 0), customer_pod[cases.customer]]
+    partner_unit = routing.unit_of[np.maximum(cases.partner, 0), pod]
     expected = np.bincount(partner_unit[needs_partner], minlength=n_units).astype(float)
     unit_help = _range_sums(
         staff.help_capacity, routing.order, routing.unit_start, routing.unit_stop
@@ -275,8 +391,7 @@ def work_week(
     help_capacity = staff.help_capacity * (1.0 - idle[routing.slot_unit])
     serve_capacity = staff.serve_capacity + staff.help_capacity * idle[routing.slot_unit]
 
-    # -- routing within capacity: the unit first, then the department's spare capacity --
-    priority = draw("service/priority")
+    priority = draws("service/priority")
     handled, owner = _allocate(
         unit, age, priority, serve_capacity, routing.order, routing.unit_start, routing.unit_stop
     )
@@ -302,42 +417,77 @@ def work_week(
         assigned / np.maximum(serve_capacity, 1e-9)
         + (left_waiting / np.maximum(department_capacity, 1e-9))[staff.department]
     )
-    owner_pod = routing.unit_pod[routing.slot_unit[owner]]
+    return Routed(
+        unit=unit,
+        is_problem=is_problem,
+        needs_partner=needs_partner,
+        partner_unit=partner_unit,
+        handled=handled,
+        owner=owner,
+        serve_capacity=serve_capacity,
+        help_capacity=help_capacity,
+        load=load,
+    )
 
-    # -- quality of the owner's work -----------------------------------------------------
+
+def resolve(
+    staff: Staff, routed: Routed, levers: StructureLevers, params: ModelParameters, draws: CaseDraws
+) -> Resolution:
+    """The owner's work: its quality, and whether it solves the problem.
+
+    Quality rises with skill, morale and the customer information the structure shares,
+    and falls with effort spent gaming measures.
+    """
+    sp = params.service
     quality = (
         sp.skill_effect * (staff.skill - params.employees.initial_skill)
         + sp.morale_effect * staff.morale
         + sp.information_effect * (levers.information - 0.5)
         - sp.gaming_cost * staff.allocation[:, 3]
     )
-    q = quality[owner]
-    noise = sp.noise * (2.0 * draw("service/noise") - 1.0) * np.sqrt(3.0)
-    first = cases.attempts == 0
+    q = quality[routed.owner]
+    noise = sp.noise * (2.0 * draws("service/noise") - 1.0) * np.sqrt(3.0)
+    solved = draws("service/solve") < np.clip(sp.solve_base + q, 0.02, 0.995)
+    return Resolution(quality=q, noise=noise, solved=solved)
 
-    solved = draw("service/solve") < np.clip(sp.solve_base + q, 0.02, 0.995)
 
-    # -- handoffs to the partner department ------------------------------------------------
-    cross = handled & needs_partner
-    help_cum = np.r_[0.0, np.cumsum(help_capacity[routing.order])]
+def hand_off(
+    cases: CaseBatch,
+    routing: Routing,
+    routed: Routed,
+    conditions: Conditions,
+    params: ModelParameters,
+    draws: CaseDraws,
+) -> Handoffs:
+    """Hand problems that need a partner department to the partner unit.
+
+    A handoff fails with the probability :func:`handoff_failure_probability` gives; the
+    partner unit's help capacity covers a share of the handoffs it receives, and who
+    helps is drawn in proportion to help capacity.
+    """
+    levers = conditions.levers
+    n_units = len(routing.unit_start)
+    partner_unit = routed.partner_unit
+    cross = routed.handled & routed.needs_partner
+    help_cum = _cumulative(routed.help_capacity, routing.order)
     unit_help = help_cum[routing.unit_stop] - help_cum[routing.unit_start]
     volume = np.bincount(partner_unit[cross], minlength=n_units).astype(float)
     coverage = np.minimum(1.0, unit_help / np.maximum(volume, 1.0))
     busy = np.minimum(1.0, volume / np.maximum(unit_help, 1e-9))  # share of help time used
-    help_used = help_capacity * busy[routing.slot_unit]
+    owner_pod = routing.unit_pod[routing.slot_unit[routed.owner]]
     same_pod = (owner_pod >= 0) & (owner_pod == routing.unit_pod[partner_unit])
     friction = np.where(same_pod, levers.pod_friction, levers.handoff_friction)
     p_fail = handoff_failure_probability(
         params.handoffs.base_failure,
         friction,
-        internal_trust[cases.department, np.maximum(cases.partner, 0)],
+        conditions.internal_trust[cases.department, np.maximum(cases.partner, 0)],
         levers.structured,
         coverage[partner_unit],
         params,
         levers.handoff_relief,
     )
-    handoff_failed = cross & (draw("service/handoff") < p_fail)
-    pick = draw("service/partner")
+    failed = cross & (draws("service/handoff") < p_fail)
+    pick = draws("service/partner")
     start, stop = routing.unit_start[partner_unit], routing.unit_stop[partner_unit]
     helped_pos = help_cum[start] + pick * unit_help[partner_unit]
     partner_index = np.where(
@@ -345,10 +495,35 @@ def work_week(
         np.searchsorted(help_cum, helped_pos, side="right") - 1,
         start + (pick * (stop - start)).astype(np.int64),
     )
-    partner_slot = routing.order[np.clip(partner_index, start, stop - 1)]
+    return Handoffs(
+        cross=cross,
+        failed=failed,
+        partner_slot=routing.order[np.clip(partner_index, start, stop - 1)],
+        joint=coverage[partner_unit],
+        help_used=routed.help_capacity * busy[routing.slot_unit],
+    )
 
-    # -- outcomes -------------------------------------------------------------------
-    resolved = handled & is_problem & solved & ~handoff_failed
+
+def settle(
+    cases: CaseBatch,
+    staff: Staff,
+    routed: Routed,
+    resolution: Resolution,
+    handoffs: Handoffs,
+    levers: StructureLevers,
+    clientele: Clientele,
+    params: ModelParameters,
+    draws: CaseDraws,
+) -> Outcomes:
+    """What each case comes to: resolved, repeated, waiting or abandoned.
+
+    Also the performance and effort the customer experiences, and the survey score as
+    measured.
+    """
+    sp, cp, ep = params.service, params.cases, params.effort
+    handled, is_problem = routed.handled, routed.is_problem
+    q, first = resolution.quality, cases.attempts == 0
+    resolved = handled & is_problem & resolution.solved & ~handoffs.failed
     failed = handled & is_problem & ~resolved
     abandoned_contact = failed & (cases.attempts + 1 >= cp.max_attempts)
     repeat = failed & ~abandoned_contact
@@ -375,90 +550,142 @@ def work_week(
         ],
         default=0.0,
     )
-    performance = np.clip(performance + noise * handled, 0.0, 1.0)
-    experienced = handled | abandoned
-
+    performance = np.clip(performance + resolution.noise * handled, 0.0, 1.0)
     effort = (
         ep.per_repeat * (handled & ~first)
-        + ep.per_transfer * handoff_failed
+        + ep.per_transfer * handoffs.failed
         + ep.per_wait * still_waiting
         + ep.per_abandon * abandoned
         + ep.repeat_information * (1.0 - levers.information) * (handled & is_problem)
     )
-
-    # -- surveys: the measured score, which gaming lifts --------------------------------
-    surveyed = handled & (draw("service/survey") < sp.survey_rate)
+    surveyed = handled & (draws("service/survey") < sp.survey_rate)
     survey_score = np.clip(
         disconfirmation_satisfaction(
-            performance, customer_expectation[cases.customer], params.satisfaction
+            performance, clientele.expectation[cases.customer], params.satisfaction
         )
-        + sp.gaming_lift * staff.allocation[owner, 3],
+        + sp.gaming_lift * staff.allocation[routed.owner, 3],
         0.0,
         1.0,
     )
+    return Outcomes(
+        resolved=resolved,
+        failed=failed,
+        repeat=repeat,
+        still_waiting=still_waiting,
+        abandoned=abandoned,
+        recovery=recovery,
+        performance=performance,
+        experienced=handled | abandoned,
+        effort=effort,
+        surveyed=surveyed,
+        survey_score=survey_score,
+    )
 
-    # -- tallies ------------------------------------------------------------------------
+
+def tally(
+    cases: CaseBatch,
+    n_staff: int,
+    n_departments: int,
+    clientele: Clientele,
+    routed: Routed,
+    handoffs: Handoffs,
+    outcomes: Outcomes,
+) -> WorkWeek:
+    """Count the week's outcomes per employee slot, customer slot and department pair."""
+    owner, handled, is_problem = routed.owner, routed.handled, routed.is_problem
+    o, n_dept = outcomes, n_departments
+    first = cases.attempts == 0
+    cross, handoff_failed = handoffs.cross, handoffs.failed
+
     def per_staff(mask: np.ndarray, who: np.ndarray = owner, weights=None) -> np.ndarray:
         w = None if weights is None else weights[mask]
         return np.bincount(who[mask], weights=w, minlength=n_staff).astype(float)
 
     def per_customer(mask: np.ndarray, weights=None) -> np.ndarray:
         w = None if weights is None else weights[mask]
-        return np.bincount(cases.customer[mask], weights=w, minlength=n_customers).astype(float)
+        return np.bincount(cases.customer[mask], weights=w, minlength=clientele.size).astype(float)
+
+    def per_pair(mask: np.ndarray, weights=None) -> np.ndarray:
+        w = None if weights is None else weights[mask]
+        return np.bincount(pair[mask], weights=w, minlength=n_dept * n_dept).reshape(n_dept, -1)
 
     pair = cases.department * n_dept + np.maximum(cases.partner, 0)
     handoff_ok = cross & ~handoff_failed
-    # a handoff is joint work to the extent the partner unit had time to help with it
-    joint = coverage[partner_unit]
-    pair_success = np.bincount(
-        pair[handoff_ok], weights=joint[handoff_ok], minlength=n_dept * n_dept
-    ).reshape(n_dept, -1)
-    pair_failure = np.bincount(pair[handoff_failed], minlength=n_dept * n_dept).reshape(n_dept, -1)
-    pair_handoffs = np.bincount(pair[cross], minlength=n_dept * n_dept).reshape(n_dept, -1)
-
-    carried = cases.take(repeat | still_waiting)
-    carried.attempts = carried.attempts + repeat[repeat | still_waiting]
-    carried.waited = np.where(still_waiting[repeat | still_waiting], carried.waited + 1, 0)
-
-    first_problems = handled & is_problem & first
+    carried = cases.take(o.repeat | o.still_waiting)
+    carried.attempts = carried.attempts + o.repeat[o.repeat | o.still_waiting]
+    carried.waited = np.where(o.still_waiting[o.repeat | o.still_waiting], carried.waited + 1, 0)
     totals = {
         "cases": float(len(cases)),
         "handled": float(handled.sum()),
         "problems_new": float((is_problem & first & (cases.waited == 0)).sum()),
-        "first_contact_problems": float(first_problems.sum()),
-        "first_contact_resolved": float((resolved & first).sum()),
+        "first_contact_problems": float((handled & is_problem & first).sum()),
+        "first_contact_resolved": float((o.resolved & first).sum()),
         "handoffs": float(cross.sum()),
         "handoff_failures": float(handoff_failed.sum()),
-        "surveyed": float(surveyed.sum()),
-        "survey_sum": float(survey_score[surveyed].sum()),
-        "abandoned": float(abandoned.sum()),
-        "waiting": float(still_waiting.sum()),
+        "surveyed": float(o.surveyed.sum()),
+        "survey_sum": float(o.survey_score[o.surveyed].sum()),
+        "abandoned": float(o.abandoned.sum()),
+        "waiting": float(o.still_waiting.sum()),
     }
     return WorkWeek(
         carried=carried,
-        load=load,
+        load=routed.load,
         handled=per_staff(handled),
         problems=per_staff(handled & is_problem),
-        resolved=per_staff(resolved),
-        first_contact=per_staff(resolved & first),
-        failed=per_staff(failed),
+        resolved=per_staff(o.resolved),
+        first_contact=per_staff(o.resolved & first),
+        failed=per_staff(o.failed),
         handoffs=per_staff(cross),
         handoff_failures=per_staff(handoff_failed),
-        help_given=per_staff(handoff_ok, partner_slot),
-        help_failed=per_staff(handoff_failed, partner_slot),
-        survey_sum=per_staff(surveyed, owner, survey_score),
-        survey_count=per_staff(surveyed),
-        help_used=help_used,
-        performance_sum=per_customer(experienced, performance),
-        cases=per_customer(experienced),
-        recoveries=per_customer(recovery),
-        effort=per_customer(np.ones(len(q), dtype=bool), effort),
-        pair_success=pair_success,
-        pair_failure=pair_failure,
-        pair_handoffs=pair_handoffs,
+        help_given=per_staff(handoff_ok, handoffs.partner_slot),
+        help_failed=per_staff(handoff_failed, handoffs.partner_slot),
+        survey_sum=per_staff(o.surveyed, owner, o.survey_score),
+        survey_count=per_staff(o.surveyed),
+        help_used=handoffs.help_used,
+        performance_sum=per_customer(o.experienced, o.performance),
+        cases=per_customer(o.experienced),
+        recoveries=per_customer(o.recovery),
+        effort=per_customer(np.ones(len(cases), dtype=bool), o.effort),
+        # a handoff is joint work to the extent the partner unit had time to help with it
+        pair_success=per_pair(handoff_ok, handoffs.joint),
+        pair_failure=per_pair(handoff_failed),
+        pair_handoffs=per_pair(cross),
         department_cases=np.bincount(cases.department, minlength=n_dept).astype(float),
-        department_waiting=np.bincount(cases.department[still_waiting], minlength=n_dept).astype(
+        department_waiting=np.bincount(cases.department[o.still_waiting], minlength=n_dept).astype(
             float
         ),
         totals=totals,
     )
+
+
+def work_week(
+    cases: CaseBatch,
+    staff: Staff,
+    routing: Routing,
+    conditions: Conditions,
+    clientele: Clientele,
+    params: ModelParameters,
+    draws: CaseDraws,
+) -> WorkWeek:
+    """Route, resolve, hand off and settle one week of cases, then tally the outcomes.
+
+    Args:
+        cases: Carried and new cases.
+        staff: The workforce snapshot.
+        routing: The run's routing.
+        conditions: The structure's levers and internal trust this week.
+        clientele: Pods and expectations of the customer slots.
+        params: Model parameters.
+        draws: The week's draws for each case.
+
+    Returns:
+        The week's outcomes.
+    """
+    routed = route(cases, staff, routing, clientele, draws)
+    resolution = resolve(staff, routed, conditions.levers, params, draws)
+    handoffs = hand_off(cases, routing, routed, conditions, params, draws)
+    outcomes = settle(
+        cases, staff, routed, resolution, handoffs, conditions.levers, clientele, params, draws
+    )
+    n_departments = conditions.internal_trust.shape[0]
+    return tally(cases, len(staff.department), n_departments, clientele, routed, handoffs, outcomes)

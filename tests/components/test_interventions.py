@@ -103,7 +103,7 @@ def test_training_raises_skill_and_leadership_multiplies_it():
         ("led", [leader, training]),
     ):
         model = run(with_interventions(interventions, weeks=4), seed=3).model
-        skill[name] = np.mean([e.skill for e in model.staff])
+        skill[name] = np.mean([e.skill for e in model.employees])
     assert skill["led"] > skill["training"] > skill["none"]
 
 
@@ -122,7 +122,7 @@ def test_communication_relieves_the_strain_of_a_restructure():
     strain = {}
     for name, interventions in (("bare", [restructure]), ("told", [restructure, talk])):
         model = run(with_interventions(interventions, weeks=6), seed=4).model
-        strain[name] = np.mean([e.strain for e in model.staff])
+        strain[name] = np.mean([e.strain for e in model.employees])
     assert strain["told"] < strain["bare"]
 
 
@@ -150,7 +150,7 @@ def test_restructure_switches_structure_and_scheme_and_adopts_gradually():
     assert 0 < adoption < 0.5
     model.run(6)
     assert model.changes.level["adoption"] > adoption
-    assert model.restructured_
+    assert model.restructured
 
 
 def test_a_restructure_carries_the_new_structure_s_parameters():
@@ -176,7 +176,7 @@ def test_recruiting_shifts_new_hires_orientation():
             interventions, weeks=30, overrides={"turnover.base_quit": 0.1}
         )
         model = run(scenario, seed=5).model
-        return np.mean([e.orientation for e in model.staff if e.tenure < 30])
+        return np.mean([e.orientation for e in model.employees if e.tenure < 30])
 
     recruiting = {"type": "recruiting", "start": 0, "orientation_shift": 0.3}
     assert new_hire_orientation([recruiting]) > new_hire_orientation([]) + 0.1

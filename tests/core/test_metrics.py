@@ -1,6 +1,9 @@
+import numpy as np
 import pytest
 
 from cxsim.core.metrics import METRICS, RollingCounts, metric_names
+from cxsim.core.model import OrganizationModel
+from tests.conftest import small
 
 REQUIRED = [
     "trust",
@@ -36,3 +39,27 @@ def test_rolling_window_annualises_over_the_last_quarter():
     assert rolling.annualised("events", "exposure") == pytest.approx(0.52)
     assert rolling.ratio("events", "exposure", default=1.0) == pytest.approx(0.01)
     assert RollingCounts().ratio("a", "b", default=1.0) == 1.0
+
+
+def test_every_metric_is_a_reporter_that_measures_the_week():
+    model = OrganizationModel(small(), seed=3)
+    assert set(model.datacollector.model_reporters) == {m.name for m in METRICS}
+    model.step()
+    latest = model.latest_metrics()
+    for metric in METRICS:
+        value = metric.measure(model.observation)
+        assert value == latest[metric.name]
+        assert metric.low <= value <= metric.high, metric.name
+    week = model.observation
+    assert latest["profit"] == latest["revenue"] - latest["cost"]
+    assert latest["nps"] == 100.0 * (week.promoters - week.detractors) / week.active
+    assert latest["morale"] == float(np.array([e.morale for e in model.employees]).mean())
+
+
+def test_the_model_s_one_clock_is_mesa_s_step_count():
+    model = OrganizationModel(small(), seed=3)
+    assert model.week == model.steps == 0
+    model.run(3)
+    assert model.week == model.steps == 3
+    assert list(model.departments_frame()["week"].unique()) == [1, 2, 3]
+    assert model.employees == sorted(model.agents, key=lambda e: e.slot)

@@ -31,7 +31,7 @@ def test_customers_are_conserved():
     c = model.customers
     assert c.active_count + c.churned == c.ever_acquired
     assert c.ever_acquired > 2000  # acquisition happened
-    assert len(model.staff) == 28 == len(model.agents)
+    assert len(model.employees) == 28 == len(model.agents)
 
 
 def test_policies_share_every_draw_they_do_not_touch():
@@ -41,7 +41,7 @@ def test_policies_share_every_draw_they_do_not_touch():
     survey = OrganizationModel(small({"incentives.type": "individual_csat"}), seed=9)
     for model in (throughput, survey):
         model.step()
-    a, b = throughput.current, survey.current
+    a, b = throughput.latest_metrics(), survey.latest_metrics()
     for name in ("trust", "first_contact_resolution", "handoff_failure_rate", "retention", "csat"):
         assert a[name] == b[name]
     assert a["morale"] != b["morale"]
@@ -71,10 +71,10 @@ def test_structures_change_outcomes_under_the_same_seed():
 def test_quitters_are_replaced_by_new_hires_who_learn():
     scenario = small({"turnover.base_quit": 0.2}, weeks=6)
     model = run(scenario, seed=3).model
-    tenures = [e.tenure for e in model.staff]
+    tenures = [e.tenure for e in model.employees]
     assert min(tenures) < 6  # some were hired during the run
-    assert len(model.staff) == scenario.headcount
-    new = [e for e in model.staff if e.tenure < 6]
+    assert len(model.employees) == scenario.headcount
+    new = [e for e in model.employees if e.tenure < 6]
     assert all(e.skill < model.params.employees.initial_skill for e in new)
 
 
@@ -114,7 +114,9 @@ def test_changing_one_department_leaves_other_employees_luck_alone():
     bigger = OrganizationModel(small({"departments.sales.headcount": 9}, weeks=1), seed=5)
 
     def by_key(m):
-        return {int(k): (e.skill, e.orientation) for k, e in zip(m.slot_key, m.staff, strict=True)}
+        return {
+            int(k): (e.skill, e.orientation) for k, e in zip(m.slot_key, m.employees, strict=True)
+        }
 
     a, b = by_key(base), by_key(bigger)
     shared = set(a) & set(b)
@@ -144,7 +146,7 @@ def test_all_zero_allocation_weights_mean_serving_only():
     zero |= {"allocation.orientation_help": 0.0, "allocation.orientation_prevent": 0.0}
     zero["allocation.incentive_strength"] = 0.0
     result = run(small(zero, weeks=3), seed=1)
-    assert all(e.allocation == (1.0, 0.0, 0.0, 0.0) for e in result.model.staff)
+    assert all(e.allocation == (1.0, 0.0, 0.0, 0.0) for e in result.model.employees)
 
 
 def test_numpy_integer_seeds_are_accepted():

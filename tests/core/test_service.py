@@ -5,7 +5,15 @@ from cxsim.components.structures import CrossFunctional, Silo
 from cxsim.core.cases import CaseBatch
 from cxsim.core.levers import StructureLevers
 from cxsim.core.parameters import ModelParameters
-from cxsim.core.service import Routing, Staff, handoff_failure_probability, work_week
+from cxsim.core.service import (
+    CaseDraws,
+    Clientele,
+    Conditions,
+    Routing,
+    Staff,
+    handoff_failure_probability,
+    work_week,
+)
 from cxsim.core.streams import Streams
 
 P = ModelParameters()
@@ -65,17 +73,13 @@ def week(cases, capacity, structure=None, pods=None, seed=0, help_capacity=2.0):
     )
     customers = int(cases.customer.max()) + 1
     return work_week(
-        cases=cases,
-        staff=staff,
-        routing=routing,
-        levers=StructureLevers.of(structure or Silo()),
-        internal_trust=np.array([[1.0, 0.5], [0.5, 1.0]]),
-        customer_pod=np.zeros(customers, dtype=np.int64),
-        customer_expectation=np.full(customers, 0.6),
-        n_customers=customers,
-        params=P.__class__(customers=P.customers.__class__(count=customers)),
-        streams=Streams(seed),
-        week=0,
+        cases,
+        staff,
+        routing,
+        Conditions(StructureLevers.of(structure or Silo()), np.array([[1.0, 0.5], [0.5, 1.0]])),
+        Clientele(np.zeros(customers, dtype=np.int64), np.full(customers, 0.6), customers),
+        P.__class__(customers=P.customers.__class__(count=customers)),
+        CaseDraws(Streams(seed), 0, cases),
     )
 
 
