@@ -245,12 +245,16 @@ class BalancedScorecard(IncentiveScheme):
         """Start the negative-theme memory empty."""
         self.failure_trend_: np.ndarray | None = None
 
-    def use_weights(self) -> np.ndarray:
-        """Action plan pulls prevent and help; themes pull serve and help; survey, serve+game."""
+    def measure_weights(self) -> np.ndarray:
+        """The weights of the action plan, negative themes and survey, summing to 1."""
         w = np.array(
             [self.action_plan_weight, self.negative_theme_weight, self.survey_weight], float
         )
-        w = w / w.sum() if w.sum() > 0 else np.full(3, 1 / 3)
+        return w / w.sum() if w.sum() > 0 else np.full(3, 1 / 3)
+
+    def use_weights(self) -> np.ndarray:
+        """Action plan pulls prevent and help; themes pull serve and help; survey, serve+game."""
+        w = self.measure_weights()
         per_measure = np.array(
             [
                 [0.0, 0.4, 0.6, 0.0],  # action plan
@@ -274,8 +278,7 @@ class BalancedScorecard(IncentiveScheme):
         themes = trend - failures  # positive when failures fall below their recent level
         self.failure_trend_ = trend + (failures - trend) / self.trend_weeks
         survey = _group_mean(_survey_mean(performance), group)
-        w = np.array([self.action_plan_weight, self.negative_theme_weight, self.survey_weight])
-        w = w / w.sum() if w.sum() > 0 else np.full(3, 1 / 3)
+        w = self.measure_weights()
         score = w[0] * percentile(action) + w[1] * percentile(themes) + w[2] * percentile(survey)
         return score[group]
 
