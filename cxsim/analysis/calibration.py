@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cxsim.config.dotted import value_at
 from cxsim.config.files import read_toml
 from cxsim.config.scenario import Scenario, load_entry
 from cxsim.core.metrics import METRICS
+from cxsim.validation.declare import build, param
 from cxsim.validation.errors import InputError
 from cxsim.validation.limits import MAX_RUNS
 
@@ -183,7 +185,7 @@ class Calibration:
                 parameter.path,
             )
         try:
-            current = _value_at(self.scenario.to_dict(), parameter.path)
+            current = value_at(self.scenario.to_dict(), parameter.path)
         except InputError as exc:
             raise InputError(where, exc.expected, parameter.path) from None
         if isinstance(current, bool) or not isinstance(current, int | float):
@@ -204,7 +206,7 @@ class Calibration:
         defaults = self.scenario.to_dict()
         values = {}
         for parameter in self.free:
-            value = _value_at(defaults, parameter.path)
+            value = value_at(defaults, parameter.path)
             values[parameter.path] = parameter.from_unit(parameter.to_unit(value))
         return values
 
@@ -287,25 +289,56 @@ def _float(text: str, where: str, whole: str) -> float:
         raise InputError(where, "numbers in METRIC=VALUE+-TOLERANCE or P=LOW:HIGH", whole) from None
 
 
-def _value_at(data: Any, dotted: str) -> Any:
-    """The value at a dotted path of a scenario dict (departments by name or index)."""
-    node = data
-    for part in dotted.split("."):
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list):
-            named = [
-                item for item in node if isinstance(item, Mapping) and item.get("name") == part
-            ]
-            if named:
-                node = named[0]
-            elif part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                raise InputError("", f"a path the scenario has ({part!r} not found)", dotted)
-        else:
-            raise InputError("", f"a path the scenario has ({part!r} not found)", dotted)
-    return node
+@dataclass(kw_only=True)
+class TargetTable:
+    """One ``[[calibration.targets]]`` table."""
+
+    metric: str = param(expected="a metric (cxsim metrics lists them)", help="the KPI")
+    observed: float = param(help="the value observed in the organization")
+    tolerance: float | None = param(
+        None, gt=0, help="how far the fit may be and still meet it (default: 10% of observed)"
+    )
+    standard_error: float | None = param(
+        None, gt=0, help="the observation's standard error, instead of a tolerance"
+    )
+    window: list[int] | None = param(
+        None,
+        ge=1,
+        expected="two weeks [first, last]",
+        help="weeks to average over, both included (omitted: the final week)",
+    )
+
+
+@dataclass(kw_only=True)
+class FreeTable:
+    """One ``[[calibration.free]]`` table."""
+
+    path: str = param(expected="a dotted path", help="the scenario value fitted")
+    low: float = param(help="lowest value the fit may take")
+    high: float = param(help="highest value the fit may take")
+
+
+@dataclass(kw_only=True)
+class CalibrationTable:
+    """The ``[calibration]`` table of an experiment file."""
+
+    scenario: str | None = param(
+        None,
+        expected="a scenario file (*.toml)",
+        help="the scenario fitted (relative to this file), unless given on the command line",
+    )
+    targets: list[TargetTable] = param(
+        [], expected="a list of [[calibration.targets]] tables", help="the observed KPIs"
+    )
+    free: list[FreeTable] = param(
+        [], expected="a list of [[calibration.free]] tables", help="the values fitted"
+    )
+    reps: int = param(Calibration.reps, ge=0, le=MAX_RUNS, help="replications per evaluation")
+    budget: int = param(
+        Calibration.budget, ge=0, le=MAX_RUNS, help="most evaluations the optimiser may use"
+    )
+    seed: int = param(Calibration.seed, ge=0, le=MAX_RUNS, help="seed of the replicate seeds")
+    method: str = param(Calibration.method, choices=METHODS, help="the SciPy optimiser")
 
 
 def from_table(
@@ -319,79 +352,39 @@ def from_table(
         source: The file, for messages.
         scenario: A scenario given on the command line instead of ``scenario = ...``.
     """
-    known = ("scenario", "targets", "free", "reps", "budget", "seed", "method")
-    for key in table:
-        if key not in known:
-            raise InputError(f"calibration.{key}", "one of " + ", ".join(known))
+    given = build(CalibrationTable, table, "calibration")
     if scenario is None:
-        scenario = load_entry(table.get("scenario"), base_dir, "calibration.scenario")
-    targets = [
-        _target_table(t, f"calibration.targets.{i}") for i, t in enumerate(_list(table, "targets"))
+        scenario = load_entry(given.scenario, base_dir, "calibration.scenario")
+    targets = [_target(t, f"calibration.targets.{i}") for i, t in enumerate(given.targets)]
+    free = [
+        make_free(f.path, f.low, f.high, f"calibration.free.{i}") for i, f in enumerate(given.free)
     ]
-    free = [_free_table(f, f"calibration.free.{i}") for i, f in enumerate(_list(table, "free"))]
-    options = {k: table[k] for k in ("reps", "budget", "seed") if k in table}
-    for key, value in options.items():
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RUNS:
-            raise InputError(
-                f"calibration.{key}", f"a whole number between 0 and {MAX_RUNS:,}", value
-            )
-    method = table.get("method", "nelder-mead")
-    return Calibration(scenario, targets, free, method=method, source=source, **options)
-
-
-def _list(table: Mapping[str, Any], key: str) -> Sequence[Any]:
-    value = table.get(key, [])
-    if not isinstance(value, list):
-        raise InputError(f"calibration.{key}", f"a list of [[calibration.{key}]] tables", value)
-    return value
-
-
-def _target_table(spec: Any, where: str) -> Target:
-    if not isinstance(spec, Mapping):
-        raise InputError(where, "a table with metric and observed", spec)
-    known = ("metric", "observed", "tolerance", "standard_error", "window")
-    for key in spec:
-        if key not in known:
-            raise InputError(f"{where}.{key}", "one of " + ", ".join(known))
-    if "tolerance" in spec and "standard_error" in spec:
-        raise InputError(where, "a tolerance or a standard error, not both")
-    observed = spec.get("observed")
-    if isinstance(observed, bool) or not isinstance(observed, int | float):
-        raise InputError(f"{where}.observed", "a number", observed)
-    scale = spec.get("tolerance", spec.get("standard_error"))
-    if scale is not None and (isinstance(scale, bool) or not isinstance(scale, int | float)):
-        raise InputError(where, "a number for the tolerance or standard error", scale)
-    window = spec.get("window")
-    if window is not None:
-        ok = isinstance(window, list) and len(window) == 2
-        ok = ok and all(isinstance(w, int) and not isinstance(w, bool) for w in window)
-        if not ok:
-            raise InputError(f"{where}.window", "two weeks [first, last]", window)
-        window = (window[0], window[1])
-    return make_target(
-        str(spec.get("metric")),
-        float(observed),
-        None if scale is None else float(scale),
-        window,
-        standard_error="standard_error" in spec,
-        where=where,
+    return Calibration(
+        scenario,
+        targets,
+        free,
+        reps=given.reps,
+        budget=given.budget,
+        seed=given.seed,
+        method=given.method,
+        source=source,
     )
 
 
-def _free_table(spec: Any, where: str) -> FreeParameter:
-    if not isinstance(spec, Mapping):
-        raise InputError(where, "a table with path, low and high", spec)
-    for key in spec:
-        if key not in ("path", "low", "high"):
-            raise InputError(f"{where}.{key}", "one of path, low, high")
-    path = spec.get("path")
-    if not isinstance(path, str):
-        raise InputError(f"{where}.path", "a dotted path", path)
-    bounds = [spec.get("low"), spec.get("high")]
-    for name, value in zip(("low", "high"), bounds, strict=True):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InputError(f"{where}.{name}", "a number", value)
-    return make_free(path, float(bounds[0]), float(bounds[1]), where)
+def _target(table: TargetTable, where: str) -> Target:
+    """A target from its table: a tolerance or a standard error, and a window of two weeks."""
+    if table.tolerance is not None and table.standard_error is not None:
+        raise InputError(where, "a tolerance or a standard error, not both")
+    if table.window is not None and len(table.window) != 2:
+        raise InputError(f"{where}.window", "two weeks [first, last]", table.window)
+    return make_target(
+        table.metric,
+        table.observed,
+        table.tolerance if table.standard_error is None else table.standard_error,
+        None if table.window is None else (table.window[0], table.window[1]),
+        standard_error=table.standard_error is not None,
+        where=where,
+    )
 
 
 def load_calibration(path: str | Path, scenario: Scenario | None = None) -> Calibration:

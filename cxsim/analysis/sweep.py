@@ -32,6 +32,7 @@ same replicate seeds (common random numbers).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -47,9 +48,11 @@ from scipy import stats
 from scipy.stats import qmc
 
 from cxsim.analysis.stats import t_interval
+from cxsim.config.dotted import value_at
 from cxsim.config.files import read_toml
 from cxsim.config.scenario import Scenario, load_entry
 from cxsim.core.metrics import metric_names
+from cxsim.validation.declare import build, param
 from cxsim.validation.errors import InputError
 from cxsim.validation.limits import MAX_DESIGN_POINTS, MAX_RUNS, MAX_SCENARIO_ENTRIES
 
@@ -69,6 +72,89 @@ DISTRIBUTIONS = {
         ),
     ),
 }
+
+
+LARGEST_SEED = 2**63 - 1
+"""The largest seed an experiment may have: the largest integer TOML can write."""
+
+
+@dataclass(kw_only=True)
+class ExperimentHeader:
+    """The ``[experiment]`` table."""
+
+    name: str | None = param(None, help="name in results (omitted: the file's name)")
+    description: str = param("", help="what the experiment asks")
+    scenarios: list[str] = param(
+        expected="a non-empty list of scenario files",
+        help="the base scenario files (a relative path is from the experiment file)",
+    )
+    replications: int = param(
+        5, ge=1, le=MAX_RUNS, help="runs of every design point, on the same replicate seeds"
+    )
+    seed: int = param(0, ge=0, le=LARGEST_SEED, help="seed the replicate seeds derive from")
+    outcomes: list[str] = param(
+        metric_names(), expected="a non-empty list of metrics", help="the metrics summarised"
+    )
+
+
+@dataclass(kw_only=True)
+class DesignTable:
+    """The ``[design]`` table."""
+
+    type: str = param("full_factorial", choices=DESIGNS, help="how design points are chosen")
+    samples: int = param(
+        16,
+        ge=1,
+        le=MAX_DESIGN_POINTS,
+        help="points of a Latin hypercube, base samples of a Sobol design",
+    )
+
+
+@dataclass(kw_only=True)
+class DistributionTable:
+    """A parameter's ``distribution``: its type and that type's parameters."""
+
+    type: str = param(choices=tuple(DISTRIBUTIONS), help="the distribution")
+    mean: float | None = param(None, help="normal: mean")
+    sd: float | None = param(None, help="normal: standard deviation")
+    mean_log: float | None = param(None, help="lognormal: mean of the logarithm")
+    sd_log: float | None = param(None, help="lognormal: standard deviation of the logarithm")
+    low: float | None = param(None, help="triangular: lowest value")
+    mode: float | None = param(None, help="triangular: most likely value")
+    high: float | None = param(None, help="triangular: highest value")
+
+
+@dataclass(kw_only=True)
+class ParameterEntry:
+    """One ``[[parameters]]`` table: a path, and exactly one of values, range or distribution."""
+
+    path: str = param(expected="a dotted path such as trust.loss", help="the value varied")
+    values: list[Any] | None = param(
+        None, expected="a non-empty list of values", help="discrete values, taken in turn"
+    )
+    range: list[float] | None = param(None, expected="[low, high]", help="uniform from low to high")
+    distribution: DistributionTable | None = param(None, help="values drawn by quantile")
+    levels: int = param(
+        3,
+        ge=1,
+        le=MAX_DESIGN_POINTS,
+        help="values a range or distribution takes in a full factorial design",
+    )
+
+
+@dataclass(kw_only=True)
+class ExperimentFile:
+    """An experiment file's tables.
+
+    Its ``[[parameters]]`` are :class:`ParameterEntry` tables, built once the experiment
+    and its design have been checked (so that their errors are reported first).
+    """
+
+    experiment: ExperimentHeader = param(help="what is run, how often, and what is measured")
+    design: DesignTable = param(DesignTable(), help="how design points are chosen")
+    parameters: list[Any] = param(
+        expected="at least one [[parameters]] table to vary", help="the values varied"
+    )
 
 
 @dataclass
@@ -141,94 +227,60 @@ class Experiment:
         cls, data: Mapping[str, Any], base_dir: Path = Path("."), source: str | None = None
     ) -> Experiment:
         """Validate an experiment given as nested dicts."""
-        _known(data, ("experiment", "design", "parameters"), "")
-        head = _table(data.get("experiment"), "experiment")
-        _known(
-            head,
-            ("name", "description", "scenarios", "replications", "seed", "outcomes"),
-            "experiment",
-        )
-        scenarios_given = head.get("scenarios")
-        if not isinstance(scenarios_given, list) or not scenarios_given:
-            raise InputError(
-                "experiment.scenarios", "a non-empty list of scenario files", scenarios_given
-            )
-        if len(scenarios_given) > MAX_SCENARIO_ENTRIES:
-            raise InputError(
-                "experiment.scenarios",
-                f"at most {MAX_SCENARIO_ENTRIES} scenario files",
-                f"{len(scenarios_given):,} of them",
-            )
+        tables = build(ExperimentFile, data)
+        head, design = tables.experiment, tables.design
+        _check_header(head)
         scenarios = [
             load_entry(name, base_dir, f"experiment.scenarios.{i}")
-            for i, name in enumerate(scenarios_given)
+            for i, name in enumerate(head.scenarios)
         ]
-        replications = _integer(head.get("replications", 5), "experiment.replications", 1, MAX_RUNS)
-        seed = _integer(head.get("seed", 0), "experiment.seed", 0)
-        outcomes = head.get("outcomes", metric_names())
-        if not isinstance(outcomes, list) or not outcomes:
-            raise InputError("experiment.outcomes", "a non-empty list of metrics", outcomes)
-        for i, outcome in enumerate(outcomes):
-            if outcome not in metric_names():
-                raise InputError(
-                    f"experiment.outcomes.{i}", "one of " + ", ".join(metric_names()), outcome
-                )
-        design = _table(data.get("design", {"type": "full_factorial"}), "design")
-        _known(design, ("type", "samples"), "design")
-        kind = design.get("type", "full_factorial")
-        if kind not in DESIGNS:
-            raise InputError("design.type", "one of " + ", ".join(DESIGNS), kind)
-        samples = _integer(design.get("samples", 16), "design.samples", 1, MAX_DESIGN_POINTS)
-        given = data.get("parameters")
-        if not isinstance(given, list) or not given:
-            raise InputError("parameters", "at least one [[parameters]] table to vary", given)
-        parameters = [_parameter(p, f"parameters.{i}") for i, p in enumerate(given)]
+        if not tables.parameters:
+            raise InputError("parameters", "at least one [[parameters]] table to vary", [])
+        parameters = [_parameter(p, f"parameters.{i}") for i, p in enumerate(tables.parameters)]
         defaults = scenarios[0].to_dict()
         for parameter in parameters:  # a continuous value for an integer field is rounded
-            if parameter.continuous and isinstance(_value_at(defaults, parameter.path), int):
+            if parameter.continuous and isinstance(
+                value_at(defaults, parameter.path, default=None), int
+            ):
                 parameter.integer = True
         paths = [p.path for p in parameters]
         for i, dotted in enumerate(paths):
             if dotted in paths[:i]:
                 raise InputError(f"parameters.{i}.path", "a path no other parameter varies", dotted)
-        if kind == "sobol":
-            if len(scenarios) != 1:
-                raise InputError("experiment.scenarios", "one base scenario for a Sobol design")
-            if len(parameters) < 2:
-                raise InputError("parameters", "at least two parameters for a Sobol design")
-            if samples < 8 or samples & (samples - 1):
-                raise InputError(
-                    "design.samples", "a power of two, at least 8, for a Sobol design", samples
-                )
-        _check_size(kind, samples, parameters, replications, len(scenarios))
+        _check_design(design, parameters, head.replications, len(scenarios))
         experiment = cls(
-            name=str(head.get("name", Path(source or "experiment").stem)),
-            description=str(head.get("description", "")),
+            name=head.name if head.name is not None else Path(source or "experiment").stem,
+            description=head.description,
             scenarios=scenarios,
-            replications=replications,
-            seed=seed,
-            outcomes=list(outcomes),
-            design=kind,
-            samples=samples,
+            replications=head.replications,
+            seed=head.seed,
+            outcomes=head.outcomes,
+            design=design.type,
+            samples=design.samples,
             parameters=parameters,
             source=source,
         )
         experiment.points_ = experiment.points()
-        for i, parameter in enumerate(parameters):  # the values must make valid scenarios
-            used = [point[parameter.path] for point in experiment.points_]
+        experiment._check_values()
+        return experiment
+
+    def _check_values(self) -> None:
+        """Every value a parameter takes must make a valid scenario."""
+        base = self.scenarios[0]
+        for i, parameter in enumerate(self.parameters):
+            used = [point[parameter.path] for point in self.points_]
             candidates = (
                 parameter.values if parameter.values is not None else [min(used), max(used)]
             )
             for value in candidates:
                 try:
-                    scenarios[0].with_overrides({parameter.path: value})
+                    base.with_overrides({parameter.path: value})
                 except InputError as exc:
                     raise InputError(
                         f"parameters.{i}",
                         f"values valid at {parameter.path} ({exc.expected})",
                         value,
                     ) from None
-        return experiment
 
     def points(self) -> list[dict[str, Any]]:
         """The design points: for Sobol, the rows of A, then B, then each AB_i."""
@@ -390,39 +442,39 @@ def _sobol(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _value_at(data: Any, dotted: str) -> Any:
-    """The value at a dotted path of scenario dicts (lists by position or name), or None."""
-    node = data
-    for part in dotted.split("."):
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list):
-            named = [item for item in node if isinstance(item, dict) and item.get("name") == part]
-            node = named[0] if named else (node[int(part)] if part.isdigit() else None)
-        else:
-            return None
-    return node
+def _check_header(head: ExperimentHeader) -> None:
+    """What the declaration cannot say: lists not empty, and outcomes that are metrics."""
+    if not head.scenarios:
+        raise InputError("experiment.scenarios", "a non-empty list of scenario files", [])
+    if len(head.scenarios) > MAX_SCENARIO_ENTRIES:
+        raise InputError(
+            "experiment.scenarios",
+            f"at most {MAX_SCENARIO_ENTRIES} scenario files",
+            f"{len(head.scenarios):,} of them",
+        )
+    if not head.outcomes:
+        raise InputError("experiment.outcomes", "a non-empty list of metrics", [])
+    for i, outcome in enumerate(head.outcomes):
+        if outcome not in metric_names():
+            raise InputError(
+                f"experiment.outcomes.{i}", "one of " + ", ".join(metric_names()), outcome
+            )
 
 
-def _table(value: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise InputError(path, "a table", value)
-    return value
-
-
-def _known(table: Mapping[str, Any], keys: Sequence[str], path: str) -> None:
-    unknown = sorted(set(table) - set(keys))
-    if unknown:
-        prefix = f"{path}." if path else ""
-        raise InputError(f"{prefix}{unknown[0]}", "one of the known keys (" + ", ".join(keys) + ")")
-
-
-def _integer(value: Any, path: str, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise InputError(path, f"an integer >= {low}", value)
-    if high is not None and value > high:
-        raise InputError(path, f"an integer between {low} and {high:,}", value)
-    return value
+def _check_design(
+    design: DesignTable, parameters: Sequence[Parameter], replications: int, bases: int
+) -> None:
+    """A Sobol design's own needs, and a design small enough to make."""
+    if design.type == "sobol":
+        if bases != 1:
+            raise InputError("experiment.scenarios", "one base scenario for a Sobol design")
+        if len(parameters) < 2:
+            raise InputError("parameters", "at least two parameters for a Sobol design")
+        if design.samples < 8 or design.samples & (design.samples - 1):
+            raise InputError(
+                "design.samples", "a power of two, at least 8, for a Sobol design", design.samples
+            )
+    _check_size(design.type, design.samples, parameters, replications, bases)
 
 
 def design_points(kind: str, samples: int, parameters: Sequence[Parameter]) -> int:
@@ -455,48 +507,48 @@ def _check_size(
         )
 
 
-def _number(value: Any, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InputError(path, "a finite number", value)
-    return float(value)
-
-
 def _parameter(spec: Any, path: str) -> Parameter:
-    spec = _table(spec, path)
-    _known(spec, ("path", "values", "range", "distribution", "levels"), path)
-    dotted = spec.get("path")
-    if not isinstance(dotted, str) or not dotted:
-        raise InputError(f"{path}.path", "a dotted path such as trust.loss", dotted)
-    ways = [k for k in ("values", "range", "distribution") if k in spec]
+    entry = build(ParameterEntry, spec, path)
+    if not entry.path:
+        raise InputError(f"{path}.path", "a dotted path such as trust.loss", entry.path)
+    ways = [k for k in ("values", "range", "distribution") if getattr(entry, k) is not None]
     if len(ways) != 1:
         raise InputError(path, "exactly one of values, range or distribution", ways or None)
-    levels = _integer(spec.get("levels", 3), f"{path}.levels", 1, MAX_DESIGN_POINTS)
-    if "values" in spec:
-        values = spec["values"]
-        if not isinstance(values, list) or not values:
-            raise InputError(f"{path}.values", "a non-empty list of values", values)
-        return Parameter(dotted, values=list(values), levels=levels)
-    if "range" in spec:
-        bounds = spec["range"]
-        if not isinstance(bounds, list) or len(bounds) != 2:
+    if entry.values is not None:
+        if not entry.values:
+            raise InputError(f"{path}.values", "a non-empty list of values", entry.values)
+        return Parameter(entry.path, values=entry.values, levels=entry.levels)
+    if entry.range is not None:
+        bounds = spec["range"]  # as written: whole numbers make an integer range
+        if len(entry.range) != 2:
             raise InputError(f"{path}.range", "[low, high]", bounds)
-        low, high = (_number(b, f"{path}.range") for b in bounds)
+        low, high = entry.range
         if not low < high:
             raise InputError(f"{path}.range", "low < high", bounds)
         integer = all(isinstance(b, int) and not isinstance(b, bool) for b in bounds)
-        return Parameter(dotted, low=low, high=high, levels=levels, integer=integer)
-    given = _table(spec["distribution"], f"{path}.distribution")
-    kind = given.get("type")
-    if kind not in DISTRIBUTIONS:
-        raise InputError(f"{path}.distribution.type", "one of " + ", ".join(DISTRIBUTIONS), kind)
+        return Parameter(entry.path, low=low, high=high, levels=entry.levels, integer=integer)
+    distribution = _distribution(entry.distribution, f"{path}.distribution")
+    return Parameter(entry.path, distribution=distribution, levels=entry.levels)
+
+
+def _distribution(table: DistributionTable, path: str) -> Any:
+    """The frozen SciPy distribution a ``distribution`` table describes."""
+    kind = table.type
     names, make = DISTRIBUTIONS[kind]
-    _known(given, ("type", *names), f"{path}.distribution")
-    values = {n: _number(given.get(n), f"{path}.distribution.{n}") for n in names}
+    for key in (f.name for f in dataclasses.fields(table) if f.name != "type"):
+        if getattr(table, key) is not None and key not in names:
+            raise InputError(
+                f"{path}.{key}", "one of the known keys (" + ", ".join(("type", *names)) + ")"
+            )
+    for name in names:
+        if getattr(table, name) is None:
+            raise InputError(f"{path}.{name}", "a finite number")
+    values = {name: getattr(table, name) for name in names}
     try:
         distribution = make(values)
         low, middle, high = distribution.ppf([0.01, 0.5, 0.99])
-    except (ValueError, ZeroDivisionError) as exc:
-        raise InputError(f"{path}.distribution", f"valid {kind} parameters ({exc})") from None
+    except (ValueError, ArithmeticError) as exc:  # ArithmeticError: exp() of a large mean_log
+        raise InputError(path, f"valid {kind} parameters ({exc})") from None
     if not (np.isfinite([low, middle, high]).all() and low < high):
-        raise InputError(f"{path}.distribution", f"valid {kind} parameters", dict(given))
-    return Parameter(dotted, distribution=distribution, levels=levels)
+        raise InputError(path, f"valid {kind} parameters", {"type": kind, **values})
+    return distribution

@@ -46,10 +46,11 @@ from cxsim.components.incentives import IncentiveScheme
 from cxsim.components.interventions import Intervention, Restructure
 from cxsim.components.registry import build_component, component_code, component_table
 from cxsim.components.structures import Structure
+from cxsim.config.dotted import set_value
 from cxsim.config.files import parse_toml, read_toml
 from cxsim.core.employees import Department
 from cxsim.core.parameters import STAGES, ModelParameters
-from cxsim.validation.declare import build, to_plain
+from cxsim.validation.declare import build, param, to_plain
 from cxsim.validation.errors import InputError
 from cxsim.validation.limits import MAX_DEPARTMENTS, MAX_EMPLOYEES, check_fits
 
@@ -89,9 +90,9 @@ _TOP_LEVEL = (
 class ScenarioHeader:
     """The ``[scenario]`` table."""
 
-    name: str = "unnamed"
-    description: str = ""
-    weeks: int = 104
+    name: str = param("unnamed", help="short name, used in results")
+    description: str = param("", help="what the scenario represents")
+    weeks: int = param(104, ge=1, le=MAX_WEEKS, unit="weeks", help="horizon")
 
 
 @dataclass
@@ -309,31 +310,13 @@ def _via_set(source: str | None) -> str:
 
 
 def _build_header(values: Any) -> ScenarioHeader:
-    if not isinstance(values, Mapping):
-        raise InputError("scenario", "a table", values)
-    allowed = {"name", "description", "weeks"}
-    unknown = sorted(set(values) - allowed)
-    if unknown:
-        raise InputError(
-            f"scenario.{unknown[0]}", "one of the known keys (description, name, weeks)"
-        )
-    header = ScenarioHeader()
-    for key in ("name", "description"):
-        if key in values:
-            if not isinstance(values[key], str):
-                raise InputError(f"scenario.{key}", "a string", values[key])
-            setattr(header, key, values[key])
+    header = build(ScenarioHeader, values, "scenario")
     if not header.name.isprintable() or len(header.name) > 200:
         raise InputError(
             "scenario.name", "one line of at most 200 printable characters", header.name
         )
     if any(not (c.isprintable() or c in "\n\t") for c in header.description):
         raise InputError("scenario.description", "text without control characters")
-    if "weeks" in values:
-        weeks = values["weeks"]
-        if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS:
-            raise InputError("scenario.weeks", f"an integer between 1 and {MAX_WEEKS}", weeks)
-        header.weeks = weeks
     return header
 
 
@@ -484,7 +467,8 @@ def apply_override(data: dict[str, Any], path: str, value: Any) -> str:
     """Set ``value`` at a dotted path in nested scenario dicts, creating tables as needed.
 
     A list (``departments``) is indexed by position or by the ``name`` of its entries:
-    ``departments.support.headcount`` or ``departments.4.headcount``.
+    ``departments.support.headcount`` or ``departments.4.headcount``. A scenario that
+    gives no departments has the default ones, so a path into them starts from those.
 
     Returns:
         The path with list entries given by position (``departments.4.headcount``).
@@ -493,39 +477,6 @@ def apply_override(data: dict[str, Any], path: str, value: Any) -> str:
         InputError: When the path runs through something that is not a table or list.
     """
     parts = path.split(".")
-    if not all(parts):
-        raise InputError(path, "a dotted path such as customers.count")
-    node: Any = data
-    if parts[0] == "departments" and "departments" not in data:
+    if parts[0] == "departments" and all(parts) and "departments" not in data:
         data["departments"] = copy.deepcopy(list(DEFAULT_DEPARTMENTS))
-    normalised = list(parts)
-    for depth, part in enumerate(parts[:-1]):
-        here = ".".join(parts[: depth + 1])
-        if isinstance(node, list):
-            position = _list_position(node, part, here)
-            normalised[depth] = str(position)
-            node = node[position]
-        elif isinstance(node, dict):
-            node = node.setdefault(part, {})
-        else:
-            raise InputError(here, "a table or list to set a value in", node)
-    last = parts[-1]
-    if isinstance(node, list):
-        position = _list_position(node, last, path)
-        normalised[-1] = str(position)
-        node[position] = value
-    elif isinstance(node, dict):
-        node[last] = value
-    else:
-        raise InputError(path, "a table or list to set a value in", node)
-    return ".".join(normalised)
-
-
-def _list_position(items: list[Any], key: str, path: str) -> int:
-    if key.isdigit() and int(key) < len(items):
-        return int(key)
-    for position, item in enumerate(items):
-        if isinstance(item, dict) and item.get("name") == key:
-            return position
-    names = [str(i.get("name")) for i in items if isinstance(i, dict)]
-    raise InputError(path, "an index or a name among " + ", ".join(names), key)
+    return set_value(data, path, value)

@@ -3,7 +3,15 @@
 Every model constant and every component parameter is a dataclass field made with
 :func:`param`. The declaration carries what a user needs (default, unit, valid range,
 source) and what validation needs, so one declaration serves the scenario loader, the
-``cxsim components`` listing and the parameter tables of ``docs/ODD.md``.
+``cxsim components`` listing and the parameter tables of ``docs/ODD.md``. The tables of
+scenario, experiment and calibration files are declared the same way and read with
+:func:`build`.
+
+A field's type says what it takes: ``bool``, ``str`` (with ``choices``), ``int`` and
+``float`` (with bounds), ``X | None`` (``X``, or omitted), ``dict[str, float]`` (a table of
+numbers >= 0), ``list[str]``, ``list[int]`` and ``list[float]`` (each number within the
+bounds), ``list[Any]`` (any list), another declared dataclass (a table) or a list of them,
+and ``str | dict[str, Any]`` (a component by name or as a table).
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ every sensible value (salaries, customers, weeks), far below where arithmetic ov
 
 
 def param(
-    default: Any,
+    default: Any = dataclasses.MISSING,
     *,
     ge: float | None = None,
     le: float | None = None,
@@ -36,18 +44,25 @@ def param(
     source: str = "",
     help: str = "",
     choices: tuple[str, ...] | None = None,
+    expected: str | None = None,
 ) -> Any:
     """Declare a parameter field.
 
     Args:
         default: The default value (lists and dicts are copied for each instance).
-        ge: Inclusive lower bound for numbers.
-        le: Inclusive upper bound for numbers.
-        gt: Exclusive lower bound for numbers.
+            Without one, the field is required: :func:`build` refuses a table that
+            does not give it.
+        ge: Inclusive lower bound for numbers (and for each number of a list).
+        le: Inclusive upper bound for numbers (and for each number of a list). A bound
+            above :data:`LARGEST` lifts that limit for this field.
+        gt: Exclusive lower bound for numbers (and for each number of a list).
         unit: Unit of the value, in words.
         source: Where the default comes from.
         help: One line saying what the parameter does.
         choices: Allowed values for a string parameter.
+        expected: What a valid value looks like, in the domain's words ("a dotted path
+            such as trust.loss"), when the type and bounds do not say it well; messages
+            and listings show it instead of the description made from the type.
 
     Returns:
         A ``dataclasses.field`` carrying the declaration in its metadata.
@@ -60,7 +75,10 @@ def param(
         "source": source,
         "help": help,
         "choices": choices,
+        "expected": expected,
     }
+    if default is dataclasses.MISSING:
+        return field(metadata=metadata)
     if dataclasses.is_dataclass(default):
         return field(default_factory=type(default), metadata=metadata)
     if isinstance(default, list | dict):
@@ -105,6 +123,8 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def _expected(kind: Any, meta: Mapping[str, Any]) -> str:
     """Describe in words what a field accepts."""
+    if meta.get("expected"):
+        return meta["expected"]
     origin = typing.get_origin(kind)
     if kind is bool:
         return "true or false"
@@ -114,26 +134,50 @@ def _expected(kind: Any, meta: Mapping[str, Any]) -> str:
             return "one of " + ", ".join(repr(c) for c in choices)
         return "a string"
     if origin is list:
-        return "a list of strings"
+        return _list_expected(typing.get_args(kind), meta)
     if origin is dict:
         return "a table of finite numbers >= 0"
     if kind in (int, float):
         noun = "an integer" if kind is int else "a finite number"
-        ge, le, gt = (_bound(meta.get(k)) for k in ("ge", "le", "gt"))
-        if ge is not None and le is not None:
-            return f"{noun} between {ge} and {le}"
-        if gt is not None:
-            return f"{noun} > {gt}"
-        if ge is not None:
-            return f"{noun} >= {ge}"
-        if le is not None:
-            return f"{noun} <= {le}"
-        return noun
-    if _is_optional_int(kind):
-        return "an integer, or omitted"
+        return f"{noun} {_range(meta)}".rstrip()
+    optional = _optional(kind)
+    if optional is not None:
+        return f"{_expected(optional, meta)}, or omitted"
     if _is_name_or_table(kind):
         return "a component name, or a table with its type and parameters"
+    if dataclasses.is_dataclass(kind):
+        return "a table"
     return str(kind)
+
+
+def _list_expected(args: tuple[Any, ...], meta: Mapping[str, Any]) -> str:
+    """Describe a list field: of strings, of numbers (with their bounds), of tables."""
+    item = args[0] if args else Any
+    if item is int:
+        return f"a list of integers {_range(meta)}".rstrip()
+    if item is float:
+        return f"a list of finite numbers {_range(meta)}".rstrip()
+    if item is Any:
+        return "a list"
+    if dataclasses.is_dataclass(item):
+        return "a list of tables"
+    if item is str:
+        return "a list of strings"
+    return f"a list of {item!r}"
+
+
+def _range(meta: Mapping[str, Any]) -> str:
+    """The bounds of a number in words (``between 0 and 1``, ``>= 1``), or nothing."""
+    ge, le, gt = (_bound(meta.get(k)) for k in ("ge", "le", "gt"))
+    if ge is not None and le is not None:
+        return f"between {ge} and {le}"
+    if gt is not None:
+        return f"> {gt}"
+    if ge is not None:
+        return f">= {ge}"
+    if le is not None:
+        return f"<= {le}"
+    return ""
 
 
 def _bound(value: float | None) -> str | None:
@@ -156,10 +200,16 @@ def _is_name_or_table(kind: Any) -> bool:
     )
 
 
-def _is_optional_int(kind: Any) -> bool:
-    return typing.get_origin(kind) in (typing.Union, types.UnionType) and set(
-        typing.get_args(kind)
-    ) == {int, type(None)}
+def _optional(kind: Any) -> Any:
+    """The type ``X`` of a field declared ``X | None`` (omitted: None), else None."""
+    args = typing.get_args(kind)
+    if (
+        typing.get_origin(kind) in (typing.Union, types.UnionType)
+        and len(args) == 2
+        and type(None) in args
+    ):
+        return next(a for a in args if a is not type(None))
+    return None
 
 
 def describe(cls: type) -> list[ParamSpec]:
@@ -176,7 +226,12 @@ def describe(cls: type) -> list[ParamSpec]:
     for f in dataclasses.fields(cls):
         if f.name.endswith("_") or dataclasses.is_dataclass(hints[f.name]):
             continue
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:  # required: there is no default
+            default = None
         meta = f.metadata
         specs.append(
             ParamSpec(
@@ -194,15 +249,18 @@ def describe(cls: type) -> list[ParamSpec]:
 def _check(value: Any, kind: Any, meta: Mapping[str, Any], path: str) -> Any:
     """Return the value converted to the field's type, or raise :class:`InputError`."""
     expected = _expected(kind, meta)
-    origin = typing.get_origin(kind)
-    if _is_optional_int(kind):
+    optional = _optional(kind)
+    if optional is not None:
         if value is None:
             return None
-        kind = int
+        kind = optional
+    origin = typing.get_origin(kind)
     if _is_name_or_table(kind):  # the component it names is checked where it is built
         if not isinstance(value, str | Mapping):
             raise InputError(path, expected, value)
         return _copy(dict(value)) if isinstance(value, Mapping) else value
+    if dataclasses.is_dataclass(kind):
+        return build(kind, value, path)
     if kind is bool:
         if not isinstance(value, bool):
             raise InputError(path, expected, value)
@@ -215,9 +273,7 @@ def _check(value: Any, kind: Any, meta: Mapping[str, Any], path: str) -> Any:
             raise InputError(path, expected, value)
         return value
     if origin is list:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InputError(path, expected, value)
-        return list(value)
+        return _check_list(value, typing.get_args(kind), expected, meta, path)
     if origin is dict:
         if not isinstance(value, Mapping):
             raise InputError(path, expected, value)
@@ -232,30 +288,67 @@ def _check(value: Any, kind: Any, meta: Mapping[str, Any], path: str) -> Any:
             out[str(key)] = float(number)
         return out
     if kind in (int, float):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InputError(path, expected, value)
-        if kind is int and not isinstance(value, int):
-            raise InputError(path, expected, value)
-        if abs(value) > LARGEST:  # infinity too
-            raise InputError(path, f"{expected}, at most {LARGEST:,.0f} in size", value)
-        if not math.isfinite(value):
-            raise InputError(path, expected, value)
-        ge, le, gt = meta.get("ge"), meta.get("le"), meta.get("gt")
-        if (
-            (ge is not None and value < ge)
-            or (le is not None and value > le)
-            or (gt is not None and value <= gt)
-        ):
-            raise InputError(path, expected, value)
-        return kind(value)
+        return _check_number(value, kind, expected, meta, path)
     raise InputError(path, f"a parameter of a supported type (this one is declared {kind!r})")
+
+
+def _check_number(
+    value: Any, kind: type, expected: str, meta: Mapping[str, Any], path: str
+) -> int | float:
+    """An integer or finite number within the declared bounds and :data:`LARGEST` in size.
+
+    A field whose upper bound ``le`` is above :data:`LARGEST` may take numbers up to it.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(path, expected, value)
+    if kind is int and not isinstance(value, int):
+        raise InputError(path, expected, value)
+    ge, le, gt = meta.get("ge"), meta.get("le"), meta.get("gt")
+    if abs(value) > (LARGEST if le is None else max(le, LARGEST)):  # infinity too
+        # a declared upper bound already says how large it may be
+        size = "" if le is not None else f", at most {LARGEST:,.0f} in size"
+        raise InputError(path, f"{expected}{size}", value)
+    if not math.isfinite(value):
+        raise InputError(path, expected, value)
+    if (
+        (ge is not None and value < ge)
+        or (le is not None and value > le)
+        or (gt is not None and value <= gt)
+    ):
+        raise InputError(path, expected, value)
+    return kind(value)
+
+
+def _check_list(
+    value: Any, args: tuple[Any, ...], expected: str, meta: Mapping[str, Any], path: str
+) -> list[Any]:
+    """A list, its entries checked by their declared type.
+
+    Strings are checked together (the list's path names the error); numbers one by one,
+    each against the field's bounds, and tables each built as the declared dataclass
+    (``path.0``, ``path.1``, ... name an error). ``list[Any]`` takes any entries.
+    """
+    if not isinstance(value, list):
+        raise InputError(path, expected, value)
+    item = args[0] if args else Any
+    if item is Any:
+        return _copy(value)
+    if item in (int, float) or dataclasses.is_dataclass(item):
+        each = {k: v for k, v in meta.items() if k != "expected"}  # the entry's own words
+        return [_check(v, item, each, f"{path}.{i}") for i, v in enumerate(value)]
+    if item is str:
+        if not all(isinstance(v, str) for v in value):
+            raise InputError(path, expected, value)
+        return list(value)
+    raise InputError(path, f"a parameter of a supported type (this one is declared {item!r})")
 
 
 def build(cls: type, values: Mapping[str, Any] | None, path: str = "") -> Any:
     """Build a declared dataclass from a mapping, validating every key and value.
 
-    Nested dataclass fields are built from nested mappings. Keys that are not
-    parameters of ``cls`` are errors that list the allowed names.
+    Nested dataclass fields are built from nested mappings (a list of them from a list
+    of mappings). Keys that are not parameters of ``cls`` are errors that list the
+    allowed names; a parameter declared without a default must be given.
 
     Args:
         cls: The dataclass to build.
@@ -266,7 +359,8 @@ def build(cls: type, values: Mapping[str, Any] | None, path: str = "") -> Any:
         An instance of ``cls``.
 
     Raises:
-        InputError: For an unknown key, a wrong type or a value out of range.
+        InputError: For an unknown key, a missing required key, a wrong type or a value
+            out of range.
     """
     values = {} if values is None else values
     prefix = f"{path}." if path else ""
@@ -278,6 +372,10 @@ def build(cls: type, values: Mapping[str, Any] | None, path: str = "") -> Any:
     if unknown:
         allowed = ", ".join(sorted(fields)) or "none"
         raise InputError(f"{prefix}{unknown[0]}", f"one of the known keys ({allowed})")
+    for name, f in fields.items():
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if required and name not in values:
+            raise InputError(f"{prefix}{name}", _expected(hints[name], f.metadata))
     kwargs = {}
     for name, value in values.items():
         kind = hints[name]

@@ -3,6 +3,7 @@ import pytest
 from cxsim.analysis.calibration import (
     Calibration,
     FreeParameter,
+    from_table,
     load_calibration,
     make_target,
     parse_free,
@@ -135,3 +136,52 @@ def test_horizon_and_programme_windows_are_not_fitted(path):
 def test_negative_seed_is_refused():
     with pytest.raises(InputError, match="calibration.seed: expected a whole number >= 0"):
         calibration([parse_free("trust.gain=0.05:0.3")], seed=-1)
+
+
+def _table(**changes):
+    table = {
+        "scenario": str(SCENARIOS / "siloed.toml"),
+        "targets": [{"metric": "churn_rate", "observed": 0.2}],
+        "free": [{"path": "trust.gain", "low": 0.05, "high": 0.3}],
+    }
+    return {**table, **changes}
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (3, "calibration: expected a table, got 3"),
+        (_table(iterations=3), "calibration.iterations: expected one of the known keys (budget, "),
+        (_table(scenario=3), "calibration.scenario: expected a scenario file"),
+        (_table(reps=-1), "calibration.reps: expected an integer between 0 and 1,000,000, got -1"),
+        (_table(method="bfgs"), "calibration.method: expected one of 'nelder-mead', 'powell'"),
+        (_table(targets={}), "calibration.targets: expected a list of [[calibration.targets]]"),
+        (_table(targets=[{"metric": "trust"}]), "calibration.targets.0.observed: expected a"),
+        (
+            _table(targets=[{"metric": "trust", "observed": 0.5, "window": [3]}]),
+            "calibration.targets.0.window: expected two weeks [first, last], got [3]",
+        ),
+        (
+            _table(targets=[{"metric": "trust", "observed": 0.5, "tolerance": 0}]),
+            "calibration.targets.0.tolerance: expected a finite number > 0",
+        ),
+        (
+            _table(
+                targets=[{"metric": "trust", "observed": 0.5, "tolerance": 1, "standard_error": 1}]
+            ),
+            "calibration.targets.0: expected a tolerance or a standard error, not both",
+        ),
+        (
+            _table(free=[{"path": "trust.gain", "low": 0.05}]),
+            "calibration.free.0.high: expected a finite number",
+        ),
+        (
+            _table(free=[{"path": "trust.gain", "low": 0.3, "high": 0.05}]),
+            "calibration.free.0: expected finite bounds LOW < HIGH",
+        ),
+    ],
+)
+def test_bad_calibration_tables_name_the_field(tmp_path, table, message):
+    with pytest.raises(InputError) as error:
+        from_table(table, tmp_path, "fit.toml", None)
+    assert str(error.value).startswith(message)

@@ -126,12 +126,12 @@ def test_cli_sweep_writes_a_table(tmp_path, capsys):
         (
             {"experiment": {"scenarios": [SILOED], "replications": 0}, "parameters": [{}]},
             "experiment.replications",
-            "an integer >= 1",
+            "an integer between 1 and 1,000,000",
         ),
         (
             {"experiment": {"scenarios": [SILOED]}, "design": {"type": "grid"}, "parameters": [{}]},
             "design.type",
-            "one of full_factorial",
+            "one of 'full_factorial', 'latin_hypercube', 'sobol'",
         ),
         (
             {"experiment": {"scenarios": [SILOED]}, "parameters": [{"path": "trust.loss"}]},
@@ -196,12 +196,77 @@ def test_cli_sweep_writes_a_table(tmp_path, capsys):
             "experiment.outcomes.0",
             "one of trust",
         ),
+        (
+            {"experiment": {"scenarios": [SILOED], "name": 3}, "parameters": [{}]},
+            "experiment.name",
+            "a string, or omitted",
+        ),
+        (
+            {"experiment": {"scenarios": [SILOED]}, "parameters": [{"values": [1]}]},
+            "parameters.0.path",
+            "a dotted path such as trust.loss",
+        ),
+        (
+            {
+                "experiment": {"scenarios": [SILOED]},
+                "parameters": [{"path": "trust.loss", "range": [0.1, "high"]}],
+            },
+            "parameters.0.range.1",
+            "a finite number",
+        ),
+        (
+            {
+                "experiment": {"scenarios": [SILOED]},
+                "parameters": [{"path": "trust.loss", "distribution": {"type": "normal"}}],
+            },
+            "parameters.0.distribution.mean",
+            "a finite number",
+        ),
+        (
+            {
+                "experiment": {"scenarios": [SILOED]},
+                "parameters": [
+                    {
+                        "path": "trust.loss",
+                        "distribution": {"type": "normal", "mean": 0.2, "sd": 0.1, "mode": 0},
+                    }
+                ],
+            },
+            "parameters.0.distribution.mode",
+            "one of the known keys (type, mean, sd)",
+        ),
+        (
+            {
+                "experiment": {"scenarios": [SILOED]},
+                "parameters": [
+                    {
+                        "path": "trust.loss",
+                        "distribution": {"type": "lognormal", "mean_log": 1000, "sd_log": 1},
+                    }
+                ],
+            },
+            "parameters.0.distribution",
+            "valid lognormal parameters",
+        ),
+        (
+            {
+                "experiment": {"scenarios": [SILOED]},
+                "parameters": [{"path": "departments.99.headcount", "range": [10, 20]}],
+            },
+            "parameters.0",
+            "values valid at departments.99.headcount (an index or a name among",
+        ),
     ],
 )
 def test_bad_experiments_name_the_path(data, path, expected):
     with pytest.raises(InputError) as error:
         Experiment.from_dict(data, source="exp.toml")
     assert error.value.path == path and expected in error.value.expected
+
+
+def test_the_name_defaults_to_the_file_and_any_seed_toml_can_write_is_taken():
+    e = experiment([{"path": "customers.count", "values": [300]}], seed=2**63 - 1)
+    assert e.seed == 2**63 - 1 and e.name == "exp"
 
 
 def test_cli_bad_experiment_exits_2(tmp_path, capsys):
