@@ -1,5 +1,6 @@
 """The package's shape: layers that import downward only, and no circles."""
 
+import ast
 import os
 
 import grimp
@@ -31,3 +32,15 @@ def test_no_modules_import_in_a_circle():
                 imports.add_edge(module, imported)
     circles = list(nx.simple_cycles(imports))
     assert not circles, f"modules importing in a circle: {circles[:3]}"
+
+
+def test_no_function_is_longer_than_120_lines():
+    """A function a reader must hold in their head at once stays short."""
+    longest = []
+    for path in sorted((ROOT / "cxsim").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > 120:
+                    longest.append((length, f"{path.relative_to(ROOT)}:{node.name}"))
+    assert not longest, sorted(longest, reverse=True)

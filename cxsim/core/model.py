@@ -10,6 +10,7 @@ the customers (:mod:`cxsim.core.customers`) and the policies (:mod:`cxsim.compon
 from __future__ import annotations
 
 import copy
+import operator
 
 import mesa
 import numpy as np
@@ -156,7 +157,7 @@ class OrganizationModel(mesa.Model):
     @property
     def employees(self) -> list[Employee]:
         """The employees by slot: Mesa's agents, the one record of them, in slot order."""
-        return sorted(self.agents, key=_slot)
+        return sorted(self.agents, key=_SLOT)
 
     def step(self) -> None:
         """Simulate one week, in the order of docs/ODD.md.
@@ -168,18 +169,19 @@ class OrganizationModel(mesa.Model):
         week = self.week
         self.update_policies(week)
         cases = self.generate_cases(week)
-        staff = self.staff_snapshot()
+        employees = self.employees  # by slot, listed once a week
+        staff = self.staff_snapshot(employees)
         work = self.serve(cases, staff, week)
         self.update_customers(work)
         renewals = self.renew_and_acquire(week)
-        self.reward_and_staff(work, staff, week)
+        self.reward_and_staff(work, staff, employees, week)
         self.prevention.update(
             self._department_mean(staff.allocation[:, 2]),
             self.structure_levers_.prevention_multiplier,
         )
         self.internal_trust.update(work.pair_success, work.pair_failure, work.pair_handoffs)
         self.handoff_volume_ += work.pair_handoffs
-        self.record(work, staff, renewals, week)
+        self.record(work, staff, employees, renewals, week)
         self._week_under_way = False
 
     def run(self, weeks: int | None = None) -> None:
@@ -289,9 +291,10 @@ class OrganizationModel(mesa.Model):
         carried = self.backlog.take(c.active[self.backlog.customer])
         return CaseBatch.concat(carried, fresh)
 
-    def staff_snapshot(self) -> Staff:
-        """The workforce as arrays, for the week's vectorised work."""
-        rows = np.array([(e.skill, e.morale, *e.allocation) for e in self.employees], dtype=float)
+    def staff_snapshot(self, employees: list[Employee] | None = None) -> Staff:
+        """The workforce (the employees by slot) as arrays, for the week's vectorised work."""
+        employees = self.employees if employees is None else employees
+        rows = np.array([(e.skill, e.morale, *e.allocation) for e in employees], dtype=float)
         skill, morale, allocation = rows[:, 0], rows[:, 1], rows[:, 2:6]
         ep = self.params.employees
         floor = ep.productivity_floor
@@ -368,8 +371,13 @@ class OrganizationModel(mesa.Model):
             "active_before": float(active_before),
         }
 
-    def reward_and_staff(self, work: WorkWeek, staff: Staff, week: int) -> np.ndarray:
-        """Phase 7: the scheme rewards; employees update morale and effort; some quit."""
+    def reward_and_staff(
+        self, work: WorkWeek, staff: Staff, employees: list[Employee], week: int
+    ) -> np.ndarray:
+        """Phase 7: the scheme rewards; employees update morale and effort; some quit.
+
+        ``employees`` lists them by slot; a new hire takes a leaver's place in it.
+        """
         p = self.params
         c = self.customers
         active = c.active[c.slots]
@@ -399,7 +407,6 @@ class OrganizationModel(mesa.Model):
         levers = self.structure_levers_
         support = share * levers.team_support + (1.0 - share) * reliability
         partner_trust = self.internal_trust.toward_others()[self.slot_department]
-        employees = self.employees
         n = len(employees)
         engagement = np.full(n, self.levers.engagement + self.changes.level["engagement"])
         strain = np.full(n, self.levers.strain)
@@ -417,7 +424,7 @@ class OrganizationModel(mesa.Model):
             if employee.quits(float(quit_draws[slot]), p):
                 self._quits[employee.department] += 1
                 employee.remove()
-                self._hire(slot, employee.department, week, new_hire=True)
+                employees[slot] = self._hire(slot, employee.department, week, new_hire=True)
         return achievement
 
     # -- staffing --------------------------------------------------------------------------
@@ -490,12 +497,18 @@ class OrganizationModel(mesa.Model):
             (score < a.detractor_threshold).sum()
         )
 
-    def record(self, work: WorkWeek, staff: Staff, renewals: dict[str, float], week: int) -> None:
+    def record(
+        self,
+        work: WorkWeek,
+        staff: Staff,
+        employees: list[Employee],
+        renewals: dict[str, float],
+        week: int,
+    ) -> None:
         """Phase 9: observe the week and collect the metrics (:mod:`cxsim.core.metrics`)."""
         c = self.customers
         active = c.active[c.slots]
         totals = work.totals
-        employees = self.employees
         self.cases_seen_ += int(totals["cases"])
         self.rolling.add(
             renewed=renewals["renewed"],
@@ -589,5 +602,4 @@ class OrganizationModel(mesa.Model):
         return self.datacollector.get_table_dataframe("departments")
 
 
-def _slot(employee: Employee) -> int:
-    return employee.slot
+_SLOT = operator.attrgetter("slot")
