@@ -9,9 +9,10 @@ the command happens to run from.
 import os
 import sys
 
-if sys.path and sys.path[0] in ("", os.getcwd()):
-    del sys.path[0]
+if __name__ == "__main__":
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
 
-from cxsim.app.cli import main  # noqa: E402
+    from cxsim.app.cli import main
 
-sys.exit(main())
+    sys.exit(main())

@@ -15,26 +15,22 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from cxsim.components.incentives import IncentiveScheme
-from cxsim.components.interventions import Intervention
-from cxsim.components.registry import registered
-from cxsim.components.structures import Structure
 from cxsim.config.files import output_directory, output_file
-from cxsim.config.scenario import MAX_WEEKS, Scenario, parse_override
-from cxsim.core.metrics import METRICS
 from cxsim.validation.errors import InputError, one_line, shown
 from cxsim.validation.limits import MAX_RUNS, MAX_WORKERS
+
+if TYPE_CHECKING:
+    from cxsim.config.scenario import Scenario
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 __all__ = ["main"]
 
 USAGE_ERROR = 2
-KINDS = (
-    ("structure", Structure),
-    ("incentives", IncentiveScheme),
-    ("interventions", Intervention),
-)
+DEFAULT_MAX_REPS = 1000
+"""The replication budget of ``compare --precision`` unless ``--max-reps`` says otherwise."""
 
 
 def _integer(low: int, high: int | None = None, expected: str = "") -> Callable[[str], int]:
@@ -67,6 +63,13 @@ def _half_width(text: str) -> float:
     return value
 
 
+def _weeks(text: str) -> int:
+    """An argparse type: a horizon in weeks, 1 to the longest a scenario may run."""
+    from cxsim.config.scenario import MAX_WEEKS  # loads Mesa: only when --weeks is given
+
+    return _integer(1, MAX_WEEKS)(text)
+
+
 SEED = _integer(0, 2**63 - 1, "a non-negative integer")
 WORKERS = _integer(1, MAX_WORKERS, f"at least 1 and at most {MAX_WORKERS}")
 REPLICATIONS = _integer(
@@ -83,6 +86,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The ``cxsim`` parser, its subcommands in the order ``cxsim --help`` lists them."""
     parser = _Parser(
         prog="cxsim",
         description=(
@@ -93,7 +97,26 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )
+    for add_command in (
+        _add_run,
+        _add_validate,
+        _add_components,
+        _add_parameters,
+        _add_compare,
+        _add_sweep,
+        _add_report,
+        _add_demo,
+        _add_calibrate,
+        _add_app,
+        _add_status,
+        _add_metrics,
+    ):
+        add_command(commands)
+    return parser
 
+
+def _add_run(commands: Commands) -> None:
+    """``cxsim run``: one scenario, one seed."""
     run = commands.add_parser(
         "run",
         help="run one scenario once and print its final metrics",
@@ -101,16 +124,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
     run.add_argument("--seed", type=SEED, default=0, help="seed of the run (default 0)")
-    run.add_argument(
-        "--weeks", type=_integer(1, MAX_WEEKS), help="horizon in weeks (default: scenario.weeks)"
-    )
+    run.add_argument("--weeks", type=_weeks, help="horizon in weeks (default: scenario.weeks)")
     _add_set(run)
     run.add_argument("--out", metavar="FILE.csv", help="write the weekly metrics as CSV")
     run.add_argument(
         "--departments", metavar="FILE.csv", help="write the weekly per-department figures"
     )
-    run.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_json(run)
 
+
+def _add_validate(commands: Commands) -> None:
+    """``cxsim validate``: check a scenario, experiment or calibration file."""
     validate = commands.add_parser(
         "validate",
         help="check a scenario or experiment file and print what it runs",
@@ -122,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("scenario", metavar="FILE", help="scenario or experiment TOML file")
     _add_set(validate)
 
+
+def _add_components(commands: Commands) -> None:
+    """``cxsim components``: the registered structures, incentive schemes, interventions."""
     components = commands.add_parser(
         "components",
         help="list every structure, incentive scheme and intervention with its parameters",
@@ -129,6 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     components.add_argument("--json", action="store_true", help="print JSON")
 
+
+def _add_parameters(commands: Commands) -> None:
+    """``cxsim parameters``: the model's constants."""
     parameters = commands.add_parser(
         "parameters",
         help="list the model's constants with defaults, units and sources",
@@ -138,6 +168,9 @@ def _parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print Markdown tables (as in docs/ODD.md)"
     )
 
+
+def _add_compare(commands: Commands) -> None:
+    """``cxsim compare``: paired replications of scenarios against the first."""
     compare = commands.add_parser(
         "compare",
         help="compare scenarios over paired replications (common random numbers)",
@@ -148,11 +181,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     compare.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario files")
-    compare.add_argument("--reps", type=REPLICATIONS, default=30, help="replications (default 30)")
+    _add_reps(compare, 30, "replications (default 30)")
     compare.add_argument("--seed", type=SEED, default=0, help="experiment seed (default 0)")
-    compare.add_argument(
-        "--store", metavar="PATH", help="results store (SQLite); run again to resume"
-    )
+    _add_store(compare, "results store (SQLite); run again to resume")
     _add_executor(compare)
     compare.add_argument(
         "--precision",
@@ -168,12 +199,18 @@ def _parser() -> argparse.ArgumentParser:
         help="a metric --precision applies to (repeat for several)",
     )
     compare.add_argument(
-        "--max-reps", type=REPLICATIONS, default=1000, help="replication budget for --precision"
+        "--max-reps",
+        type=REPLICATIONS,
+        default=DEFAULT_MAX_REPS,
+        help="replication budget for --precision",
     )
     _add_set(compare)
-    compare.add_argument("--json", action="store_true", help="print one JSON object")
-    compare.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_json(compare)
+    _add_quiet(compare, "no progress bar")
 
+
+def _add_sweep(commands: Commands) -> None:
+    """``cxsim sweep``: an experiment file's design points."""
     sweep = commands.add_parser(
         "sweep",
         help="run an experiment: parameters varied over a design, with sensitivity indices",
@@ -183,16 +220,15 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     sweep.add_argument("experiment", metavar="EXPERIMENT", help="experiment TOML file")
-    sweep.add_argument(
-        "--store",
-        metavar="PATH",
-        help="results store (default: the experiment file with .db); run again to resume",
-    )
+    _add_store(sweep, "results store (default: the experiment file with .db); run again to resume")
     _add_executor(sweep)
     sweep.add_argument("--out", metavar="FILE.csv", help="write the table of design points")
-    sweep.add_argument("--json", action="store_true", help="print one JSON object")
-    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_json(sweep)
+    _add_quiet(sweep, "no progress bar")
 
+
+def _add_report(commands: Commands) -> None:
+    """``cxsim report``: the HTML report of a store or an experiment."""
     report = commands.add_parser(
         "report",
         help="write the HTML report of a comparison held in a results store",
@@ -211,6 +247,9 @@ def _parser() -> argparse.ArgumentParser:
         "(the report says how many did)",
     )
 
+
+def _add_demo(commands: Commands) -> None:
+    """``cxsim demo``: the shipped scenarios compared, then the report."""
     demo = commands.add_parser(
         "demo",
         help="compare the siloed, collaborative and transformation scenarios and report",
@@ -219,15 +258,13 @@ def _parser() -> argparse.ArgumentParser:
             "transformation scenarios, paired replications, then the report."
         ),
     )
-    demo.add_argument("--reps", type=REPLICATIONS, default=20, help="replications (default 20)")
+    _add_reps(demo, 20, "replications (default 20)")
     demo.add_argument("--out", metavar="DIR", default="cxsim-demo", help="output directory")
-    demo.add_argument(
-        "--workers",
-        type=WORKERS,
-        default=os.cpu_count() or 1,
-        help="processes (default: all cores)",
-    )
+    _add_workers(demo)
 
+
+def _add_calibrate(commands: Commands) -> None:
+    """``cxsim calibrate``: fit a scenario's free parameters to observed KPIs."""
     calibrate = commands.add_parser(
         "calibrate",
         help="fit a scenario's baseline to the KPIs an organization observes",
@@ -255,7 +292,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH=LO:HI",
         help="a parameter to fit within bounds: repurchase.intercept=-2:0",
     )
-    calibrate.add_argument("--reps", type=REPLICATIONS, help="replications per point (default 8)")
+    _add_reps(calibrate, None, "replications per point (default 8)")
     calibrate.add_argument(
         "--budget", type=_integer(1, MAX_RUNS), help="most points to evaluate (default 60)"
     )
@@ -271,14 +308,15 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument(
         "--report", metavar="DIR", help="fit report directory (default FILE-calibration/)"
     )
-    calibrate.add_argument(
-        "--store", metavar="PATH", help="results store (default FILE-calibration.db); resumes"
-    )
+    _add_store(calibrate, "results store (default FILE-calibration.db); resumes")
     _add_executor(calibrate)
     _add_set(calibrate)
-    calibrate.add_argument("--json", action="store_true", help="print one JSON object")
-    calibrate.add_argument("--quiet", action="store_true", help="no progress")
+    _add_json(calibrate)
+    _add_quiet(calibrate, "no progress")
 
+
+def _add_app(commands: Commands) -> None:
+    """``cxsim app``: the interactive dashboard."""
     app = commands.add_parser(
         "app",
         help="open the interactive dashboard in a browser",
@@ -304,6 +342,9 @@ def _parser() -> argparse.ArgumentParser:
         help="interface to listen on (default 127.0.0.1: this machine only)",
     )
 
+
+def _add_status(commands: Commands) -> None:
+    """``cxsim status``: the runs a store holds."""
     status = commands.add_parser(
         "status",
         help="show the runs a results store holds: done and failed",
@@ -312,21 +353,49 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("store", metavar="STORE", help="results store (SQLite)")
     status.add_argument("--export", metavar="FILE", help="write the runs as .csv or .parquet")
 
+
+def _add_metrics(commands: Commands) -> None:
+    """``cxsim metrics``: the weekly metrics and their units."""
     commands.add_parser(
         "metrics",
         help="list the metrics with their units and definitions",
         description="List the weekly metrics with their units and definitions.",
     )
-    return parser
 
 
-def _add_executor(parser: argparse.ArgumentParser) -> None:
+def _add_reps(parser: argparse.ArgumentParser, default: int | None, help_text: str) -> None:
+    """``--reps``: replications, at least two (checked by :data:`REPLICATIONS`)."""
+    parser.add_argument("--reps", type=REPLICATIONS, default=default, help=help_text)
+
+
+def _add_store(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--store``: the results store a command writes and resumes from."""
+    parser.add_argument("--store", metavar="PATH", help=help_text)
+
+
+def _add_workers(parser: argparse.ArgumentParser) -> None:
+    """``--workers``: processes, 1 to the limit (checked by :data:`WORKERS`)."""
     parser.add_argument(
         "--workers",
         type=WORKERS,
         default=os.cpu_count() or 1,
         help="processes (default: all cores)",
     )
+
+
+def _add_json(parser: argparse.ArgumentParser) -> None:
+    """``--json``: one JSON object instead of the readable text."""
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_quiet(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--quiet``: no progress on stderr."""
+    parser.add_argument("--quiet", action="store_true", help=help_text)
+
+
+def _add_executor(parser: argparse.ArgumentParser) -> None:
+    """``--workers``, ``--executor`` and ``--scheduler``: where a command's runs go."""
+    _add_workers(parser)
     parser.add_argument(
         "--executor",
         choices=("process", "dask"),
@@ -351,12 +420,22 @@ def _add_set(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``--set`` overrides, by dotted path."""
+    from cxsim.config.scenario import parse_override
+
+    return dict(parse_override(text) for text in args.overrides)
+
+
 def _load(args: argparse.Namespace) -> Scenario:
-    overrides = dict(parse_override(text) for text in args.overrides)
-    return Scenario.load(args.scenario, overrides=overrides)
+    """The scenario file ``args.scenario`` with the ``--set`` overrides."""
+    from cxsim.config.scenario import Scenario
+
+    return Scenario.load(args.scenario, overrides=_overrides(args))
 
 
 def _run(args: argparse.Namespace) -> int:
+    from cxsim.core.metrics import METRICS
     from cxsim.core.simulation import run  # the model loads only when a run is asked for
 
     for flag, option in (("--out", args.out), ("--departments", args.departments)):
@@ -482,8 +561,18 @@ def _validate_calibration(args: argparse.Namespace) -> int:
 
 
 def _components(args: argparse.Namespace) -> int:
+    from cxsim.components.incentives import IncentiveScheme
+    from cxsim.components.interventions import Intervention
+    from cxsim.components.registry import registered
+    from cxsim.components.structures import Structure
+
+    kinds = (
+        ("structure", Structure),
+        ("incentives", IncentiveScheme),
+        ("interventions", Intervention),
+    )
     listing: dict[str, Any] = {}
-    for kind, base in KINDS:
+    for kind, base in kinds:
         listing[kind] = {
             name: {
                 "summary": cls.summary(),
@@ -523,6 +612,8 @@ def _parameters(args: argparse.Namespace) -> int:
 
 
 def _metrics(args: argparse.Namespace) -> int:
+    from cxsim.core.metrics import METRICS
+
     width = max(len(m.name) for m in METRICS)
     for metric in METRICS:
         print(f"{metric.name:<{width}}  [{metric.unit}]  {metric.definition}")
@@ -534,9 +625,10 @@ def _compare(args: argparse.Namespace) -> int:
 
     from cxsim.analysis.experiment import NotEnoughRuns, compare_scenarios, open_executor
     from cxsim.analysis.store import Store
+    from cxsim.config.scenario import Scenario
     from cxsim.core.metrics import metric_names
 
-    if args.precision is None and (args.metric or args.max_reps != 1000):
+    if args.precision is None and (args.metric or args.max_reps != DEFAULT_MAX_REPS):
         raise InputError("--precision", "a target half-width when --metric or --max-reps is given")
     if args.precision is not None:
         if not args.metric:
@@ -546,7 +638,7 @@ def _compare(args: argparse.Namespace) -> int:
     for metric in args.metric:
         if metric not in metric_names():
             raise InputError("--metric", "one of " + ", ".join(metric_names()), metric)
-    overrides = dict(parse_override(text) for text in args.overrides)
+    overrides = _overrides(args)
     scenarios = [Scenario.load(path, overrides=overrides) for path in args.scenarios]
     if len(scenarios) < 2:
         raise InputError("SCENARIO", "a baseline and at least one scenario to compare with it")
@@ -612,6 +704,8 @@ def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
 
 
 def _print_comparison(report: dict[str, Any]) -> None:
+    from cxsim.core.metrics import METRICS
+
     scenarios = {s["name"]: s["metrics"] for s in report["scenarios"]}
     baseline = report["baseline"]
     runs = report["runs"]
@@ -716,6 +810,7 @@ def _report(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from cxsim.analysis.experiment import compare_scenarios, open_executor
     from cxsim.analysis.store import Store
+    from cxsim.config.scenario import Scenario
     from cxsim.report.html import build_report
 
     here = Path(__file__).resolve().parents[2] / "scenarios"  # the repository's scenarios
@@ -739,9 +834,10 @@ def _calibrate(args: argparse.Namespace) -> int:
     from cxsim.analysis.fitting import calibrate
     from cxsim.analysis.store import Store
     from cxsim.config.files import read_toml
+    from cxsim.config.scenario import Scenario
     from cxsim.report.calibrated import describe_fit, summary, write_report, write_scenario
 
-    overrides = dict(parse_override(text) for text in args.overrides)
+    overrides = _overrides(args)
     targets = [parse_target(text) for text in args.target]
     free = [parse_free(text) for text in args.free]
     given = {

@@ -269,8 +269,79 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
         InputError: When the store holds no comparison or no finished runs of one of
             its scenarios, or the output directory cannot be written.
     """
-    from cxsim.report import figures as plots
+    runs, out = _read_comparison(store_path, out_dir, older)
+    _check_finished(runs, store_path, older)
+    reps = _paired_replications(runs.finals, runs.baseline)
+    figures = out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    summary, differences = _outcomes(runs.finals, runs.baseline, reps)
+    money = _economics(runs.weekly, runs.scenarios, runs.baseline)
+    summary.to_csv(out / "outcomes.csv", index=False)
+    differences.to_csv(out / "differences.csv", index=False)
+    money.to_csv(out / "economics.csv", index=False)
+    images = _figures(runs, money, figures)
 
+    borrowed = sum(runs.stand_ins.values()) if older else 0
+    older_notice = [_older_runs_notice(borrowed)] if borrowed else []
+    # the one-replication notice stands before the headline when the older-runs notice is
+    # shown and after it otherwise, where reports have always put it
+    one_notice = [_one_replication_notice()] if reps < 2 else []
+    parts = [
+        f"<title>cxsim report: {html.escape(runs.baseline)} compared</title>",
+        f"<style>{CSS}</style>",
+        "<h1>What collaboration is worth</h1>",
+        "<h2>The question</h2>",
+        *older_notice,
+        _question(runs),
+        *(one_notice if borrowed else []),
+        _headline_section(runs, differences, money, reps),
+        *([] if borrowed else one_notice),
+        *_scenarios_section(runs.scenarios, runs.baseline),
+        *_results_section(summary, differences, money, runs.baseline),
+        *_figures_section(images),
+        *_assumptions_section(runs.scenarios),
+        *_provenance_section(runs, store_path),
+        *_limits_section(),
+    ]
+    return _write_page(out, parts)
+
+
+@dataclass(frozen=True)
+class _ComparisonRuns:
+    """What a report reads from a comparison's store, read once.
+
+    Attributes:
+        seed: The experiment seed.
+        seeds: The replicate seeds, in replicate order.
+        scenarios: The compared scenarios, the baseline first.
+        baseline: The baseline's name.
+        finals: Per scenario, the final metrics of its finished runs by replicate.
+        weekly: Per scenario, each metric's weekly series: replicates x weeks.
+        networks: Per scenario, the collaboration network of each finished run.
+        stand_ins: Per scenario, how many seeds have finished runs of older code only.
+        versions: The package versions the first stored run recorded.
+    """
+
+    seed: int
+    seeds: list[int]
+    scenarios: list[StoredScenario]
+    baseline: str
+    finals: dict[str, pd.DataFrame]
+    weekly: dict[str, dict[str, pd.DataFrame]]
+    networks: dict[str, dict[int, dict[str, Any]]]
+    stand_ins: dict[str, int]
+    versions: Any
+
+
+def _read_comparison(
+    store_path: str | Path, out_dir: str | Path, older: bool
+) -> tuple[_ComparisonRuns, Path]:
+    """Read and check a store's comparison and its runs; make the output directory.
+
+    Raises:
+        InputError: When the store does not exist, holds no comparison or a damaged
+            one, or the output directory cannot be written.
+    """
     if not Path(store_path).is_file():
         raise InputError("", "an existing results store", file=str(store_path))
     with Store(store_path, writable=False) as store:
@@ -294,10 +365,30 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
         weekly = {s.name: store.weekly(s.model_hash, seeds, older) for s in scenarios}
         networks = {s.name: store.networks(s.model_hash, seeds, older) for s in scenarios}
         stand_ins = {s.name: store.older_runs(s.model_hash, seeds) for s in scenarios}
-        runs = store.runs()
-    empty = [name for name, frame in finals.items() if len(frame) == 0]
+        stored = store.runs()
+    runs = _ComparisonRuns(
+        seed=comparison["seed"],
+        seeds=seeds,
+        scenarios=scenarios,
+        baseline=baseline,
+        finals=finals,
+        weekly=weekly,
+        networks=networks,
+        stand_ins=stand_ins,
+        versions=stored["provenance"].iloc[0] if len(stored) else "{}",
+    )
+    return runs, out
+
+
+def _check_finished(runs: _ComparisonRuns, store_path: str | Path, older: bool) -> None:
+    """Refuse a comparison one of whose scenarios has no finished run to report.
+
+    Raises:
+        InputError: Naming the first such scenario, and any runs of older code stored.
+    """
+    empty = [name for name, frame in runs.finals.items() if len(frame) == 0]
     if empty:
-        waiting = stand_ins[empty[0]]
+        waiting = runs.stand_ins[empty[0]]
         hint = (
             f"; {waiting} runs of older cxsim code are stored: run cxsim compare again, or "
             "cxsim report --older-runs to report them"
@@ -309,16 +400,25 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
             f"finished runs of every scenario (none of {empty[0]}{hint})",
             file=str(store_path),
         )
-    planned = len(seeds)
+
+
+def _paired_replications(finals: Mapping[str, pd.DataFrame], baseline: str) -> int:
+    """The fewest replicates a scenario shares with the baseline: the pairs of a difference."""
     base_runs = finals[baseline].index
-    # replicates each scenario shares with the baseline: the pairs every difference uses
-    reps = min(
+    return min(
         (len(f.index.intersection(base_runs)) for n, f in finals.items() if n != baseline),
         default=len(base_runs),
     )
-    figures = out / "figures"
-    figures.mkdir(parents=True, exist_ok=True)
 
+
+def _outcomes(
+    finals: Mapping[str, pd.DataFrame], baseline: str, reps: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each scenario's final metrics and their paired differences against the baseline.
+
+    With two paired replications or more, means and differences come with 95% intervals
+    and p-values; with fewer, as plain means.
+    """
     if reps >= 2:
         result = compare(finals, baseline=baseline)
         differences = pd.DataFrame(result["differences"])
@@ -349,55 +449,82 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
                 for m in f.columns
             ]
         )
-    money = _economics(weekly, scenarios, baseline)
-    summary.to_csv(out / "outcomes.csv", index=False)
-    differences.to_csv(out / "differences.csv", index=False)
-    money.to_csv(out / "economics.csv", index=False)
+    return summary, differences
+
+
+def _figures(runs: _ComparisonRuns, money: pd.DataFrame, folder: Path) -> list[tuple[Path, str]]:
+    """Draw the report's figures into ``folder``: each file with its caption."""
+    from cxsim.report import figures as plots
 
     images = [
         (
-            plots.time_series_bands(weekly, figures)[0],
+            plots.time_series_bands(runs.weekly, folder)[0],
             "Trust, repurchase, morale and profit over time",
         ),
-        (plots.final_outcomes(finals, figures)[0], "Outcomes at the horizon, with 95% intervals"),
+        (
+            plots.final_outcomes(runs.finals, folder)[0],
+            "Outcomes at the horizon, with 95% intervals",
+        ),
     ]
-    for scenario in scenarios:
+    for scenario in runs.scenarios:
         rois = money[(money.scenario == scenario.name)]["roi"].dropna() if "roi" in money else []
         if len(rois) >= 2:
-            path, _ = plots.roi_distribution(rois, figures, scenario.name, f"roi_{len(images)}")
+            path, _ = plots.roi_distribution(rois, folder, scenario.name, f"roi_{len(images)}")
             images.append((path, f"Return on the programme: {scenario.name}"))
-    mapped = {s.name: _mean_network(networks[s.name]) for s in scenarios[:2] if networks[s.name]}
+    networks = runs.networks
+    mapped = {
+        s.name: _mean_network(networks[s.name]) for s in runs.scenarios[:2] if networks[s.name]
+    }
     if mapped:
         images.append(
-            (plots.collaboration_map(mapped, figures)[0], "Collaboration between departments")
+            (plots.collaboration_map(mapped, folder)[0], "Collaboration between departments")
         )
+    return images
 
-    headline_rows = differences[differences.metric.isin(HEADLINE_METRICS)]
-    money_summary = _money_summary(money, baseline)
-    versions = runs["provenance"].iloc[0] if len(runs) else "{}"
-    parts = [
-        f"<title>cxsim report: {html.escape(baseline)} compared</title>",
-        f"<style>{CSS}</style>",
-        "<h1>What collaboration is worth</h1>",
-        "<h2>The question</h2>",
-        f"<p>Against the baseline <b>{html.escape(baseline)}</b>, what do the other "
+
+def _older_runs_notice(borrowed: int) -> str:
+    """Say that some runs reported were made by older cxsim code."""
+    return (
+        f"<p><b>{borrowed} of the runs reported were made by older cxsim code "
+        "(cxsim report --older-runs): the model has changed since. Run cxsim compare "
+        "again with the same store to replace them.</b></p>"
+    )
+
+
+def _one_replication_notice() -> str:
+    """Say that no interval can be estimated from one replication."""
+    return (
+        "<p><b>Only one replication per scenario: no interval can be estimated. Run "
+        "cxsim compare with --reps 2 or more.</b></p>"
+    )
+
+
+def _question(runs: _ComparisonRuns) -> str:
+    """The question the comparison answers, and how many replications answer it."""
+    return (
+        f"<p>Against the baseline <b>{html.escape(runs.baseline)}</b>, what do the other "
         "scenarios do to customer trust, retention, employee morale and profit over "
-        f"{scenarios[0].weeks} weeks, and what is that worth? {_replications(finals, planned)} "
+        f"{runs.scenarios[0].weeks} weeks, and what is that worth? "
+        f"{_replications(runs.finals, len(runs.seeds))} "
         "with the same seeds (common random numbers), so differences are paired "
-        "replicate by replicate.</p>",
+        "replicate by replicate.</p>"
+    )
+
+
+def _headline_section(
+    runs: _ComparisonRuns, differences: pd.DataFrame, money: pd.DataFrame, reps: int
+) -> str:
+    """One line per compared scenario: retention gained, and its return or profit."""
+    return (
         "<h2>Headline</h2><div class='headline'>"
-        + "<br>".join(_headline(s.name, differences, money, reps) for s in scenarios[1:])
-        + "</div>",
-        "<h2>The scenarios and what differs between them</h2>",
-    ]
-    borrowed = sum(stand_ins.values()) if older else 0
-    if borrowed:
-        parts.insert(
-            4,
-            f"<p><b>{borrowed} of the runs reported were made by older cxsim code "
-            "(cxsim report --older-runs): the model has changed since. Run cxsim compare "
-            "again with the same store to replace them.</b></p>",
-        )
+        + "<br>".join(_headline(s.name, differences, money, reps) for s in runs.scenarios[1:])
+        + "</div>"
+    )
+
+
+def _scenarios_section(scenarios: list[StoredScenario], baseline: str) -> list[str]:
+    """What each scenario represents, its settings against the baseline, its programme."""
+    parts = ["<h2>The scenarios and what differs between them</h2>"]
     for scenario in scenarios:
         parts.append(
             f"<p><b>{html.escape(scenario.name)}</b>: {html.escape(scenario.description)}</p>"
@@ -410,16 +537,32 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
             parts.append(_table(frame))
         if scenario.tables.get("interventions"):
             parts += ["<p>Its change programme:</p>", _table(_programme(scenario))]
-    parts += [
+    return parts
+
+
+def _results_section(
+    summary: pd.DataFrame, differences: pd.DataFrame, money: pd.DataFrame, baseline: str
+) -> list[str]:
+    """The outcomes at the horizon, the differences against the baseline, the money."""
+    return [
         "<h2>Outcomes</h2><p>Mean of the replications and 95% interval, at the last week.</p>",
         _table(summary[summary.metric.isin(HEADLINE_METRICS + ("churn_rate", "nps"))]),
         "<h2>Differences against the baseline</h2><p>Paired difference, 95% interval, "
         "p-value of the paired t-test.</p>",
-        _table(headline_rows),
+        _table(differences[differences.metric.isin(HEADLINE_METRICS)]),
         "<h2>Money over the horizon</h2>",
-        _table(money_summary),
-        "<h2>Figures</h2>",
-        *(_image(path, caption) for path, caption in images),
+        _table(_money_summary(money, baseline)),
+    ]
+
+
+def _figures_section(images: list[tuple[Path, str]]) -> list[str]:
+    """The figures, embedded in the page."""
+    return ["<h2>Figures</h2>", *(_image(path, caption) for path, caption in images)]
+
+
+def _assumptions_section(scenarios: list[StoredScenario]) -> list[str]:
+    """Which economics the money figures use: the baseline's, and any defaults."""
+    return [
         "<h2>Assumptions and parameters</h2>",
         *_economics_notes(scenarios),
         "<p>Economics of the baseline (every other model constant is listed with its source "
@@ -430,21 +573,32 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
                 columns=["parameter", "value"],
             ).astype(str)
         ),
+    ]
+
+
+def _provenance_section(runs: _ComparisonRuns, store_path: str | Path) -> list[str]:
+    """Where the numbers come from: the store, the seeds and the versions."""
+    seeds = runs.seeds
+    return [
         "<h2>Provenance</h2>",
-        f"<p>Store: {html.escape(str(store_path))}; experiment seed {comparison['seed']}; "
-        f"{planned} replications planned; replicate seeds "
+        f"<p>Store: {html.escape(str(store_path))}; experiment seed {runs.seed}; "
+        f"{len(seeds)} replications planned; replicate seeds "
         f"{html.escape(', '.join(map(str, seeds[:5])))}"
-        f"{' ...' if len(seeds) > 5 else ''}; versions {html.escape(str(versions))}.</p>",
+        f"{' ...' if len(seeds) > 5 else ''}; versions {html.escape(str(runs.versions))}.</p>",
+    ]
+
+
+def _limits_section() -> list[str]:
+    """What the model cannot tell the reader."""
+    return [
         "<h2>What the model cannot tell you</h2><ul>",
         *(f"<li>{html.escape(limit)}</li>" for limit in LIMITS),
         "</ul>",
     ]
-    if reps < 2:
-        parts.insert(
-            6,
-            "<p><b>Only one replication per scenario: no interval can be estimated. Run "
-            "cxsim compare with --reps 2 or more.</b></p>",
-        )
+
+
+def _write_page(out: Path, parts: list[str]) -> Path:
+    """Write ``report.html`` into ``out`` from its parts; return its path."""
     report = out / "report.html"
     report.write_text("<!doctype html><meta charset='utf-8'>" + "\n".join(parts), "utf-8")
     return report
@@ -643,10 +797,6 @@ def build_experiment_report(
         "<h2>Provenance</h2>",
         f"<p>Experiment {html.escape(str(experiment_path))}, seed {experiment.seed}; store "
         f"{html.escape(str(store_path))}.</p>",
-        "<h2>What the model cannot tell you</h2><ul>",
-        *(f"<li>{html.escape(limit)}</li>" for limit in LIMITS),
-        "</ul>",
+        *_limits_section(),
     ]
-    report = out / "report.html"
-    report.write_text("<!doctype html><meta charset='utf-8'>" + "\n".join(parts), "utf-8")
-    return report
+    return _write_page(out, parts)

@@ -147,3 +147,39 @@ def test_validate_reads_experiment_and_calibration_files(capsys):
     assert "sobol, 112 points" in out and "224 (2 replications each)" in out
     assert main(["validate", str(ROOT / "experiments" / "calibrate_baseline.toml")]) == 0
     assert "targets      churn_rate" in capsys.readouterr().out
+
+
+LOADS_NOTHING_HEAVY = """
+import sys
+from cxsim.app.cli import main
+if sys.argv[1:]:
+    assert main(sys.argv[1:]) == 0
+heavy = ("mesa", "matplotlib", "pandas", "cxsim.core.model", "cxsim.config.scenario")
+bad = [m for m in sys.modules if m in heavy or m.startswith(("cxsim.analysis", "cxsim.report"))]
+assert not bad, bad
+"""
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["run", "--help"], ["compare", "--help"]])
+def test_the_command_line_loads_the_model_only_for_a_command_that_needs_it(args):
+    """Importing the command line, or asking it for help, loads no Mesa, model or plots."""
+    result = subprocess.run(
+        [sys.executable, "-c", LOADS_NOTHING_HEAVY, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_installed_command_prints_its_help():
+    result = subprocess.run(
+        [sys.executable, "-m", "cxsim", "--help"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: cxsim") and "calibrate" in result.stdout
+
+
+def test_weeks_is_checked_when_given_and_only_then(capsys):
+    assert main(["run", SILOED, "--weeks", "5201"]) == 2
+    assert "--weeks: expected an integer between 1 and 5200, got 5201" in capsys.readouterr().err

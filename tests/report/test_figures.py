@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 
 import numpy as np
@@ -79,3 +81,23 @@ def test_names_with_dollar_signs_are_drawn_as_written(tmp_path):
     png, svg = time_series_bands(series, tmp_path)
     assert_images((png, svg))
     assert "$5 to $10 per seat" in svg.read_text()
+
+
+NO_BACKEND_CHANGE = """
+import sys
+import matplotlib
+backend = dict.__getitem__(matplotlib.rcParams, "backend")
+from cxsim.report.figures import final_outcomes
+import pandas as pd
+final_outcomes({"a": pd.DataFrame({"trust": [0.5, 0.6]})}, sys.argv[1], metrics=("trust",))
+assert "matplotlib.pyplot" not in sys.modules
+assert dict.__getitem__(matplotlib.rcParams, "backend") == backend
+"""
+
+
+def test_figures_leave_the_matplotlib_backend_and_pyplot_alone(tmp_path):
+    """A notebook importing cxsim keeps its own backend: the figures never touch pyplot."""
+    result = subprocess.run(
+        [sys.executable, "-c", NO_BACKEND_CHANGE, str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
