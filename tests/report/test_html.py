@@ -380,7 +380,8 @@ def read_only_folder(tmp_path):
     try:
         yield source, protect
     finally:
-        subprocess.run(["umount", str(folder)], check=False)
+        # lazily: a handle the test left open (SQLite's) must not keep the mount alive
+        subprocess.run(["umount", "--lazy", str(folder)], check=False)
 
 
 def test_a_store_in_a_read_only_folder_is_reported(
