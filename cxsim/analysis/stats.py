@@ -16,6 +16,7 @@ __all__ = [
     "bootstrap_interval",
     "compare",
     "mean_interval",
+    "mser_truncation",
     "paired_difference",
     "paired_p_value",
     "t_interval",
@@ -180,3 +181,31 @@ def _unpaired_half_width(a, b, confidence: float) -> float:
         return 0.0
     dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
     return float(stats.t.ppf(0.5 + confidence / 2.0, dof) * se)
+
+
+def mser_truncation(series: np.ndarray, batch: int = 5) -> int | None:
+    """The warm-up to delete from a series, by MSER-5 (White 1997; White, Cobb & Spratt 2000).
+
+    The series is averaged in batches of ``batch`` (5: MSER-5); for each candidate
+    truncation d (in batches) over the first half, the statistic is the variance of the
+    batch means that remain divided by their number. The truncation that minimises it
+    balances the bias of keeping transient weeks against the noise of deleting data.
+
+    Args:
+        series: One observation per week (average replications first).
+        batch: Batch size.
+
+    Returns:
+        The weeks to delete, or None when the minimum falls at the end of the first
+        half: the series has not settled (a trend, or a transient longer than half of
+        it), and a longer series is needed.
+    """
+    y = np.asarray(series, dtype=float)
+    batches = len(y) // batch
+    if batches < 4:
+        raise ValueError(f"MSER-{batch} needs at least {4 * batch} observations")
+    means = y[: batches * batch].reshape(batches, batch).mean(axis=1)
+    candidates = batches // 2
+    statistic = [means[d:].var() / (batches - d) for d in range(candidates + 1)]
+    best = int(np.argmin(statistic))
+    return None if best == candidates else best * batch

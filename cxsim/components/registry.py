@@ -107,6 +107,21 @@ def register(name: str):
     return decorate
 
 
+#: The modules of cxsim's own components; each registers its classes when imported.
+BUILT_IN_MODULES = (
+    "cxsim.components.structures",
+    "cxsim.components.incentives",
+    "cxsim.components.interventions",
+)
+
+
+@functools.cache
+def _register_built_ins() -> None:
+    """Import the built-in components once, so that they are registered by name."""
+    for module in BUILT_IN_MODULES:
+        importlib.import_module(module)
+
+
 def _entry_points() -> dict[str, dict[str, type[Component]]]:
     """Components that installed packages register, scanned once per module path."""
     return _scan_entry_points(tuple(sys.path))
@@ -140,6 +155,7 @@ def registered(kind: str) -> dict[str, type[Component]]:
     Entry points are scanned once per process (and again when ``sys.path`` changes): a
     package installed while a process runs is found by the next one.
     """
+    _register_built_ins()
     names = dict(_REGISTRY.get(kind, {}))
     for name, cls in _entry_points().get(kind, {}).items():
         names.setdefault(name, cls)

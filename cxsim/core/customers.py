@@ -228,6 +228,11 @@ class Customers:
         n = self.size
         self.pod[:n] = (self.pod_draw[:n] * self.pods).astype(np.int64)
 
+    def mark_initial(self) -> None:
+        """Make the customers active now the starting cohort (retention counts them)."""
+        n = self.size
+        self.initial[:n] = self.active[:n]
+
     def acquire(self, n: int, week: int) -> None:
         """Add ``n`` new customers, who start onboarding and renew after a full cycle."""
         self._add(n, week)

@@ -92,6 +92,7 @@ class OrganizationModel(mesa.Model):
             copy.deepcopy(scenario.interventions), key=lambda i: type(i).order
         )
         self._week_under_way = False
+        self.warm_up_weeks = self.params.warm_up.weeks
         self.changes = Changes(self.params.change)
         self.levers = WeekLevers()
         self.restructured_ = False
@@ -108,7 +109,7 @@ class OrganizationModel(mesa.Model):
             np.arange(n_dept), [d.headcount for d in scenario.departments]
         ).astype(np.int64)
         self.slot_department = slot_department
-        self._organize(self.week)
+        self._organize(time=0)
         self.previous_levers_ = self.base_levers_ = StructureLevers.of(self.structure)
         self.structure_levers_ = self.base_levers_
         index_in_department = np.concatenate(
@@ -117,7 +118,7 @@ class OrganizationModel(mesa.Model):
         department_keys = np.array([decision_key(d.name) for d in scenario.departments])
         self.slot_key = (department_keys[slot_department] << 20) | index_in_department
         for slot, dept in enumerate(slot_department):
-            self._hire(slot, int(dept), week=-1, new_hire=False)
+            self._hire(slot, int(dept), time=-1, new_hire=False)
 
         self.customers = Customers(
             self.params.customers, self.params.satisfaction, self.streams, self.routing.pods
@@ -142,17 +143,47 @@ class OrganizationModel(mesa.Model):
             model_reporters={m.name: m.reporter() for m in METRICS},
             tables={"departments": list(DEPARTMENT_COLUMNS)},
         )
+        self.starting_customers = self.params.customers.count
+        self.warm_up()
 
     # -- the week ----------------------------------------------------------------------
     @property
-    def week(self) -> int:
-        """Weeks completed, read off Mesa's step count (the model's one clock).
+    def elapsed(self) -> int:
+        """Weeks simulated so far, warm-up included, read off Mesa's step count.
 
-        Between steps that is ``steps``, the week that runs next (numbered from 0);
-        Mesa counts a step as it begins, so during :meth:`step` it is ``steps - 1``,
-        the week under way.
+        Mesa's step count is the model's one clock; it counts a step as it begins, so
+        during :meth:`step` this is ``steps - 1``, the week under way. Random draws and
+        customer clocks (renewal dates) run on it.
         """
         return self.steps - 1 if self._week_under_way else self.steps
+
+    @property
+    def week(self) -> int:
+        """Reported weeks completed: :attr:`elapsed` less the warm-up.
+
+        Between steps, the week that runs next (numbered from 0); during :meth:`step`,
+        the week under way. Negative during the warm-up. Interventions' windows and
+        results are in these weeks.
+        """
+        return self.elapsed - self.warm_up_weeks
+
+    def warm_up(self) -> None:
+        """Settle the organization under its starting setup, unreported.
+
+        Runs ``warm_up.weeks`` weeks (no intervention runs before week 0), then makes
+        the customers active now the starting cohort and restarts what results count
+        (cases, handoffs); the trailing-quarter counts keep the settled weeks, so week 1
+        reports rates at rest.
+        """
+        for _ in range(self.warm_up_weeks):
+            self.step()
+        if self.warm_up_weeks:
+            c = self.customers
+            c.mark_initial()
+            self.starting_customers = c.active_count
+            self.initial_trust = float(c.trust[c.slots][c.active[c.slots]].mean())
+            self.cases_seen_ = 0
+            self.handoff_volume_[:] = 0.0
 
     @property
     def employees(self) -> list[Employee]:
@@ -166,15 +197,15 @@ class OrganizationModel(mesa.Model):
         incentives with morale and staffing, prevention, record.
         """
         self._week_under_way = True
-        week = self.week
+        time, week = self.elapsed, self.week
         self.update_policies(week)
-        cases = self.generate_cases(week)
+        cases = self.generate_cases(time)
         employees = self.employees  # by slot, listed once a week
         staff = self.staff_snapshot(employees)
-        work = self.serve(cases, staff, week)
+        work = self.serve(cases, staff, time)
         self.update_customers(work)
-        renewals = self.renew_and_acquire(week)
-        self.reward_and_staff(work, staff, employees, week)
+        renewals = self.renew_and_acquire(time)
+        self.reward_and_staff(work, staff, employees, time)
         self.prevention.update(
             self._department_mean(staff.allocation[:, 2]),
             self.structure_levers_.prevention_multiplier,
@@ -255,7 +286,7 @@ class OrganizationModel(mesa.Model):
             self.previous_levers_ = self.base_levers_
             self.structure = structure
             self.structure.setup(self)
-            self._organize(self.week)
+            self._organize(self.elapsed)
             self.customers.assign_pods(self.routing.pods)
             self.changes.restart("adoption", 1.0)
         if incentives is not None:
@@ -263,23 +294,23 @@ class OrganizationModel(mesa.Model):
             self.incentives.setup(self)
         self.restructured_ = True
 
-    def _organize(self, week: int) -> None:
-        """Assign pods and build the routing of the current structure (in ``week``)."""
+    def _organize(self, time: int) -> None:
+        """Assign pods and build the routing of the current structure (at ``time``)."""
         pods = self.structure.assign_pods(
-            self.slot_department, self.streams.generator("structure/pods", week)
+            self.slot_department, self.streams.generator("structure/pods", time)
         )
         self.routing = Routing.build(self.slot_department, pods, len(self.department_names))
         self.reward_group = np.where(pods >= 0, pods, self.slot_department)
 
-    def generate_cases(self, week: int) -> CaseBatch:
+    def generate_cases(self, time: int) -> CaseBatch:
         """Phase 2: new cases for active customers, after last week's carried cases."""
         c = self.customers
         p = self.params.cases
         fresh = new_cases(
             streams=self.streams,
-            week=week,
+            week=time,
             active=c.active[c.slots],
-            phase=c.phase(week),
+            phase=c.phase(time),
             stage_cdf=self.stage_cdf,
             stage_owner=self.stage_owner,
             touchpoint_rate=p.touchpoint_rate,
@@ -311,7 +342,7 @@ class OrganizationModel(mesa.Model):
             working=working,
         )
 
-    def serve(self, cases: CaseBatch, staff: Staff, week: int) -> WorkWeek:
+    def serve(self, cases: CaseBatch, staff: Staff, time: int) -> WorkWeek:
         """Phases 3-4: route cases within capacity and resolve them."""
         c = self.customers
         work = work_week(
@@ -321,7 +352,7 @@ class OrganizationModel(mesa.Model):
             Conditions(self.structure_levers_, self.internal_trust.matrix),
             Clientele(c.pod[c.slots], c.expectation[c.slots], c.size),
             self.params,
-            CaseDraws(self.streams, week, cases),
+            CaseDraws(self.streams, time, cases),
         )
         self.backlog = work.carried
         return work
@@ -339,17 +370,17 @@ class OrganizationModel(mesa.Model):
             self.changes.level["promise_alignment"],
         )
 
-    def renew_and_acquire(self, week: int) -> dict[str, float]:
+    def renew_and_acquire(self, time: int) -> dict[str, float]:
         """Phase 6: renewals decide, churners leave, new customers arrive."""
         c = self.customers
-        due = c.due_for_renewal(week)
-        draws = self.streams.keyed_uniform("customers/renewal", week, due)
+        due = c.due_for_renewal(time)
+        draws = self.streams.keyed_uniform("customers/renewal", time, due)
         probability = repurchase_probability(
             c.trust[due], c.satisfaction[due], c.effort[due], self.params.repurchase
         )
         stays = draws < probability
         active_before = c.active_count
-        c.renew(due, stays, week)
+        c.renew(due, stays, time)
 
         a = self.params.acquisition
         promoters, detractors = self._promoters_detractors()
@@ -359,10 +390,10 @@ class OrganizationModel(mesa.Model):
             - a.detraction_rate * detractors
         )
         arrivals = int(
-            self.streams.generator("customers/acquisition", week).poisson(max(rate, 0.0))
+            self.streams.generator("customers/acquisition", time).poisson(max(rate, 0.0))
         )
         c.age()
-        c.acquire(arrivals, week)
+        c.acquire(arrivals, time)
         return {
             "due": float(len(due)),
             "renewed": float(stays.sum()),
@@ -372,7 +403,7 @@ class OrganizationModel(mesa.Model):
         }
 
     def reward_and_staff(
-        self, work: WorkWeek, staff: Staff, employees: list[Employee], week: int
+        self, work: WorkWeek, staff: Staff, employees: list[Employee], time: int
     ) -> np.ndarray:
         """Phase 7: the scheme rewards; employees update morale and effort; some quit.
 
@@ -418,17 +449,17 @@ class OrganizationModel(mesa.Model):
         for employee, row in zip(employees, rows, strict=True):
             employee.end_week(WeekAtWork(*row), p, help_norm)
 
-        quit_draws = self.streams.keyed_uniform("turnover/quit", week, self.slot_key)
+        quit_draws = self.streams.keyed_uniform("turnover/quit", time, self.slot_key)
         self._quits = np.zeros(len(self.department_names))
         for slot, employee in enumerate(employees):
             if employee.quits(float(quit_draws[slot]), p):
                 self._quits[employee.department] += 1
                 employee.remove()
-                employees[slot] = self._hire(slot, employee.department, week, new_hire=True)
+                employees[slot] = self._hire(slot, employee.department, time, new_hire=True)
         return achievement
 
     # -- staffing --------------------------------------------------------------------------
-    def _hire(self, slot: int, department: int, week: int, new_hire: bool) -> Employee:
+    def _hire(self, slot: int, department: int, time: int, new_hire: bool) -> Employee:
         """Create the employee of a slot: a starting employee, or a new hire who learns.
 
         Traits are drawn by the slot's identity within its department, so changing one
@@ -436,7 +467,7 @@ class OrganizationModel(mesa.Model):
         """
         ep = self.params.employees
         if new_hire:
-            rng = self.streams.generator("hiring/traits", week, self.slot_key[slot])
+            rng = self.streams.generator("hiring/traits", time, self.slot_key[slot])
         else:
             rng = self.streams.generator("employees/initial", 0, self.slot_key[slot])
         k = ep.orientation_spread
@@ -532,7 +563,7 @@ class OrganizationModel(mesa.Model):
             promoters=promoters,
             detractors=detractors,
             retained=int((active & c.initial[c.slots]).sum()),
-            starting_customers=self.params.customers.count,
+            starting_customers=self.starting_customers,
             rolling=self.rolling,
             morale=np.array([e.morale for e in employees]),
             revenue=econ.margin_per_customer_week * float(c.margin[c.slots][active].sum()),
@@ -546,8 +577,9 @@ class OrganizationModel(mesa.Model):
                 "programme_cost": self.programme_cost_,
             },
         )
-        self.datacollector.collect(self)
-        self._record_departments(work, staff, self.observation.morale, week)
+        if week >= 0:  # warm-up weeks are neither reported nor costed
+            self.datacollector.collect(self)
+            self._record_departments(work, staff, self.observation.morale, week)
 
     def _record_departments(
         self, work: WorkWeek, staff: Staff, morale: np.ndarray, week: int

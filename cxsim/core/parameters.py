@@ -700,6 +700,20 @@ class InternalTrustParameters:
 
 
 @dataclass(kw_only=True)
+class WarmUpParameters:
+    """Weeks the organization runs, unreported, under its starting setup before week 0."""
+
+    weeks: int = param(
+        0,
+        ge=0,
+        le=520,
+        unit="weeks",
+        source="truncation chosen by MSER-5 (White 1997; docs/ODD.md 5, experiments/warm_up.md)",
+        help="settling weeks before the first reported week: not reported, not costed",
+    )
+
+
+@dataclass(kw_only=True)
 class ChangeParameters:
     """How lasting changes take hold and fade: x += (x* - x) / tau; x* drifts back."""
 
@@ -791,3 +805,4 @@ class ModelParameters:
     internal_trust: InternalTrustParameters = param(InternalTrustParameters())
     change: ChangeParameters = param(ChangeParameters())
     economics: EconomicsParameters = param(EconomicsParameters())
+    warm_up: WarmUpParameters = param(WarmUpParameters())

@@ -25,3 +25,15 @@ def test_paired_difference_cancels_shared_noise():
 def test_one_replication_has_no_interval():
     with pytest.raises(ValueError):
         mean_interval([1.0])
+
+
+def test_mser_cuts_a_transient_and_refuses_a_trend():
+    from cxsim.analysis.stats import mser_truncation
+
+    rng = np.random.default_rng(4)
+    weeks = np.arange(400)
+    transient = 2.0 * np.exp(-weeks / 12.0) + rng.normal(0, 0.1, 400)
+    cut = mser_truncation(transient)
+    assert cut is not None and 25 <= cut <= 90
+    assert mser_truncation(rng.normal(0, 0.1, 400)) <= 40
+    assert mser_truncation(0.01 * weeks + rng.normal(0, 0.1, 400)) is None

@@ -205,3 +205,16 @@ def test_runs_of_a_users_component_are_keyed_by_its_code(tmp_path, monkeypatch):
     after = small({"structure.type": "keyed_policies:Keyed"}, weeks=2).model_hash()
     assert after != before
     assert component_code(Silo) is None  # cxsim's own code is in every run's key already
+
+
+def test_the_built_ins_are_registered_whatever_was_imported_first():
+    import subprocess
+
+    code = (
+        "from cxsim.components.registry import registered; "
+        "print(sorted(registered('structure')), 'training' in registered('intervention'))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert shown.strip() == "['cross_functional', 'cx_council', 'silo'] True"

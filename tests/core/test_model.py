@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxsim import OrganizationModel, run
+from cxsim import OrganizationModel, Scenario, run
 from cxsim.core.cases import TOUCHPOINT
 from cxsim.core.metrics import metric_names
 from tests.conftest import small
@@ -151,3 +151,32 @@ def test_all_zero_allocation_weights_mean_serving_only():
 
 def test_numpy_integer_seeds_are_accepted():
     assert run(small(weeks=1), seed=np.int64(3)).seed == 3
+
+
+def test_warm_up_weeks_are_run_but_neither_reported_nor_costed():
+    scenario = small({"warm_up.weeks": 6})
+    model = OrganizationModel(scenario, seed=4, horizon=5)
+    assert model.elapsed == 6 and model.week == 0
+    assert model.cases_seen_ == 0 and not model.handoff_volume_.any()
+    c = model.customers
+    assert c.initial[c.slots].sum() == c.active_count == model.starting_customers
+    model.run()
+    frame = model.metrics_frame()
+    assert list(frame.index) == [1, 2, 3, 4, 5]
+    assert sorted(model.departments_frame()["week"].unique()) == [1, 2, 3, 4, 5]
+    assert model.week == 5 and model.elapsed == model.steps == 11
+    assert 0.9 < frame["retention"].iloc[0] <= 1.0
+    assert frame["repurchase_rate"].iloc[0] < 1.0  # the settled quarter's renewals count
+    again = OrganizationModel(scenario, seed=4, horizon=5)
+    again.run()
+    assert again.metrics_frame().equals(frame)
+
+
+def test_interventions_run_in_reported_weeks_after_the_warm_up():
+    scenario = small({"warm_up.weeks": 4})
+    data = scenario.to_dict()
+    data["interventions"] = [{"type": "training", "start": 2, "stop": 3, "one_off_cost": 700.0}]
+    trained = Scenario.from_dict(data, source="test.toml")
+    cost = OrganizationModel(trained, seed=1, horizon=4)
+    cost.run()
+    assert list(cost.metrics_frame()["programme_cost"] > 0) == [False, False, True, False]
