@@ -316,6 +316,22 @@ METRICS: tuple[Metric, ...] = (
         0,
         measure=_cost("acquisition_spend"),
     ),
+    Metric(
+        "occupancy",
+        "0-1",
+        "share of the workforce's working time spent on cases: handling them and helping "
+        "with other departments' handoffs (contact centres run at 0.75-0.90)",
+        0,
+        1,
+        # at most 1: a unit's last case served may round its capacity up by half a case
+        measure=lambda week: min(
+            1.0,
+            float(
+                (week.work.handled.sum() + week.work.help_used.sum())
+                / max(week.staff.working.sum(), 1e-9)
+            ),
+        ),
+    ),
 )
 
 
