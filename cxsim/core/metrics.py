@@ -61,7 +61,7 @@ class Observation:
         staff: The workforce snapshot the week was worked with.
         trust: Trust of each active customer.
         effort: Accumulated effort of each active customer.
-        csat: Mean survey rating of the latest week with surveys.
+        csat: Share satisfied (top two boxes) of the latest week with surveys.
         promoters: Active customers who would recommend.
         detractors: Active customers who would warn others off.
         retained: Week-0 customers still active.
@@ -161,7 +161,8 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "csat",
         "0-1",
-        "mean survey rating of the week's surveyed cases, as measured (gaming lifts it)",
+        "share of the week's surveyed customers who are satisfied (top two boxes of five), "
+        "as measured (gaming lifts it)",
         0,
         1,
         measure=lambda week: week.csat,

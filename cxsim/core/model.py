@@ -132,7 +132,8 @@ class OrganizationModel(mesa.Model):
         self.disconfirmation_ = np.zeros(0)
         self.cases_seen_ = 0
         self.handoff_volume_ = np.zeros((n_dept, n_dept))
-        self._last_csat = float(self.customers.satisfaction[self.customers.slots].mean())
+        satisfaction = self.customers.satisfaction[self.customers.slots]
+        self._last_csat = float((satisfaction >= self.params.service.satisfied_rating).mean())
         self._quits = np.zeros(n_dept)
 
         self.structure.setup(self)
@@ -551,7 +552,7 @@ class OrganizationModel(mesa.Model):
         )
         promoters, detractors = self._promoters_detractors()
         if totals["surveyed"] > 0:
-            self._last_csat = totals["survey_sum"] / totals["surveyed"]
+            self._last_csat = totals["survey_satisfied"] / totals["surveyed"]
         econ = self.params.economics
         headcount = len(employees)
         self.observation = Observation(

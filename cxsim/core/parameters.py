@@ -212,6 +212,14 @@ class ServiceParameters:
     survey_rate: float = param(
         0.3, ge=0, le=1, unit="share of cases", source="assumed", help="cases surveyed"
     )
+    satisfied_rating: float = param(
+        0.6,
+        ge=0,
+        le=1,
+        unit="0-1 rating",
+        source="CSAT as reported: top two boxes of a five-point scale (SQM Group; ACSI)",
+        help="lowest rating counted satisfied in csat (0.6: the upper two fifths)",
+    )
     gaming_cost: float = param(
         0.6,
         ge=0,

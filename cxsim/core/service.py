@@ -347,7 +347,8 @@ class Outcomes:
     Per case: ``resolved``, ``failed`` (handled, unresolved), ``repeat`` (comes back),
     ``still_waiting``, ``abandoned``, ``recovery`` (resolved on a repeat contact),
     ``performance`` (0-1), ``experienced`` (counts for satisfaction), ``effort``,
-    ``surveyed`` and ``survey_score`` (the measured score, which gaming lifts).
+    ``surveyed``, ``survey_score`` (the measured score, which gaming lifts) and
+    ``satisfied`` (surveyed with a rating in the top two boxes).
     """
 
     resolved: np.ndarray
@@ -361,6 +362,7 @@ class Outcomes:
     effort: np.ndarray
     surveyed: np.ndarray
     survey_score: np.ndarray
+    satisfied: np.ndarray
 
 
 def route(
@@ -579,6 +581,7 @@ def settle(
         effort=effort,
         surveyed=surveyed,
         survey_score=survey_score,
+        satisfied=surveyed & (survey_score >= sp.satisfied_rating),
     )
 
 
@@ -624,6 +627,7 @@ def tally(
         "handoff_failures": float(handoff_failed.sum()),
         "surveyed": float(o.surveyed.sum()),
         "survey_sum": float(o.survey_score[o.surveyed].sum()),
+        "survey_satisfied": float(o.satisfied.sum()),
         "abandoned": float(o.abandoned.sum()),
         "waiting": float(o.still_waiting.sum()),
     }

@@ -54,6 +54,9 @@ def test_every_metric_is_a_reporter_that_measures_the_week():
     assert latest["profit"] == latest["revenue"] - latest["cost"]
     assert latest["nps"] == 100.0 * (week.promoters - week.detractors) / week.active
     assert latest["morale"] == float(np.array([e.morale for e in model.employees]).mean())
+    totals = week.work.totals
+    assert totals["surveyed"] > 0 and 0 < totals["survey_satisfied"] < totals["surveyed"]
+    assert latest["csat"] == totals["survey_satisfied"] / totals["surveyed"]  # top two boxes
 
 
 def test_the_model_s_one_clock_is_mesa_s_step_count():
