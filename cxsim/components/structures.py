@@ -114,12 +114,29 @@ class CrossFunctional(Structure):
     coordination_cost: float = redeclare(
         Structure, "coordination_cost", 0.08, source="assumed: pod stand-ups and planning"
     )
+    coordination_reference_size: int = param(
+        12,
+        ge=2,
+        unit="employees",
+        source="the pod size coordination_cost was set for",
+        help="pod size at which coordination takes coordination_cost",
+    )
     help_norm: float = redeclare(
         Structure, "help_norm", 0.06, source="assumed: helping the pod is part of the job"
     )
     team_support: float = redeclare(
         Structure, "team_support", 0.5, source="job demands-resources: a stable team"
     )
+
+    def coordination_share(self) -> float:
+        """Coordination grows with the colleagues each member must keep in step with.
+
+        A pod of n has n (n - 1) / 2 communication channels (Brooks 1975), n - 1 of them
+        each member's: the share of working time coordination takes grows in proportion
+        to n - 1, and is ``coordination_cost`` at ``coordination_reference_size``
+        (Jin & Levitt 1996: coordination is hidden work that grows with team size).
+        """
+        return self.coordination_cost * (self.pod_size - 1) / (self.coordination_reference_size - 1)
 
     def assign_pods(self, departments: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Deal each department's employees round-robin into pods of about ``pod_size``."""
