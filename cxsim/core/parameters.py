@@ -201,6 +201,14 @@ class ServiceParameters:
         source="Hunsaker: information feeds the interaction",
         help="customer information visible to the employee on performance",
     )
+    information_reference_share: float = param(
+        0.7,
+        gt=0,
+        le=1,
+        unit="share of problems",
+        source="Galbraith 1974; Thompson 1967: lateral information pays with interdependence",
+        help="share of problems crossing departments at which information_effect holds",
+    )
     solve_base: float = param(
         0.88,
         ge=0,

@@ -438,13 +438,17 @@ def resolve(
     """The owner's work: its quality, and whether it solves the problem.
 
     Quality rises with skill, morale and the customer information the structure shares,
-    and falls with effort spent gaming measures.
+    and falls with effort spent gaming measures. The information's worth grows with the
+    share of problems that cross departments (Galbraith 1974): where little work crosses,
+    what other departments know of the customer matters little.
     """
     sp = params.service
+    # what the other departments know of a customer matters as much as the work crosses them
+    interdependence = params.cases.cross_functional_share / sp.information_reference_share
     quality = (
         sp.skill_effect * (staff.skill - params.employees.initial_skill)
         + sp.morale_effect * staff.morale
-        + sp.information_effect * (levers.information - 0.5)
+        + sp.information_effect * interdependence * (levers.information - 0.5)
         - sp.gaming_cost * staff.allocation[:, 3]
     )
     q = quality[routed.owner]

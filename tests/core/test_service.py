@@ -147,3 +147,35 @@ def test_pods_lower_handoff_failures():
     silo = week(cases, [2000] * 4, Silo(), seed=2).totals
     pod = week(cases, [2000] * 4, CrossFunctional(), pods=pods, seed=2).totals
     assert pod["handoff_failures"] < silo["handoff_failures"]
+
+
+def test_shared_information_pays_in_proportion_to_interdependence():
+    from types import SimpleNamespace
+
+    from cxsim.core.service import resolve
+    from cxsim.validation.declare import build
+
+    staff = Staff(
+        department=np.zeros(1, dtype=np.int64),
+        skill=np.full(1, 0.75),
+        morale=np.full(1, 0.3),
+        allocation=np.array([[0.8, 0.1, 0.1, 0.0]]),
+        serve_capacity=np.ones(1),
+        help_capacity=np.zeros(1),
+        working=np.ones(1),
+    )
+
+    def advantage(share: float) -> float:
+        params = build(ModelParameters, {"cases": {"cross_functional_share": share}})
+        routed = SimpleNamespace(owner=np.zeros(1, dtype=np.int64))
+        draws = lambda name: np.full(1, 0.5)  # noqa: E731
+        q = {
+            info: resolve(staff, routed, StructureLevers.of(Silo(information=info)), params, draws)
+            for info in (0.4, 0.8)
+        }
+        return float(q[0.8].quality[0] - q[0.4].quality[0])
+
+    full = P.service.information_effect * 0.4
+    assert advantage(0.7) == pytest.approx(full)  # as calibrated at the default share
+    assert advantage(0.1) == pytest.approx(full / 7)
+    assert advantage(0.0) == pytest.approx(0.0)
