@@ -29,6 +29,9 @@ class StructureLevers:
         help_norm: Allocation weight of helping other departments as part of the job.
         team_support: Social support the structure gives.
         handoff_relief: Share of handoff failures shared information prevents.
+        borrowing: Share of other units' spare capacity a unit's overflow can use.
+        specialization_loss: Skill lost on cases when one person covers a department's
+            whole case mix.
     """
 
     handoff_friction: float
@@ -40,6 +43,8 @@ class StructureLevers:
     help_norm: float
     team_support: float
     handoff_relief: float = 0.0
+    borrowing: float = 1.0
+    specialization_loss: float = 0.0
 
     @classmethod
     def of(cls, structure) -> StructureLevers:
@@ -53,6 +58,8 @@ class StructureLevers:
             prevention_multiplier=structure.prevention_multiplier,
             help_norm=structure.help_norm,
             team_support=structure.team_support,
+            borrowing=structure.borrowing,
+            specialization_loss=structure.specialization_loss,
         )
 
     def blend(self, toward: StructureLevers, adoption: float) -> StructureLevers:

@@ -320,8 +320,8 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "occupancy",
         "0-1",
-        "share of the workforce's working time spent on cases: handling them and helping "
-        "with other departments' handoffs (contact centres run at 0.75-0.90)",
+        "share of the time available for case work (serving and helping) spent on cases; "
+        "coordination, prevention and gaming are shrinkage (contact centres run at 0.75-0.90)",
         0,
         1,
         # at most 1: a unit's last case served may round its capacity up by half a case
@@ -329,7 +329,7 @@ METRICS: tuple[Metric, ...] = (
             1.0,
             float(
                 (week.work.handled.sum() + week.work.help_used.sum())
-                / max(week.staff.working.sum(), 1e-9)
+                / max(week.staff.serve_capacity.sum() + week.staff.help_capacity.sum(), 1e-9)
             ),
         ),
     ),

@@ -300,7 +300,13 @@ class OrganizationModel(mesa.Model):
         pods = self.structure.assign_pods(
             self.slot_department, self.streams.generator("structure/pods", time)
         )
-        self.routing = Routing.build(self.slot_department, pods, len(self.department_names))
+        n_pods = int(pods.max()) + 1 if (pods >= 0).any() else 1
+        functioning = self.structure.functioning_pods(
+            n_pods, self.streams.generator("structure/teams", time)
+        )
+        self.routing = Routing.build(
+            self.slot_department, pods, len(self.department_names), functioning
+        )
         self.reward_group = np.where(pods >= 0, pods, self.slot_department)
 
     def generate_cases(self, time: int) -> CaseBatch:
@@ -328,9 +334,11 @@ class OrganizationModel(mesa.Model):
         employees = self.employees if employees is None else employees
         rows = np.array([(e.skill, e.morale, *e.allocation) for e in employees], dtype=float)
         skill, morale, allocation = rows[:, 0], rows[:, 1], rows[:, 2:6]
+        # one person covering a department's whole case mix works with less depth
+        depth_loss = self.structure_levers_.specialization_loss * self.routing.breadth
         ep = self.params.employees
         floor = ep.productivity_floor
-        productivity = floor + (1.0 - floor) * skill / max(ep.initial_skill, 1e-9)
+        productivity = floor + (1.0 - floor) * (skill - depth_loss) / max(ep.initial_skill, 1e-9)
         away = min(0.9, self.structure_levers_.coordination + self.levers.time_away)
         working = ep.capacity * (1.0 - away) * productivity
         return Staff(
@@ -341,6 +349,7 @@ class OrganizationModel(mesa.Model):
             serve_capacity=working * allocation[:, 0],
             help_capacity=working * allocation[:, 1],
             working=working,
+            depth_loss=depth_loss,
         )
 
     def serve(self, cases: CaseBatch, staff: Staff, time: int) -> WorkWeek:

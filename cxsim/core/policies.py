@@ -59,7 +59,8 @@ class StructurePolicy(Protocol):
     """A structure: pods and the levers of :class:`~cxsim.core.levers.StructureLevers`.
 
     Its fields ``handoff_friction``, ``structured_handoffs``, ``information``,
-    ``prevention_multiplier``, ``help_norm`` and ``team_support`` are read as levers.
+    ``prevention_multiplier``, ``help_norm``, ``team_support``, ``borrowing`` and
+    ``specialization_loss`` are read as levers.
     """
 
     def setup(self, model: Any) -> None:
@@ -70,6 +71,9 @@ class StructurePolicy(Protocol):
 
     def pod_friction(self) -> float:
         """Return the handoff friction when the partner sits in the same pod."""
+
+    def functioning_pods(self, pods: int, rng: np.random.Generator) -> np.ndarray:
+        """Return whether each of ``pods`` pods works as a team."""
 
     def coordination_share(self) -> float:
         """Return the share of working time coordination takes."""

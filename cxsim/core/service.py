@@ -55,6 +55,10 @@ class Routing:
         department_start: First position in ``order`` of each department.
         department_stop: One past the last position of each department.
         pods: Number of pods (1 without pods).
+        functioning: Whether each pod works as a team (all True without pods).
+        breadth: Share of its department's case mix each slot covers beyond what a
+            specialist in a whole department would: 1 - unit size / department size
+            (0 without pods).
     """
 
     order: np.ndarray
@@ -66,15 +70,24 @@ class Routing:
     department_start: np.ndarray
     department_stop: np.ndarray
     pods: int
+    functioning: np.ndarray
+    breadth: np.ndarray
 
     @classmethod
-    def build(cls, departments: np.ndarray, pods: np.ndarray, n_departments: int) -> Routing:
+    def build(
+        cls,
+        departments: np.ndarray,
+        pods: np.ndarray,
+        n_departments: int,
+        functioning: np.ndarray | None = None,
+    ) -> Routing:
         """Build the routing of a workforce.
 
         Args:
             departments: Department of each employee slot.
             pods: Pod of each slot, -1 everywhere when the structure has no pods.
             n_departments: Number of departments.
+            functioning: Whether each pod works as a team (default: all do).
         """
         has_pods = bool((pods >= 0).any())
         pod = np.where(pods >= 0, pods, 0)
@@ -92,6 +105,8 @@ class Routing:
             missing = np.flatnonzero(unit_of[d] < 0)
             # a pod without this department sends its cases to another pod's members
             unit_of[d, missing] = unit_of[d, present[missing % len(present)]]
+        unit_size = (stops - starts)[slot_unit]
+        department_size = np.bincount(departments, minlength=n_departments)[departments]
         return cls(
             order=order,
             unit_start=starts,
@@ -104,6 +119,8 @@ class Routing:
                 departments[order], np.arange(n_departments), side="right"
             ),
             pods=n_pods,
+            functioning=np.ones(n_pods, dtype=bool) if functioning is None else functioning,
+            breadth=1.0 - unit_size / np.maximum(department_size, 1),
         )
 
 
@@ -118,6 +135,7 @@ class Staff:
     serve_capacity: np.ndarray
     help_capacity: np.ndarray
     working: np.ndarray  # all working time, in cases per week
+    depth_loss: np.ndarray | float = 0.0  # skill lost on cases to a wider case mix
 
 
 @dataclass
@@ -371,10 +389,14 @@ def route(
     routing: Routing,
     clientele: Clientele,
     draws: CaseDraws,
+    borrowing: float = 1.0,
 ) -> Routed:
     """Route cases within capacity: the unit first, then the department's spare capacity.
 
-    Help time that no handoff will need goes back to serving the unit's own cases.
+    Help time that no handoff will need goes back to serving the unit's own cases. A
+    unit's overflow can use only the share ``borrowing`` of other units' spare capacity:
+    one queue served by all of a department pools its capacity, pods borrow from one
+    another only at a cost (Whitt 1992).
     """
     n_staff = len(staff.department)
     n_dept = len(routing.department_start)
@@ -398,7 +420,7 @@ def route(
         unit, age, priority, serve_capacity, routing.order, routing.unit_start, routing.unit_stop
     )
     used = np.bincount(owner[handled], minlength=n_staff)
-    spare = np.maximum(0.0, serve_capacity - used)
+    spare = borrowing * np.maximum(0.0, serve_capacity - used)
     overflow = np.flatnonzero(~handled)
     handled_2, owner_2 = _allocate(
         cases.department[overflow],
@@ -437,8 +459,9 @@ def resolve(
 ) -> Resolution:
     """The owner's work: its quality, and whether it solves the problem.
 
-    Quality rises with skill, morale and the customer information the structure shares,
-    and falls with effort spent gaming measures. The information's worth grows with the
+    Quality rises with skill on the case (skill less the depth lost to a wider case mix),
+    morale and the customer information the structure shares, and falls with effort spent
+    gaming measures. The information's worth grows with the
     share of problems that cross departments (Galbraith 1974): where little work crosses,
     what other departments know of the customer matters little.
     """
@@ -446,7 +469,7 @@ def resolve(
     # what the other departments know of a customer matters as much as the work crosses them
     interdependence = params.cases.cross_functional_share / sp.information_reference_share
     quality = (
-        sp.skill_effect * (staff.skill - params.employees.initial_skill)
+        sp.skill_effect * (staff.skill - staff.depth_loss - params.employees.initial_skill)
         + sp.morale_effect * staff.morale
         + sp.information_effect * interdependence * (levers.information - 0.5)
         - sp.gaming_cost * staff.allocation[:, 3]
@@ -482,6 +505,8 @@ def hand_off(
     busy = np.minimum(1.0, volume / np.maximum(unit_help, 1e-9))  # share of help time used
     owner_pod = routing.unit_pod[routing.slot_unit[routed.owner]]
     same_pod = (owner_pod >= 0) & (owner_pod == routing.unit_pod[partner_unit])
+    # a pod that does not work as a team hands off as departments do (Tabrizi 2015)
+    same_pod &= routing.functioning[np.maximum(owner_pod, 0)]
     friction = np.where(same_pod, levers.pod_friction, levers.handoff_friction)
     p_fail = handoff_failure_probability(
         params.handoffs.base_failure,
@@ -689,7 +714,7 @@ def work_week(
     Returns:
         The week's outcomes.
     """
-    routed = route(cases, staff, routing, clientele, draws)
+    routed = route(cases, staff, routing, clientele, draws, conditions.levers.borrowing)
     resolution = resolve(staff, routed, conditions.levers, params, draws)
     handoffs = hand_off(cases, routing, routed, conditions, params, draws)
     outcomes = settle(

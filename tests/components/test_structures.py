@@ -28,3 +28,18 @@ def test_structures_differ_in_the_levers_they_set():
     assert council.prevention_multiplier > silo.prevention_multiplier
     assert silo.information < council.information < pods.information
     assert silo.coordination_share() < council.coordination_share() < pods.coordination_share()
+
+
+def test_pods_work_as_teams_as_often_as_tabrizi_found():
+    rng = np.random.default_rng(11)
+    for sponsorship, published in ((1.0, 0.76), (0.0, 0.19), (0.5, 0.475)):
+        working = CrossFunctional(sponsorship=sponsorship).functioning_pods(20_000, rng)
+        # within 3.3 binomial standard errors (a 99.9% interval) of the published share
+        assert abs(working.mean() - published) < 3.3 * np.sqrt(published * (1 - published) / 2e4)
+    assert Silo().functioning_pods(5, rng).all()
+
+
+def test_pods_split_the_department_pool_and_its_depth():
+    silo, pods = Silo(), CrossFunctional()
+    assert silo.borrowing == 1.0 and pods.borrowing < 1.0
+    assert silo.specialization_loss == 0.0 < pods.specialization_loss

@@ -57,11 +57,11 @@ def test_pods_without_a_department_send_its_cases_to_another_pod():
     assert members(routing.unit_of[0, 3]) <= {0, 1}
 
 
-def week(cases, capacity, structure=None, pods=None, seed=0, help_capacity=2.0):
+def week(cases, capacity, structure=None, pods=None, seed=0, help_capacity=2.0, functioning=None):
     n = len(capacity)
     departments = np.array([0] * (n // 2) + [1] * (n - n // 2))
     pods = np.full(n, -1) if pods is None else pods
-    routing = Routing.build(departments, pods, 2)
+    routing = Routing.build(departments, pods, 2, functioning)
     staff = Staff(
         department=departments,
         skill=np.full(n, 0.75),
@@ -147,6 +147,61 @@ def test_pods_lower_handoff_failures():
     silo = week(cases, [2000] * 4, Silo(), seed=2).totals
     pod = week(cases, [2000] * 4, CrossFunctional(), pods=pods, seed=2).totals
     assert pod["handoff_failures"] < silo["handoff_failures"]
+
+
+def test_a_pod_that_is_not_a_team_hands_off_as_departments_do():
+    n = 4000
+    cases = touchpoints(n)
+    cases.kind[:] = 1
+    cases.partner[:] = 1
+    pods = np.array([0, 1, 0, 1])
+    broken = np.array([False, False])
+    silo = week(cases, [4000] * 4, CrossFunctional(in_pod_friction=1.0), pods=pods, seed=3)
+    pod = week(cases, [4000] * 4, CrossFunctional(), pods=pods, seed=3, functioning=broken)
+    assert pod.totals["handoff_failures"] == silo.totals["handoff_failures"]
+    team = week(cases, [4000] * 4, CrossFunctional(), pods=pods, seed=3)
+    assert team.totals["handoff_failures"] < 0.6 * pod.totals["handoff_failures"]
+
+
+def test_routing_measures_how_much_of_a_department_each_member_covers():
+    departments = np.array([0, 0, 0, 0, 1, 1])
+    assert np.all(Routing.build(departments, np.full(6, -1), 2).breadth == 0)
+    pods = np.array([0, 1, 0, 1, 0, 1])
+    assert np.allclose(Routing.build(departments, pods, 2).breadth, 0.5)
+
+
+def test_pods_borrow_only_part_of_other_pods_spare_capacity():
+    cases = touchpoints(40)  # all customers are in pod 0; department 0 serves them
+    pods = np.array([0, 1, 0, 1])
+    pooled = week(cases, [10, 30, 50, 50], CrossFunctional(borrowing=1.0), pods, help_capacity=0)
+    split = week(cases, [10, 30, 50, 50], CrossFunctional(borrowing=0.5), pods, help_capacity=0)
+    alone = week(cases, [10, 30, 50, 50], CrossFunctional(borrowing=0.0), pods, help_capacity=0)
+    assert pooled.totals["handled"] == 40
+    assert split.totals["handled"] == 10 + 15
+    assert alone.totals["handled"] == 10
+
+
+def test_a_wider_case_mix_costs_skill_on_cases():
+    from types import SimpleNamespace
+
+    from cxsim.core.service import resolve
+
+    def quality(depth_loss: float) -> float:
+        staff = Staff(
+            department=np.zeros(1, dtype=np.int64),
+            skill=np.full(1, 0.75),
+            morale=np.full(1, 0.3),
+            allocation=np.array([[0.8, 0.1, 0.1, 0.0]]),
+            serve_capacity=np.ones(1),
+            help_capacity=np.zeros(1),
+            working=np.ones(1),
+            depth_loss=np.full(1, depth_loss),
+        )
+        routed = SimpleNamespace(owner=np.zeros(1, dtype=np.int64))
+        draws = lambda name: np.full(1, 0.5)  # noqa: E731
+        return float(resolve(staff, routed, StructureLevers.of(Silo()), P, draws).quality[0])
+
+    assert quality(0.1) == pytest.approx(quality(0.0) - P.service.skill_effect * 0.1)
 
 
 def test_shared_information_pays_in_proportion_to_interdependence():
