@@ -31,7 +31,11 @@ TRANSFORMATION = ROOT / "scenarios" / "transformation.toml"
 
 def scaled(customers_factor: float = 1.0, employees_factor: float = 1.0) -> Scenario:
     base = Scenario.load(SILOED)
-    overrides = {"customers.count": int(base.parameters.customers.count * customers_factor)}
+    # headcount held fixed: scaling customers must not scale the workforce with them
+    overrides = {
+        "customers.count": int(base.parameters.customers.count * customers_factor),
+        "staffing.plan": False,
+    }
     for d in base.departments:
         overrides[f"departments.{d.name}.headcount"] = max(1, round(d.headcount * employees_factor))
     return Scenario.load(SILOED, overrides=overrides)
@@ -77,7 +81,7 @@ def main() -> None:
     weeks = Scenario.load(SILOED).weeks
     timed_run(scaled(), 99, 4)  # warm imports and caches
 
-    baseline = best(scaled(), args.repeats, weeks)
+    baseline = best(Scenario.load(SILOED), args.repeats, weeks)
     programme = best(Scenario.load(TRANSFORMATION), args.repeats, weeks)
     customers = {f: best(scaled(customers_factor=f), args.repeats, weeks) for f in (0.5, 1.0, 2.0)}
     employees = {f: best(scaled(employees_factor=f), args.repeats, weeks) for f in (1.0, 2.0, 4.0)}

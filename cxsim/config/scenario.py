@@ -206,7 +206,15 @@ class Scenario:
             raise InputError(
                 "departments", f"at most {MAX_EMPLOYEES:,} employees in all", employees
             )
-        check_fits(parameters.customers.count, employees, len(departments), header.weeks)
+        staffing = parameters.staffing
+        most = int(employees * staffing.ceiling) if staffing.plan else employees
+        check_fits(
+            parameters.customers.count,
+            employees,
+            len(departments),
+            header.weeks,
+            most_employees=most,
+        )
         interventions = _build_interventions(data.get("interventions", []), header.weeks)
         _check_restructures(interventions, structure, incentives)
         return cls(

@@ -333,6 +333,13 @@ METRICS: tuple[Metric, ...] = (
             ),
         ),
     ),
+    Metric(
+        "headcount",
+        "employees",
+        "employees at work this week (leavers are replaced; departments hire as demand grows)",
+        0,
+        measure=lambda week: float(len(week.staff.department)),
+    ),
 )
 
 

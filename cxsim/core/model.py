@@ -35,6 +35,7 @@ from cxsim.core.service import (
     WorkWeek,
     work_week,
 )
+from cxsim.core.staffing import StaffingPlan
 from cxsim.core.streams import Streams, decision_key
 
 __all__ = ["DEPARTMENT_COLUMNS", "OrganizationModel"]
@@ -115,8 +116,11 @@ class OrganizationModel(mesa.Model):
         index_in_department = np.concatenate(
             [np.arange(d.headcount) for d in scenario.departments]
         ).astype(np.int64)
-        department_keys = np.array([decision_key(d.name) for d in scenario.departments])
-        self.slot_key = (department_keys[slot_department] << 20) | index_in_department
+        self.department_keys = np.array([decision_key(d.name) for d in scenario.departments])
+        self.slot_key = (self.department_keys[slot_department] << 20) | index_in_department
+        self.staffing = StaffingPlan(
+            np.array([d.headcount for d in scenario.departments]), self.params.staffing
+        )
         for slot, dept in enumerate(slot_department):
             self._hire(slot, int(dept), time=-1, new_hire=False)
 
@@ -214,6 +218,7 @@ class OrganizationModel(mesa.Model):
         self.internal_trust.update(work.pair_success, work.pair_failure, work.pair_handoffs)
         self.handoff_volume_ += work.pair_handoffs
         self.record(work, staff, employees, renewals, week)
+        self.plan_staffing(work, staff, time)
         self._week_under_way = False
 
     def run(self, weeks: int | None = None) -> None:
@@ -304,6 +309,7 @@ class OrganizationModel(mesa.Model):
         functioning = self.structure.functioning_pods(
             n_pods, self.streams.generator("structure/teams", time)
         )
+        self.slot_pod = pods
         self.routing = Routing.build(
             self.slot_department, pods, len(self.department_names), functioning
         )
@@ -469,6 +475,43 @@ class OrganizationModel(mesa.Model):
         return achievement
 
     # -- staffing --------------------------------------------------------------------------
+    def plan_staffing(self, work: WorkWeek, staff: Staff, time: int) -> None:
+        """Phase 10: departments follow their demand and new hires start (:mod:`.staffing`).
+
+        A new employee takes a new slot; under pods they join the pod with the fewest of
+        their department's members (then the smallest pod), so no one else moves.
+        """
+        n = len(self.department_names)
+        demand = work.department_cases + work.pair_handoffs.sum(axis=0)
+        capacity = np.bincount(
+            self.slot_department, weights=staff.serve_capacity + staff.help_capacity, minlength=n
+        )
+        headcount = np.bincount(self.slot_department, minlength=n)
+        starting = self.staffing.review(demand, capacity, headcount, time)
+        if not starting.any():
+            return
+        for department in np.repeat(np.arange(n), starting):
+            self._add_slot(int(department), time)
+        self.routing = Routing.build(
+            self.slot_department, self.slot_pod, n, self.routing.functioning
+        )
+        self.reward_group = np.where(self.slot_pod >= 0, self.slot_pod, self.slot_department)
+
+    def _add_slot(self, department: int, time: int) -> None:
+        """Give a new employee of ``department`` a slot of their own, and hire them."""
+        slot = len(self.slot_department)
+        index = int((self.slot_department == department).sum())
+        pod = -1
+        if (self.slot_pod >= 0).any():
+            pods = self.routing.pods
+            members = np.bincount(self.slot_pod[self.slot_department == department], minlength=pods)
+            sizes = np.bincount(self.slot_pod, minlength=pods)
+            pod = int(np.lexsort((np.arange(pods), sizes, members))[0])
+        self.slot_department = np.append(self.slot_department, department)
+        self.slot_pod = np.append(self.slot_pod, pod)
+        self.slot_key = np.append(self.slot_key, (self.department_keys[department] << 20) | index)
+        self._hire(slot, department, time, new_hire=True)
+
     def _hire(self, slot: int, department: int, time: int, new_hire: bool) -> Employee:
         """Create the employee of a slot: a starting employee, or a new hire who learns.
 

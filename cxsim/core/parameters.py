@@ -730,6 +730,56 @@ class WarmUpParameters:
 
 
 @dataclass(kw_only=True)
+class StaffingParameters:
+    """Workforce planning: departments hire when their case work outgrows them."""
+
+    plan: bool = param(
+        True,
+        source="workforce management practice",
+        help="hire to the occupancy target as demand grows (false: headcount fixed)",
+    )
+    target_occupancy: float = param(
+        0.85,
+        gt=0,
+        le=1,
+        unit="0-1",
+        source="workforce management: service operations plan to 0.80-0.85 occupancy",
+        help="share of case-work time a department plans its demand to fill",
+    )
+    demand_weeks: float = param(
+        13.0,
+        ge=1,
+        unit="weeks",
+        source="assumed: planning follows a quarter's trend",
+        help="memory of the demand the plan follows",
+    )
+    lead_weeks: int = param(
+        6,
+        ge=0,
+        le=52,
+        unit="weeks",
+        source="SHRM benchmarking: about 6 weeks from requisition to start",
+        help="weeks from opening a position to the new hire's first week",
+    )
+    hiring_rate: float = param(
+        0.01,
+        ge=0,
+        le=1,
+        unit="share of headcount per week",
+        source="assumed: recruiting adds at most about an eighth of a department a quarter",
+        help="most positions a department opens in a week (at least one)",
+    )
+    ceiling: float = param(
+        2.0,
+        ge=1,
+        le=10,
+        unit="x starting headcount",
+        source="assumed: the budget the plan may grow a department to",
+        help="largest headcount a department may plan, relative to its start",
+    )
+
+
+@dataclass(kw_only=True)
 class ChangeParameters:
     """How lasting changes take hold and fade: x += (x* - x) / tau; x* drifts back."""
 
@@ -822,3 +872,4 @@ class ModelParameters:
     change: ChangeParameters = param(ChangeParameters())
     economics: EconomicsParameters = param(EconomicsParameters())
     warm_up: WarmUpParameters = param(WarmUpParameters())
+    staffing: StaffingParameters = param(StaffingParameters())

@@ -109,20 +109,36 @@ def machine_memory() -> int | None:
 
 
 def check_fits(
-    customers: int, employees: int, departments: int, weeks: int, path: str = "customers.count"
+    customers: int,
+    employees: int,
+    departments: int,
+    weeks: int,
+    path: str = "customers.count",
+    most_employees: int | None = None,
 ) -> None:
     """Refuse a run that would not fit in the memory this process may use.
+
+    Args:
+        customers: Starting customers.
+        employees: Starting employees.
+        departments: Departments.
+        weeks: The horizon.
+        path: The dotted path an error names.
+        most_employees: The most employees workforce planning may hire to, if more.
 
     Raises:
         InputError: Naming ``path`` and the amounts, when the estimate exceeds 80% of
             that memory.
     """
     total = machine_memory()
-    needed = memory_needed(customers, employees, departments, weeks)
+    most = max(employees, most_employees or 0)
+    needed = memory_needed(customers, most, departments, weeks)
     if total is not None and needed > 0.8 * total:
+        hiring = f", with room to hire up to {most:,} employees" if most > employees else ""
         raise InputError(
             path,
             f"a run that fits in this machine's memory ({customers:,} customers, "
             f"{employees:,} employees and {departments:,} departments over {weeks:,} weeks "
-            f"need about {needed / 2**30:.1f} GiB; {total / 2**30:.1f} GiB may be used)",
+            f"need about {needed / 2**30:.1f} GiB{hiring}; {total / 2**30:.1f} GiB may be "
+            "used)",
         )

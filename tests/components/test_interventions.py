@@ -335,7 +335,11 @@ def test_programmes_add_per_week_work_that_grows_with_employees_not_customers():
 
     def calls(customers):
         scenario = with_interventions(
-            programme, weeks=10, customers=customers, overrides={"turnover.base_quit": 0.0}
+            programme,
+            weeks=10,
+            customers=customers,
+            # at a fixed headcount: more customers would otherwise bring more employees
+            overrides={"turnover.base_quit": 0.0, "staffing.plan": False},
         )
         model = OrganizationModel(scenario, seed=1)
         model.run(2)

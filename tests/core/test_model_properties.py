@@ -74,6 +74,15 @@ def test_any_valid_scenario_runs_with_metrics_in_range_and_customers_conserved(c
     customers = result.model.customers
     assert customers.active_count + customers.churned == customers.ever_acquired
     assert frame["active_customers"].iloc[-1] == customers.active_count
-    assert len(result.model.employees) == scenario.headcount
+    # workforce planning only grows departments, and within its budget
+    model = result.model
+    assert scenario.headcount <= len(model.employees) == len(model.slot_department)
+    for d, department in enumerate(scenario.departments):
+        hired = int((model.slot_department == d).sum())
+        assert (
+            department.headcount
+            <= hired
+            <= department.headcount * scenario.parameters.staffing.ceiling
+        )
     shares = np.array([e.allocation for e in result.model.employees])
     assert np.allclose(shares.sum(axis=1), 1.0) and (shares >= 0).all()

@@ -36,7 +36,8 @@ def _summary(job: tuple[str, tuple[tuple[str, object], ...], int]) -> dict[str, 
     second_year = result.departments[result.departments["week"] > 52]
     return {
         "churn": float(m["churn_rate"].iloc[-QUARTER:].mean()),
-        "turnover": float(second_year["quits"].sum() / result.scenario.headcount),
+        # quits over the year's mean headcount (departments may hire as demand grows)
+        "turnover": float(second_year["quits"].sum() / m["headcount"].iloc[52:].mean()),
         "first_contact_resolution": float(last["first_contact_resolution"]),
         "retention": float(m["retention"].iloc[-1]),
         "profit": float(m["profit"].sum()),
