@@ -89,6 +89,7 @@ class Employee(mesa.Agent):
         engagement: Starting engagement, 0-1.
         strain: Starting strain, 0-1.
         allocation: Starting effort shares over :data:`USES` (sum to 1).
+        sought: How much colleagues seek this employee's help, relative to others (mean 1).
     """
 
     def __init__(
@@ -102,6 +103,7 @@ class Employee(mesa.Agent):
         engagement: float,
         strain: float,
         allocation: tuple[float, float, float, float],
+        sought: float = 1.0,
     ) -> None:
         super().__init__(model)
         self.slot = slot
@@ -111,6 +113,7 @@ class Employee(mesa.Agent):
         self.engagement = engagement
         self.strain = strain
         self.allocation = allocation
+        self.sought = sought
         self.tenure = 0
 
     @property

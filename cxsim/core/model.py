@@ -338,7 +338,9 @@ class OrganizationModel(mesa.Model):
     def staff_snapshot(self, employees: list[Employee] | None = None) -> Staff:
         """The workforce (the employees by slot) as arrays, for the week's vectorised work."""
         employees = self.employees if employees is None else employees
-        rows = np.array([(e.skill, e.morale, *e.allocation) for e in employees], dtype=float)
+        rows = np.array(
+            [(e.skill, e.morale, *e.allocation, e.sought) for e in employees], dtype=float
+        )
         skill, morale, allocation = rows[:, 0], rows[:, 1], rows[:, 2:6]
         # one person covering a department's whole case mix works with less depth
         depth_loss = self.structure_levers_.specialization_loss * self.routing.breadth
@@ -356,6 +358,7 @@ class OrganizationModel(mesa.Model):
             help_capacity=working * allocation[:, 1],
             working=working,
             depth_loss=depth_loss,
+            sought=rows[:, 6],
         )
 
     def serve(self, cases: CaseBatch, staff: Staff, time: int) -> WorkWeek:
@@ -531,6 +534,8 @@ class OrganizationModel(mesa.Model):
         skill = ep.new_hire_skill
         if not new_hire:
             skill = float(np.clip(rng.normal(ep.initial_skill, ep.skill_spread), 0.0, 1.0))
+        spread = ep.help_concentration  # log-normal with mean 1 (Cross, Rebele & Grant 2016)
+        sought = float(np.exp(spread * rng.standard_normal() - spread * spread / 2.0))
         return Employee(
             self,
             slot=slot,
@@ -540,6 +545,7 @@ class OrganizationModel(mesa.Model):
             engagement=self.params.morale.initial_engagement,
             strain=self.params.morale.initial_strain,
             allocation=starting_allocation(orientation, self.params),
+            sought=sought,
         )
 
     # -- measurement -----------------------------------------------------------------------

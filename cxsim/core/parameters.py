@@ -472,6 +472,16 @@ class EmployeeParameters:
         source="learning curve (Argote 1999)",
         help="productivity at zero skill; rises linearly to 1 at the reference skill",
     )
+    help_concentration: float = param(
+        1.4,
+        ge=0,
+        le=3,
+        unit="log-sd",
+        source="Cross, Rebele & Grant 2016: 3-5% of employees give 20-35% of value-added "
+        "collaboration; set so that the siloed baseline's top 5% get about a quarter of "
+        "requests (exploration seeds 7600-7601)",
+        help="spread of how much colleagues seek each employee's help",
+    )
     new_hire_skill: float = param(
         0.4, ge=0, le=1, unit="0-1", source="assumed", help="skill of a new hire"
     )

@@ -136,6 +136,7 @@ class Staff:
     help_capacity: np.ndarray
     working: np.ndarray  # all working time, in cases per week
     depth_loss: np.ndarray | float = 0.0  # skill lost on cases to a wider case mix
+    sought: np.ndarray | float = 1.0  # how much colleagues seek each one's help (mean 1)
 
 
 @dataclass
@@ -347,8 +348,9 @@ class Handoffs:
     """Step 3, hand off: problems that need a partner department.
 
     Per case: ``cross`` (handed off), ``failed`` (the handoff failed), ``partner_slot``
-    (who helped) and ``joint`` (the partner unit's help coverage: how much the handoff
-    was joint work). Per slot: ``help_used`` (help time spent on handoffs, in cases).
+    (who helped) and ``joint`` (the helper's coverage: how much the handoff was joint
+    work). Per slot: ``help_used`` (help time spent on handoffs, in cases) and
+    ``overload`` (requests for help beyond the employee's help time, in cases).
     """
 
     cross: np.ndarray
@@ -356,6 +358,7 @@ class Handoffs:
     partner_slot: np.ndarray
     joint: np.ndarray
     help_used: np.ndarray
+    overload: np.ndarray
 
 
 @dataclass
@@ -482,27 +485,38 @@ def resolve(
 
 def hand_off(
     cases: CaseBatch,
+    staff: Staff,
     routing: Routing,
     routed: Routed,
     conditions: Conditions,
     params: ModelParameters,
     draws: CaseDraws,
 ) -> Handoffs:
-    """Hand problems that need a partner department to the partner unit.
+    """Hand problems that need a partner department to a colleague in the partner unit.
 
-    A handoff fails with the probability :func:`handoff_failure_probability` gives; the
-    partner unit's help capacity covers a share of the handoffs it receives, and who
-    helps is drawn in proportion to help capacity.
+    Colleagues turn to some people far more than to others: who is asked is drawn in
+    proportion to help time times how much each is sought (Cross, Rebele & Grant 2016).
+    Each helper covers the requests their help time allows; beyond it, help is rushed
+    (lower coverage) and the excess is overload. A handoff fails with the probability
+    :func:`handoff_failure_probability` gives, at the helper's coverage.
     """
     levers = conditions.levers
-    n_units = len(routing.unit_start)
+    n_staff = len(routed.help_capacity)
     partner_unit = routed.partner_unit
     cross = routed.handled & routed.needs_partner
-    help_cum = _cumulative(routed.help_capacity, routing.order)
-    unit_help = help_cum[routing.unit_stop] - help_cum[routing.unit_start]
-    volume = np.bincount(partner_unit[cross], minlength=n_units).astype(float)
-    coverage = np.minimum(1.0, unit_help / np.maximum(volume, 1.0))
-    busy = np.minimum(1.0, volume / np.maximum(unit_help, 1e-9))  # share of help time used
+    pull_cum = _cumulative(routed.help_capacity * staff.sought, routing.order)
+    unit_pull = pull_cum[routing.unit_stop] - pull_cum[routing.unit_start]
+    pick = draws("service/partner")
+    start, stop = routing.unit_start[partner_unit], routing.unit_stop[partner_unit]
+    position = pull_cum[start] + pick * unit_pull[partner_unit]
+    index = np.where(
+        unit_pull[partner_unit] > 0,
+        np.searchsorted(pull_cum, position, side="right") - 1,
+        start + (pick * (stop - start)).astype(np.int64),
+    )
+    helper = routing.order[np.clip(index, start, stop - 1)]
+    requests = np.bincount(helper[cross], minlength=n_staff).astype(float)
+    coverage = np.minimum(1.0, routed.help_capacity / np.maximum(requests, 1.0))
     owner_pod = routing.unit_pod[routing.slot_unit[routed.owner]]
     same_pod = (owner_pod >= 0) & (owner_pod == routing.unit_pod[partner_unit])
     # a pod that does not work as a team hands off as departments do (Tabrizi 2015)
@@ -513,25 +527,18 @@ def hand_off(
         friction,
         conditions.internal_trust[cases.department, np.maximum(cases.partner, 0)],
         levers.structured,
-        coverage[partner_unit],
+        coverage[helper],
         params,
         levers.handoff_relief,
     )
     failed = cross & (draws("service/handoff") < p_fail)
-    pick = draws("service/partner")
-    start, stop = routing.unit_start[partner_unit], routing.unit_stop[partner_unit]
-    helped_pos = help_cum[start] + pick * unit_help[partner_unit]
-    partner_index = np.where(
-        unit_help[partner_unit] > 0,
-        np.searchsorted(help_cum, helped_pos, side="right") - 1,
-        start + (pick * (stop - start)).astype(np.int64),
-    )
     return Handoffs(
         cross=cross,
         failed=failed,
-        partner_slot=routing.order[np.clip(partner_index, start, stop - 1)],
-        joint=coverage[partner_unit],
-        help_used=routed.help_capacity * busy[routing.slot_unit],
+        partner_slot=helper,
+        joint=coverage[helper],
+        help_used=np.minimum(routed.help_capacity, requests),
+        overload=np.maximum(0.0, requests - routed.help_capacity),
     )
 
 
@@ -662,7 +669,8 @@ def tally(
     }
     return WorkWeek(
         carried=carried,
-        load=routed.load,
+        # help asked of an employee beyond their help time is extra load (overload)
+        load=routed.load + handoffs.overload / np.maximum(routed.serve_capacity, 1.0),
         handled=per_staff(handled),
         problems=per_staff(handled & is_problem),
         resolved=per_staff(o.resolved),
@@ -716,7 +724,7 @@ def work_week(
     """
     routed = route(cases, staff, routing, clientele, draws, conditions.levers.borrowing)
     resolution = resolve(staff, routed, conditions.levers, params, draws)
-    handoffs = hand_off(cases, routing, routed, conditions, params, draws)
+    handoffs = hand_off(cases, staff, routing, routed, conditions, params, draws)
     outcomes = settle(
         cases, staff, routed, resolution, handoffs, conditions.levers, clientele, params, draws
     )
