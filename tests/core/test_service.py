@@ -181,34 +181,11 @@ def test_pods_borrow_only_part_of_other_pods_spare_capacity():
     assert alone.totals["handled"] == 10
 
 
-def test_a_wider_case_mix_costs_skill_on_cases():
+def _quality_of_one_case(levers, params=P, depth_loss: float = 0.0) -> float:
+    """Quality of one employee's work on one case (reference skill, morale 0.3)."""
     from types import SimpleNamespace
 
     from cxsim.core.service import resolve
-
-    def quality(depth_loss: float) -> float:
-        staff = Staff(
-            department=np.zeros(1, dtype=np.int64),
-            skill=np.full(1, 0.75),
-            morale=np.full(1, 0.3),
-            allocation=np.array([[0.8, 0.1, 0.1, 0.0]]),
-            serve_capacity=np.ones(1),
-            help_capacity=np.zeros(1),
-            working=np.ones(1),
-            depth_loss=np.full(1, depth_loss),
-        )
-        routed = SimpleNamespace(owner=np.zeros(1, dtype=np.int64))
-        draws = lambda name: np.full(1, 0.5)  # noqa: E731
-        return float(resolve(staff, routed, StructureLevers.of(Silo()), P, draws).quality[0])
-
-    assert quality(0.1) == pytest.approx(quality(0.0) - P.service.skill_effect * 0.1)
-
-
-def test_shared_information_pays_in_proportion_to_interdependence():
-    from types import SimpleNamespace
-
-    from cxsim.core.service import resolve
-    from cxsim.validation.declare import build
 
     staff = Staff(
         department=np.zeros(1, dtype=np.int64),
@@ -218,17 +195,30 @@ def test_shared_information_pays_in_proportion_to_interdependence():
         serve_capacity=np.ones(1),
         help_capacity=np.zeros(1),
         working=np.ones(1),
+        depth_loss=np.full(1, depth_loss),
     )
+    routed = SimpleNamespace(owner=np.zeros(1, dtype=np.int64))
+    draws = lambda name: np.full(1, 0.5)  # noqa: E731
+    return float(resolve(staff, routed, levers, params, draws).quality[0])
+
+
+def test_a_wider_case_mix_costs_skill_on_cases():
+    silo = StructureLevers.of(Silo())
+    assert _quality_of_one_case(silo, depth_loss=0.1) == pytest.approx(
+        _quality_of_one_case(silo) - P.service.skill_effect * 0.1
+    )
+
+
+def test_shared_information_pays_in_proportion_to_interdependence():
+    from cxsim.validation.declare import build
 
     def advantage(share: float) -> float:
         params = build(ModelParameters, {"cases": {"cross_functional_share": share}})
-        routed = SimpleNamespace(owner=np.zeros(1, dtype=np.int64))
-        draws = lambda name: np.full(1, 0.5)  # noqa: E731
         q = {
-            info: resolve(staff, routed, StructureLevers.of(Silo(information=info)), params, draws)
+            info: _quality_of_one_case(StructureLevers.of(Silo(information=info)), params)
             for info in (0.4, 0.8)
         }
-        return float(q[0.8].quality[0] - q[0.4].quality[0])
+        return q[0.8] - q[0.4]
 
     full = P.service.information_effect * 0.4
     assert advantage(0.7) == pytest.approx(full)  # as calibrated at the default share
