@@ -91,16 +91,27 @@ def drift_expectation(
 
 
 def repurchase_probability(
-    trust: np.ndarray, satisfaction: np.ndarray, effort: np.ndarray, p: RepurchaseParameters
+    trust: np.ndarray,
+    satisfaction: np.ndarray,
+    effort: np.ndarray,
+    p: RepurchaseParameters,
+    renewal_weeks: int = 26,
 ) -> np.ndarray:
-    """Repurchase at renewal: logistic in trust, satisfaction and effort (Bolton 1998)."""
+    """Repurchase at renewal: logistic in trust, satisfaction and effort (Bolton 1998).
+
+    Some customers leave whatever their experience: the business closes, a head office
+    decides, the budget goes (Bogomolova & Romaniuk 2009). Only those who face no such
+    event decide on their experience: the logistic is scaled by the chance of escaping
+    ``unavoidable_churn`` (a yearly rate) over one renewal cycle of ``renewal_weeks``.
+    """
     logit = (
         p.intercept
         + p.trust_weight * trust
         + p.satisfaction_weight * satisfaction
         - p.effort_weight * effort
     )
-    return 1.0 / (1.0 + np.exp(-logit))
+    untouched = (1.0 - p.unavoidable_churn) ** (renewal_weeks / 52.0)
+    return untouched / (1.0 + np.exp(-logit))
 
 
 def recommendation_score(

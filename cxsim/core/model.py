@@ -395,7 +395,11 @@ class OrganizationModel(mesa.Model):
         due = c.due_for_renewal(time)
         draws = self.streams.keyed_uniform("customers/renewal", time, due)
         probability = repurchase_probability(
-            c.trust[due], c.satisfaction[due], c.effort[due], self.params.repurchase
+            c.trust[due],
+            c.satisfaction[due],
+            c.effort[due],
+            self.params.repurchase,
+            self.params.customers.renewal_weeks,
         )
         stays = draws < probability
         active_before = c.active_count

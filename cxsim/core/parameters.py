@@ -145,6 +145,17 @@ class CaseParameters:
         source="Hunsaker: nearly every hassle needs cross-functional resolution",
         help="share of problems that need a partner department",
     )
+    specialist_share: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        source=(
+            "assumed; people seek out whoever they know has the expertise (Borgatti & Cross "
+            "2003; Cross, Rebele & Grant 2016)"
+        ),
+        help="share of partner steps that need a particular specialist, not any member",
+    )
     max_attempts: int = param(
         3, ge=1, unit="contacts", source="assumed", help="contacts before a problem is abandoned"
     )
@@ -376,10 +387,10 @@ class EffortParameters:
 
 @dataclass(kw_only=True)
 class RepurchaseParameters:
-    """Repurchase at renewal: logit P = b0 + bT T + bS S - bE effort."""
+    """Repurchase at renewal: P = (1 - u) logistic(b0 + bT T + bS S - bE effort)."""
 
     intercept: float = param(
-        -1.35,
+        -0.45,
         unit="logit",
         source="calibrated: churn 10-30%/year",
         help="b0: log-odds of repurchase at zero trust, satisfaction and effort",
@@ -396,6 +407,18 @@ class RepurchaseParameters:
         unit="logit per unit",
         source="Dixon et al. 2010",
         help="bE: weight of accumulated effort",
+    )
+    unavoidable_churn: float = param(
+        0.12,
+        ge=0,
+        le=1,
+        unit="share of customers per year",
+        source=(
+            "Bogomolova & Romaniuk 2009: about 60% of B2B defection is beyond the firm's "
+            "influence; Keaveney 1995: price, competition and involuntary switching; assumed "
+            "about half of the baseline's churn"
+        ),
+        help="customers lost a year for reasons service does not touch (closure, budget)",
     )
 
 

@@ -393,13 +393,16 @@ def route(
     clientele: Clientele,
     draws: CaseDraws,
     borrowing: float = 1.0,
+    specialist_share: float = 0.0,
 ) -> Routed:
     """Route cases within capacity: the unit first, then the department's spare capacity.
 
-    Help time that no handoff will need goes back to serving the unit's own cases. A
-    unit's overflow can use only the share ``borrowing`` of other units' spare capacity:
-    one queue served by all of a department pools its capacity, pods borrow from one
-    another only at a cost (Whitt 1992).
+    Help time that no handoff will need goes back to serving the unit's own cases; under
+    pods a unit expects its own pod's handoffs, except the share ``specialist_share``
+    that seeks a specialist anywhere in the department, which it expects in proportion
+    to its help time. A unit's overflow can use only the share ``borrowing`` of other
+    units' spare capacity: one queue served by all of a department pools its capacity,
+    pods borrow from one another only at a cost (Whitt 1992).
     """
     n_staff = len(staff.department)
     n_dept = len(routing.department_start)
@@ -414,6 +417,14 @@ def route(
     unit_help = _range_sums(
         staff.help_capacity, routing.order, routing.unit_start, routing.unit_stop
     )
+    if routing.pods > 1 and specialist_share > 0:
+        unit_department = staff.department[routing.order[routing.unit_start]]
+        department_help = np.bincount(unit_department, weights=unit_help, minlength=n_dept)
+        department_expected = np.bincount(unit_department, weights=expected, minlength=n_dept)
+        spread = unit_help / np.maximum(department_help[unit_department], 1e-9)
+        expected = (1.0 - specialist_share) * expected + (
+            specialist_share * department_expected[unit_department] * spread
+        )
     idle = np.where(unit_help > 0, np.maximum(0.0, 1.0 - expected / np.maximum(unit_help, 1e-9)), 0)
     help_capacity = staff.help_capacity * (1.0 - idle[routing.slot_unit])
     serve_capacity = staff.serve_capacity + staff.help_capacity * idle[routing.slot_unit]
@@ -505,20 +516,26 @@ def hand_off(
     partner_unit = routed.partner_unit
     cross = routed.handled & routed.needs_partner
     pull_cum = _cumulative(routed.help_capacity * staff.sought, routing.order)
-    unit_pull = pull_cum[routing.unit_stop] - pull_cum[routing.unit_start]
-    pick = draws("service/partner")
     start, stop = routing.unit_start[partner_unit], routing.unit_stop[partner_unit]
-    position = pull_cum[start] + pick * unit_pull[partner_unit]
+    share = params.cases.specialist_share
+    if routing.pods > 1 and share > 0:
+        # the step needs a particular specialist, who may sit in any pod (Borgatti & Cross 2003)
+        partner = np.maximum(cases.partner, 0)
+        specialist = draws("service/specialist") < share
+        start = np.where(specialist, routing.department_start[partner], start)
+        stop = np.where(specialist, routing.department_stop[partner], stop)
+    pull = pull_cum[stop] - pull_cum[start]
+    pick = draws("service/partner")
     index = np.where(
-        unit_pull[partner_unit] > 0,
-        np.searchsorted(pull_cum, position, side="right") - 1,
+        pull > 0,
+        np.searchsorted(pull_cum, pull_cum[start] + pick * pull, side="right") - 1,
         start + (pick * (stop - start)).astype(np.int64),
     )
     helper = routing.order[np.clip(index, start, stop - 1)]
     requests = np.bincount(helper[cross], minlength=n_staff).astype(float)
     coverage = np.minimum(1.0, routed.help_capacity / np.maximum(requests, 1.0))
     owner_pod = routing.unit_pod[routing.slot_unit[routed.owner]]
-    same_pod = (owner_pod >= 0) & (owner_pod == routing.unit_pod[partner_unit])
+    same_pod = (owner_pod >= 0) & (owner_pod == routing.unit_pod[routing.slot_unit[helper]])
     # a pod that does not work as a team hands off as departments do (Tabrizi 2015)
     same_pod &= routing.functioning[np.maximum(owner_pod, 0)]
     friction = np.where(same_pod, levers.pod_friction, levers.handoff_friction)
@@ -722,7 +739,15 @@ def work_week(
     Returns:
         The week's outcomes.
     """
-    routed = route(cases, staff, routing, clientele, draws, conditions.levers.borrowing)
+    routed = route(
+        cases,
+        staff,
+        routing,
+        clientele,
+        draws,
+        conditions.levers.borrowing,
+        params.cases.specialist_share,
+    )
     resolution = resolve(staff, routed, conditions.levers, params, draws)
     handoffs = hand_off(cases, staff, routing, routed, conditions, params, draws)
     outcomes = settle(

@@ -11,7 +11,7 @@ FREE = [
     FreeParameter("cases.problem_rate", 0.02, 0.2),
     FreeParameter("repurchase.intercept", -2.5, 0.0),
 ]
-TRUTH = {"cases.problem_rate": 0.13, "repurchase.intercept": -0.7}
+TRUTH = {"cases.problem_rate": 0.13, "repurchase.intercept": -1.2}
 WINDOW = (27, 52)
 
 

@@ -71,6 +71,18 @@ def test_repurchase_rises_with_trust_and_satisfaction_and_falls_with_effort():
     )
 
 
+def test_some_customers_leave_whatever_their_experience():
+    best = (np.array([1.0]), np.array([1.0]), np.array([0.0]))
+    none = P.repurchase.__class__(unavoidable_churn=0.0)
+    some = P.repurchase.__class__(unavoidable_churn=0.19)
+    logistic = repurchase_probability(*best, none, renewal_weeks=26)[0]
+    # a yearly 19% leaves 0.9 of customers through each half-year renewal
+    assert repurchase_probability(*best, some, renewal_weeks=26)[0] == pytest.approx(0.9 * logistic)
+    assert repurchase_probability(*best, some, renewal_weeks=52)[0] == pytest.approx(
+        0.81 * logistic
+    )
+
+
 def test_recommendation_is_on_a_zero_to_ten_scale():
     score = recommendation_score(np.array([0.0, 1.0]), np.array([0.0, 1.0]), P.acquisition)
     assert score[0] >= 0 and score[1] == 10

@@ -57,7 +57,16 @@ def test_pods_without_a_department_send_its_cases_to_another_pod():
     assert members(routing.unit_of[0, 3]) <= {0, 1}
 
 
-def week(cases, capacity, structure=None, pods=None, seed=0, help_capacity=2.0, functioning=None):
+def week(
+    cases,
+    capacity,
+    structure=None,
+    pods=None,
+    seed=0,
+    help_capacity=2.0,
+    functioning=None,
+    specialist_share=P.cases.specialist_share,
+):
     n = len(capacity)
     departments = np.array([0] * (n // 2) + [1] * (n - n // 2))
     pods = np.full(n, -1) if pods is None else pods
@@ -78,7 +87,10 @@ def week(cases, capacity, structure=None, pods=None, seed=0, help_capacity=2.0, 
         routing,
         Conditions(StructureLevers.of(structure or Silo()), np.array([[1.0, 0.5], [0.5, 1.0]])),
         Clientele(np.zeros(customers, dtype=np.int64), np.full(customers, 0.6), customers),
-        P.__class__(customers=P.customers.__class__(count=customers)),
+        P.__class__(
+            customers=P.customers.__class__(count=customers),
+            cases=P.cases.__class__(specialist_share=specialist_share),
+        ),
         CaseDraws(Streams(seed), 0, cases),
     )
 
@@ -161,6 +173,33 @@ def test_a_pod_that_is_not_a_team_hands_off_as_departments_do():
     assert pod.totals["handoff_failures"] == silo.totals["handoff_failures"]
     team = week(cases, [4000] * 4, CrossFunctional(), pods=pods, seed=3)
     assert team.totals["handoff_failures"] < 0.6 * pod.totals["handoff_failures"]
+
+
+def test_specialist_steps_reach_the_partner_department_in_any_pod():
+    n = 2000
+    cases = touchpoints(n)  # every customer is in pod 0
+    cases.kind[:] = 1
+    cases.partner[:] = 1
+    pods = np.array([0, 1, 0, 1])  # department 1: slot 2 in pod 0, slot 3 in pod 1
+    args = ([4000] * 4, CrossFunctional(), pods)
+    local = week(cases, *args, seed=4, help_capacity=4000, specialist_share=0.0)
+    assert local.help_given[3] + local.help_failed[3] == 0
+    anywhere = week(cases, *args, seed=4, help_capacity=4000, specialist_share=1.0)
+    asked = anywhere.help_given + anywhere.help_failed
+    assert 0.45 < asked[3] / asked[2:].sum() < 0.55
+    # a step that leaves the pod crosses it at the departments' friction
+    assert anywhere.totals["handoff_failures"] > 1.3 * local.totals["handoff_failures"]
+
+
+def test_specialists_change_nothing_in_a_department_queue():
+    n = 500
+    cases = touchpoints(n)
+    cases.kind[:] = 1
+    cases.partner[:] = 1
+    none = week(cases, [500] * 4, Silo(), seed=5, specialist_share=0.0)
+    every = week(cases, [500] * 4, Silo(), seed=5, specialist_share=1.0)
+    assert none.totals == every.totals
+    assert np.array_equal(none.help_given, every.help_given)
 
 
 def test_routing_measures_how_much_of_a_department_each_member_covers():
