@@ -489,7 +489,12 @@ class OrganizationModel(mesa.Model):
         their department's members (then the smallest pod), so no one else moves.
         """
         n = len(self.department_names)
-        demand = work.department_cases + work.pair_handoffs.sum(axis=0)
+        # the work done (cases served, help given) plus the cases left waiting: the same
+        # unit as occupancy; help asked of one person beyond their help time is rushed,
+        # not waiting, and more colleagues would not be the ones asked (7.16)
+        done = work.handled + work.help_used
+        demand = np.bincount(self.slot_department, weights=done, minlength=n)
+        demand = demand + work.department_waiting
         capacity = np.bincount(
             self.slot_department, weights=staff.serve_capacity + staff.help_capacity, minlength=n
         )

@@ -38,8 +38,8 @@ class StaffingPlan:
         """Follow this week's demand, open the positions the plan needs, start new hires.
 
         Args:
-            demand: Case work each department faced this week, in cases (its cases,
-                waiting ones included, and the handoffs it was asked to help with).
+            demand: Case work each department faced this week, in cases: the cases it
+                served and the help it gave, plus the cases left waiting.
             capacity: Each department's case-work capacity (serve and help), in cases.
             headcount: Each department's headcount.
             time: The week under way (:attr:`OrganizationModel.elapsed`).

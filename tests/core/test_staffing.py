@@ -75,3 +75,19 @@ def test_an_understaffed_organization_hires_and_new_hires_join_the_pods():
     again.run()
     assert len(again.employees) == len(employees)
     assert again.metrics_frame().equals(model.metrics_frame())
+
+
+def test_the_plan_sees_the_work_done_and_the_cases_left_waiting():
+    model = OrganizationModel(small({"employees.capacity": 12.0}, weeks=3), seed=1)
+    seen = []
+    review = model.staffing.review
+    model.staffing.review = lambda demand, *rest: seen.append(demand) or review(demand, *rest)
+    model.step()
+    work = model.observation.work
+    done = np.bincount(model.slot_department, weights=work.handled + work.help_used)
+    assert work.department_waiting.sum() > 0  # a backlog, which the plan must see
+    assert np.allclose(seen[0], done + work.department_waiting)
+    # help asked beyond one's help time is rushed, not waiting: it is not demand
+    asked = np.bincount(model.slot_department, weights=work.help_given + work.help_failed)
+    given = np.bincount(model.slot_department, weights=work.help_used)
+    assert (asked > given).any()
