@@ -69,6 +69,10 @@ class InputError(ValueError):
         got = "" if self.got is ... else f", got {shown(self.got)}"
         return f"{where}{field}expected {self.expected}{got}"
 
+    def __reduce__(self):
+        # a worker process's error reaches the parent whole (pickle rebuilds it from these)
+        return (InputError, (self.path, self.expected, self.got, self.file))
+
     def in_file(self, file: str) -> InputError:
         """Return the same error, naming the file it came from."""
         return InputError(self.path, self.expected, self.got, file)
