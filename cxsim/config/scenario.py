@@ -44,7 +44,12 @@ from cxsim.components import interventions as _interventions  # noqa: F401
 from cxsim.components import structures as _structures  # noqa: F401
 from cxsim.components.incentives import IncentiveScheme
 from cxsim.components.interventions import Intervention, Restructure
-from cxsim.components.registry import build_component, component_code, component_table
+from cxsim.components.registry import (
+    build_component,
+    component_code,
+    component_table,
+    resolve,
+)
 from cxsim.components.structures import Structure
 from cxsim.config.dotted import set_value
 from cxsim.config.files import parse_toml, read_toml
@@ -110,6 +115,10 @@ class Scenario:
         parameters: Every model constant.
         source: The file the scenario was read from, if any.
         given: The tables the file (and any overrides) set; the rest are defaults.
+        warm_up_structure: The structure the organization settles under before week 0
+            (``[warm_up] structure``), when it is not the scenario's own: the
+            organization as it was before the change the scenario describes.
+        warm_up_incentives: Likewise, the incentive scheme (``[warm_up] incentives``).
     """
 
     name: str
@@ -122,6 +131,8 @@ class Scenario:
     interventions: list[Intervention] = field(default_factory=list)
     source: str | None = None
     given: tuple[str, ...] = ()
+    warm_up_structure: Structure | None = None
+    warm_up_incentives: IncentiveScheme | None = None
 
     # -- reading -------------------------------------------------------------------
     @classmethod
@@ -199,6 +210,7 @@ class Scenario:
             "incentives",
         )
         groups = {k: v for k, v in data.items() if k in _PARAMETER_GROUPS}
+        starting, groups = _starting_setup(groups)
         parameters = build(ModelParameters, groups)
         _check_journey(parameters)
         employees = sum(d.headcount for d in departments)
@@ -228,6 +240,8 @@ class Scenario:
             interventions=interventions,
             source=source,
             given=tuple(sorted(data)),
+            warm_up_structure=starting.get("structure"),
+            warm_up_incentives=starting.get("incentives"),
         )
 
     # -- writing -------------------------------------------------------------------
@@ -244,7 +258,15 @@ class Scenario:
             "incentives": component_table(self.incentives),
             "interventions": [component_table(i) for i in self.interventions],
             **to_plain(self.parameters),
-        }
+        } | self._warm_up_table()
+
+    def _warm_up_table(self) -> dict[str, Any]:
+        table = to_plain(self.parameters.warm_up)
+        for kind in ("structure", "incentives"):
+            component = getattr(self, f"warm_up_{kind}")
+            if component is not None:
+                table[kind] = component_table(component)
+        return {"warm_up": table}
 
     def hash(self) -> str:
         """Return a short stable hash of the scenario's full contents."""
@@ -414,6 +436,31 @@ def _build_interventions(values: Any, weeks: int) -> list[Intervention]:
                 raise InputError(f"{path}.stop", "the week the disruption of restructuring ends")
         built.append(intervention)
     return built
+
+
+def _starting_setup(groups: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Take ``structure`` and ``incentives`` out of ``[warm_up]`` and build them.
+
+    Each is a component name or a table with its type and parameters, as a restructure
+    takes. Returns the built components by kind and the groups without them.
+    """
+    table = groups.get("warm_up")
+    if not isinstance(table, Mapping):
+        return {}, groups
+    table = dict(table)
+    built: dict[str, Any] = {}
+    for kind, base in (("structure", Structure), ("incentives", IncentiveScheme)):
+        if kind not in table:
+            continue
+        spec = table.pop(kind)
+        where = f"warm_up.{kind}"
+        if isinstance(spec, str):
+            if not spec:
+                raise InputError(where, f"the name of a {base.kind} component", spec)
+            built[kind] = build(resolve(base, spec, where), {}, where)
+        else:
+            built[kind] = build_component(base, spec, where)
+    return built, {**groups, "warm_up": table}
 
 
 def _check_restructure(restructure: Restructure, path: str) -> None:

@@ -195,10 +195,10 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "retention",
         "0-1",
-        "share of the week-0 customers still active",
+        "share of the week-0 customers still active (0 when there were none)",
         0,
         1,
-        measure=lambda week: float(week.retained) / week.starting_customers,
+        measure=lambda week: float(week.retained) / max(week.starting_customers, 1),
     ),
     Metric(
         "churn_rate",

@@ -87,13 +87,25 @@ class OrganizationModel(mesa.Model):
         self.horizon = scenario.weeks if horizon is None else horizon
         self.params = scenario.parameters
         self.streams = Streams(seed)
-        self.structure = copy.deepcopy(scenario.structure)
-        self.incentives = copy.deepcopy(scenario.incentives)
+        self.warm_up_weeks = scenario.parameters.warm_up.weeks
+        # the organization as it was before week 0, when the scenario describes a change
+        self.settled_as_ = {
+            kind: before
+            for kind in ("structure", "incentives")
+            if self.warm_up_weeks
+            and (before := getattr(scenario, f"warm_up_{kind}", None)) is not None
+            and before != getattr(scenario, kind)
+        }
+        self.structure = copy.deepcopy(self.settled_as_.get("structure", scenario.structure))
+        self.incentives = copy.deepcopy(self.settled_as_.get("incentives", scenario.incentives))
+        self.scenario_setup_ = {
+            "structure": scenario.structure,
+            "incentives": scenario.incentives,
+        }
         self.interventions = sorted(
             copy.deepcopy(scenario.interventions), key=lambda i: type(i).order
         )
         self._week_under_way = False
-        self.warm_up_weeks = self.params.warm_up.weeks
         self.changes = Changes(self.params.change)
         self.levers = WeekLevers()
         self.restructured_ = False
@@ -178,15 +190,22 @@ class OrganizationModel(mesa.Model):
         Runs ``warm_up.weeks`` weeks (no intervention runs before week 0), then makes
         the customers active now the starting cohort and restarts what results count
         (cases, handoffs); the trailing-quarter counts keep the settled weeks, so week 1
-        reports rates at rest.
+        reports rates at rest. A scenario that settles as the organization was before its
+        change (``[warm_up] structure`` or ``incentives``) switches to its own at week 0,
+        as a restructure does: pods at once, their ways adopted gradually.
         """
         for _ in range(self.warm_up_weeks):
             self.step()
+        if self.settled_as_:
+            self.restructure(
+                **{kind: copy.deepcopy(self.scenario_setup_[kind]) for kind in self.settled_as_}
+            )
         if self.warm_up_weeks:
             c = self.customers
             c.mark_initial()
             self.starting_customers = c.active_count
-            self.initial_trust = float(c.trust[c.slots][c.active[c.slots]].mean())
+            if self.starting_customers:
+                self.initial_trust = float(c.trust[c.slots][c.active[c.slots]].mean())
             self.cases_seen_ = 0
             self.handoff_volume_[:] = 0.0
 

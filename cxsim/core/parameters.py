@@ -390,7 +390,7 @@ class RepurchaseParameters:
     """Repurchase at renewal: P = (1 - u) logistic(b0 + bT T + bS S - bE effort)."""
 
     intercept: float = param(
-        -0.45,
+        -0.2,
         unit="logit",
         source="calibrated: churn 10-30%/year",
         help="b0: log-odds of repurchase at zero trust, satisfaction and effort",
@@ -427,11 +427,11 @@ class AcquisitionParameters:
     """New customers: paid acquisition, referrals by promoters, detraction."""
 
     base_rate: float = param(
-        0.0035,
+        0.0046,
         ge=0,
         le=1,
         unit="share of starting customers per week",
-        source="assumed: offsets baseline churn",
+        source="calibrated: holds the siloed baseline's book at its size (docs/ODD.md 9)",
         help="paid acquisition",
     )
     referral_rate: float = param(
@@ -460,7 +460,7 @@ class AcquisitionParameters:
         help="weight of trust (rest: satisfaction) in likelihood to recommend",
     )
     recommendation_offset: float = param(
-        1.2,
+        1.8,
         ge=-10,
         le=10,
         unit="0-10 points",
@@ -496,13 +496,13 @@ class EmployeeParameters:
         help="productivity at zero skill; rises linearly to 1 at the reference skill",
     )
     help_concentration: float = param(
-        1.4,
+        1.7,
         ge=0,
         le=3,
         unit="log-sd",
         source="Cross, Rebele & Grant 2016: 3-5% of employees give 20-35% of value-added "
         "collaboration; set so that the siloed baseline's top 5% get about a quarter of "
-        "requests (exploration seeds 7600-7601)",
+        "requests once settled (exploration seeds 7600-7601)",
         help="spread of how much colleagues seek each employee's help",
     )
     new_hire_skill: float = param(
@@ -753,11 +753,14 @@ class WarmUpParameters:
     """Weeks the organization runs, unreported, under its starting setup before week 0."""
 
     weeks: int = param(
-        0,
+        260,
         ge=0,
         le=520,
         unit="weeks",
-        source="truncation chosen by MSER-5 (White 1997; docs/ODD.md 5, experiments/warm_up.md)",
+        source=(
+            "MSER-5 truncation of the siloed baseline's trust, morale, churn and first-contact "
+            "resolution (White 1997; docs/ODD.md 5, experiments/warm_up.md)"
+        ),
         help="settling weeks before the first reported week: not reported, not costed",
     )
 

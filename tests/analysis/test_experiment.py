@@ -16,7 +16,17 @@ from tests.conftest import SCENARIOS, small
 
 SILOED = str(SCENARIOS / "siloed.toml")
 COLLAB = str(SCENARIOS / "collaborative.toml")
-TINY = ["--set", "customers.count=600", "--set", "scenario.weeks=6", "--workers", "1", "--quiet"]
+COLD = ["--set", "warm_up.weeks=0"]  # mechanics, not the organization at rest
+TINY = [
+    "--set",
+    "customers.count=600",
+    "--set",
+    "scenario.weeks=6",
+    *COLD,
+    "--workers",
+    "1",
+    "--quiet",
+]
 
 
 def test_replicate_seeds_are_reproducible_and_distinct():
@@ -108,7 +118,7 @@ def test_compare_prints_paired_differences_as_json(tmp_path, capsys):
 
 def test_compare_table_and_process_pool(capsys):
     args = ["compare", SILOED, COLLAB, "--reps", "2", "--set", "customers.count=600"]
-    args += ["--set", "scenario.weeks=4", "--workers", "2", "--quiet"]
+    args += ["--set", "scenario.weeks=4", *COLD, "--workers", "2", "--quiet"]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "collaborative - siloed-baseline" in out and "first_contact_resolution" in out
@@ -164,7 +174,7 @@ def test_a_dask_local_cluster_gives_the_same_results_as_one_process(tmp_path):
 def test_compare_runs_on_dask_from_the_command_line(capsys):
     pytest.importorskip("dask.distributed", reason="the test extra installs Dask")
     args = ["compare", SILOED, COLLAB, "--reps", "2", "--set", "customers.count=600"]
-    args += ["--set", "scenario.weeks=3", "--executor", "dask", "--workers", "2", "--quiet"]
+    args += ["--set", "scenario.weeks=3", *COLD, "--executor", "dask", "--workers", "2", "--quiet"]
     assert main(args) == 0
     assert "collaborative - siloed-baseline" in capsys.readouterr().out
 

@@ -8,7 +8,7 @@ from cxsim.validation.errors import InputError
 from tests.conftest import ROOT, SCENARIOS
 
 SILOED = str(SCENARIOS / "siloed.toml")
-TINY = {"scenario.weeks": 3, "customers.count": 500}
+TINY = {"scenario.weeks": 3, "customers.count": 500, "warm_up.weeks": 0}
 
 
 def experiment(parameters, design=None, **head):
@@ -93,7 +93,8 @@ def test_a_sweep_runs_resumes_and_estimates_sobol_indices(tmp_path):
     with Store(tmp_path / "sweep.db") as store:
         first = run_sweep(e, store, progress=False)
         again = run_sweep(e, store, progress=False)
-    assert first.runs["done"] == 8 * 5 * 2 and again.runs == {"skipped": 80, "done": 0, "failed": 0}
+    # Saltelli: samples x (parameters + 2), the three one-valued ones included
+    assert first.runs["done"] == 8 * 6 * 2 and again.runs == {"skipped": 96, "done": 0, "failed": 0}
     assert first.table.equals(again.table)
     assert first.sensitivity.equals(again.sensitivity)  # the bootstrap is seeded too
     assert set(first.table.columns) >= {"point", "trust", "trust_ci_low", "trust_ci_high"}
@@ -106,6 +107,7 @@ def test_cli_sweep_writes_a_table(tmp_path, capsys):
         f'[experiment]\nscenarios = ["{SILOED}"]\nreplications = 2\noutcomes = ["trust"]\n'
         '[[parameters]]\npath = "scenario.weeks"\nvalues = [2, 3]\n'
         '[[parameters]]\npath = "customers.count"\nvalues = [300]\n'
+        '[[parameters]]\npath = "warm_up.weeks"\nvalues = [0]\n'
     )
     out = tmp_path / "points.csv"
     assert main(["sweep", str(spec), "--workers", "1", "--quiet", "--out", str(out)]) == 0
@@ -290,6 +292,7 @@ def test_a_killed_sweep_resumes_without_redoing_finished_runs(tmp_path):
         f'[experiment]\nscenarios = ["{SILOED}"]\nreplications = 6\noutcomes = ["trust"]\n'
         '[[parameters]]\npath = "scenario.weeks"\nvalues = [8, 9, 10]\n'
         '[[parameters]]\npath = "customers.count"\nvalues = [1500]\n'
+        '[[parameters]]\npath = "warm_up.weeks"\nvalues = [0]\n'
     )
     store = tmp_path / "exp.db"
     command = [sys.executable, "-m", "cxsim", "sweep", str(spec), "--workers", "1", "--quiet"]
@@ -332,6 +335,7 @@ def test_a_failed_run_leaves_its_replicate_out_at_every_point(tmp_path):
         '[[parameters]]\npath = "trust.loss"\nvalues = [0.1, 0.3]\n'
         '[[parameters]]\npath = "customers.count"\nvalues = [300]\n'
         '[[parameters]]\npath = "scenario.weeks"\nvalues = [3]\n'
+        '[[parameters]]\npath = "warm_up.weeks"\nvalues = [0]\n'
     )
     e = Experiment.load(spec)
     with Store(tmp_path / "exp.db") as store:

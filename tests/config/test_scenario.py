@@ -84,6 +84,10 @@ def test_hash_changes_with_any_value():
             "every journey stage owned",
         ),
         ({"journey": {"usage_mix": {"moon": 1.0}}}, "journey.usage_mix.moon", "a stage among"),
+        ({"warm_up": {"structure": "matrix"}}, "warm_up.structure", "one of cross_functional"),
+        ({"warm_up": {"structure": ""}}, "warm_up.structure", "the name of a structure"),
+        ({"warm_up": {"incentives": 3}}, "warm_up.incentives", "a table with a 'type' key"),
+        ({"warm_up": {"weeks": -1}}, "warm_up.weeks", "an integer between 0 and 520"),
     ],
 )
 def test_invalid_scenarios_name_file_path_and_expectation(data, path, expected):
@@ -137,3 +141,15 @@ def test_apply_override_creates_tables_and_finds_departments_by_name_or_index():
     assert data["departments"][5]["headcount"] == 7 and data["departments"][0]["headcount"] == 3
     with pytest.raises(InputError):
         apply_override(data, "departments.legal.headcount", 3)
+
+
+def test_a_scenario_names_the_organization_it_settles_as():
+    changed = small({"structure.type": "cross_functional", "warm_up.structure": "silo"})
+    assert type(changed.warm_up_structure).__name__ == "Silo"
+    assert changed.warm_up_incentives is None
+    again = Scenario.from_dict(changed.to_dict())
+    assert again.hash() == changed.hash()
+    assert type(again.warm_up_structure).__name__ == "Silo"
+    assert small({"structure.type": "cross_functional"}).hash() != changed.hash()
+    table = small({"warm_up.incentives": {"type": "team_recognition", "strength": 0.5}})
+    assert table.warm_up_incentives.strength == 0.5

@@ -173,6 +173,41 @@ def test_warm_up_weeks_are_run_but_neither_reported_nor_costed():
     assert again.metrics_frame().equals(frame)
 
 
+def test_a_change_starts_from_the_organization_settled_as_it_was():
+    silo = small({"warm_up.weeks": 8})
+    pods = small(
+        {
+            "warm_up.weeks": 8,
+            "structure.type": "cross_functional",
+            "structure.pod_size": 6,
+            "incentives.type": "team_recognition",
+            "warm_up.structure": "silo",
+            "warm_up.incentives": "individual_throughput",
+        }
+    )
+    before, after = OrganizationModel(silo, seed=2), OrganizationModel(pods, seed=2)
+    # the same settled organization at week 0, bit for bit...
+    c, d = before.customers, after.customers
+    assert np.array_equal(c.trust[c.slots], d.trust[d.slots])
+    assert np.array_equal(before.internal_trust.matrix, after.internal_trust.matrix)
+    assert [e.morale for e in before.employees] == [e.morale for e in after.employees]
+    # ...which then changes to the scenario's own setup, as a restructure does
+    assert type(after.structure).__name__ == "CrossFunctional" and after.routing.pods > 1
+    assert type(after.incentives).__name__ == "TeamRecognition"
+    assert after.restructured and not before.restructured
+    before.run(3)
+    after.run(3)
+    assert not after.metrics_frame().equals(before.metrics_frame())
+
+
+def test_a_scenario_settles_as_itself_unless_it_says_otherwise():
+    pods = small({"warm_up.weeks": 3, "structure.type": "cross_functional"})
+    model = OrganizationModel(pods, seed=1)
+    assert not model.restructured and model.routing.pods > 1
+    same = small({"warm_up.weeks": 3, "warm_up.structure": "silo"})
+    assert not OrganizationModel(same, seed=1).restructured  # nothing to change to
+
+
 def test_interventions_run_in_reported_weeks_after_the_warm_up():
     scenario = small({"warm_up.weeks": 4})
     data = scenario.to_dict()

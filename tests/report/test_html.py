@@ -19,7 +19,7 @@ from cxsim.core.parameters import EconomicsParameters
 from cxsim.report.html import build_report
 from tests.conftest import SCENARIOS
 
-SMALL = ["--set", "customers.count=600", "--set", "scenario.weeks=52"]
+SMALL = ["--set", "customers.count=600", "--set", "scenario.weeks=52", "--set", "warm_up.weeks=0"]
 SECTIONS = (
     "The question",
     "Headline",
@@ -85,11 +85,12 @@ def test_cli_report_and_a_store_without_a_comparison(comparison_store, tmp_path,
 def test_a_single_replication_report_says_it_has_no_interval(tmp_path):
     scenarios = [
         Scenario.load(
-            SCENARIOS / "siloed.toml", overrides={"customers.count": 400, "scenario.weeks": 8}
+            SCENARIOS / "siloed.toml",
+            overrides={"customers.count": 400, "scenario.weeks": 8, "warm_up.weeks": 0},
         ),
         Scenario.load(
             SCENARIOS / "collaborative.toml",
-            overrides={"customers.count": 400, "scenario.weeks": 8},
+            overrides={"customers.count": 400, "scenario.weeks": 8, "warm_up.weeks": 0},
         ),
     ]
     store_path = tmp_path / "one.db"
@@ -137,6 +138,7 @@ def test_an_experiment_report_has_its_points_and_sobol_bars(tmp_path, capsys):
         '[[parameters]]\npath = "trust.gain"\nrange = [0.02, 0.1]\n'
         '[[parameters]]\npath = "customers.count"\nvalues = [300]\n'
         '[[parameters]]\npath = "scenario.weeks"\nvalues = [3]\n'
+        '[[parameters]]\npath = "warm_up.weeks"\nvalues = [0]\n'
     )
     assert main(["report", str(spec), "--out", str(tmp_path / "early")]) == 2
     assert "run cxsim sweep first" in capsys.readouterr().err
