@@ -162,7 +162,7 @@ METRICS: tuple[Metric, ...] = (
         "csat",
         "0-1",
         "share of the week's surveyed customers who are satisfied (top two boxes of five), "
-        "as measured (gaming lifts it)",
+        "surveyed after a contact on a problem, as measured (gaming lifts it)",
         0,
         1,
         measure=lambda week: week.csat,

@@ -172,23 +172,22 @@ class ServiceParameters:
         0.70, ge=0, le=1, unit="0-1", source="assumed", help="perceived performance, touchpoint"
     )
     resolved_performance: float = param(
-        0.62, ge=0, le=1, unit="0-1", source="assumed", help="problem solved at first contact"
-    )
-    recovery_performance: float = param(
-        0.72,
+        0.70,
         ge=0,
         le=1,
         unit="0-1",
-        source="de Matos et al. 2007 (recovery lifts satisfaction)",
-        help="problem solved after a failed contact",
+        source="assumed: as a routine touchpoint (SQM Group: first-contact resolution "
+        "is what satisfies)",
+        help="problem solved at first contact",
     )
-    recovery_quality_share: float = param(
-        0.5,
+    repeat_contact_cost: float = param(
+        0.065,
         ge=0,
         le=1,
-        unit="share",
-        source="assumed",
-        help="share of the owner's quality that shows in a recovery",
+        unit="0-1 per earlier contact",
+        source="calibrated: SQM Group, satisfaction falls about 15% with each further "
+        "contact on the same problem",
+        help="perceived performance a resolution loses for each earlier contact it took",
     )
     failed_performance: float = param(
         0.12, ge=0, le=1, unit="0-1", source="assumed", help="a failed contact"
@@ -229,7 +228,12 @@ class ServiceParameters:
         help="chance the owner solves its part, at reference skill",
     )
     survey_rate: float = param(
-        0.3, ge=0, le=1, unit="share of cases", source="assumed", help="cases surveyed"
+        0.3,
+        ge=0,
+        le=1,
+        unit="share of problem contacts",
+        source="assumed; SQM Group surveys customers after a contact about a problem",
+        help="contacts on a problem that are surveyed",
     )
     satisfied_rating: float = param(
         0.6,
@@ -245,6 +249,13 @@ class ServiceParameters:
         unit="per unit gaming share",
         source="Campbell's law; Bevan & Hood 2006",
         help="quality lost per unit of effort spent gaming the metric",
+    )
+    gaming_screening: float = param(
+        1.0,
+        ge=0,
+        unit="per unit gaming share",
+        source="assumed; Bevan & Hood 2006 (gaming by selecting what is measured)",
+        help="share of failed contacts kept out of the survey per unit of effort spent gaming",
     )
     gaming_lift: float = param(
         0.8,
@@ -460,7 +471,7 @@ class AcquisitionParameters:
         help="weight of trust (rest: satisfaction) in likelihood to recommend",
     )
     recommendation_offset: float = param(
-        1.8,
+        1.7,
         ge=-10,
         le=10,
         unit="0-10 points",

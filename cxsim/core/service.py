@@ -592,15 +592,14 @@ def settle(
         [
             abandoned,
             failed,
-            recovery,
             resolved,
             handled & (cases.kind == TOUCHPOINT),
         ],
         [
             np.full(len(q), sp.abandoned_performance),
             np.full(len(q), sp.failed_performance),
-            sp.recovery_performance + sp.recovery_quality_share * q,
-            sp.resolved_performance + q,
+            # each earlier contact on the problem costs the customer (SQM Group)
+            sp.resolved_performance + q - sp.repeat_contact_cost * cases.attempts,
             sp.touch_performance + q,
         ],
         default=0.0,
@@ -613,12 +612,15 @@ def settle(
         + ep.per_abandon * abandoned
         + ep.repeat_information * (1.0 - levers.information) * (handled & is_problem)
     )
-    surveyed = handled & (draws("service/survey") < sp.survey_rate)
+    gaming = staff.allocation[routed.owner, 3]
+    # gaming keeps some contacts that went badly away from the survey (survey steering)
+    screened = failed * np.minimum(sp.gaming_screening * gaming, 1.0)
+    surveyed = handled & is_problem & (draws("service/survey") < sp.survey_rate * (1 - screened))
     survey_score = np.clip(
         disconfirmation_satisfaction(
             performance, clientele.expectation[cases.customer], params.satisfaction
         )
-        + sp.gaming_lift * staff.allocation[routed.owner, 3],
+        + sp.gaming_lift * gaming,
         0.0,
         1.0,
     )
