@@ -254,11 +254,11 @@ class EmployeeVoice(Intervention):
         help="engagement gained when input is acted on",
     )
     penalty: float = param(
-        0.1,
+        0.015,
         ge=0,
         le=1,
         unit="0-1",
-        source="source articles",
+        source="BlessingWhite 2011 (24% engaged when ignored, 27% when not asked); source articles",
         help="engagement lost when input is asked for and ignored",
     )
     cost_per_week: float = redeclare(Intervention, "cost_per_week", 600.0)

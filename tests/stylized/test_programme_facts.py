@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from cxsim import Scenario, run
+from cxsim import OrganizationModel, Scenario, run
 from cxsim.analysis.stats import paired_difference
 from tests.conftest import SCENARIOS
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 
 SEEDS = tuple(range(6))
 START = 13  # the shipped programmes start after a quarter of business as usual
+VOICE_SEEDS = tuple(range(9400, 9406))  # never used to explore or tune the model
 
 
 def _weekly(job: tuple[str, tuple, int]) -> dict[str, np.ndarray]:
@@ -130,3 +131,43 @@ def test_knowledge_sharing_lowers_handoff_failures():
     base, shared = weekly("siloed"), weekly("siloed", sharing)
     failures = difference(shared, base, "handoff_failure_rate", START + 13, 104)
     assert failures.high < 0, failures
+
+
+def _engagement_at_week_52(job: tuple[str, int]) -> np.ndarray:
+    """Each employee's engagement when a year-long advisory group ends, in one run."""
+    voice, seed = job
+    scenario = Scenario.load(SCENARIOS / "siloed.toml")
+    if voice != "not asked":
+        data = scenario.to_dict()
+        data["interventions"] = [
+            {"type": "employee_voice", "start": START, "stop": 52, "acted_on": voice == "acted on"}
+        ]
+        scenario = Scenario.from_dict(data)
+    model = OrganizationModel(scenario, seed=seed)
+    for _ in range(52):
+        model.step()
+    return np.array([employee.engagement for employee in model.employees])
+
+
+def test_voice_acted_on_and_ignored_move_engagement_by_blessingwhites_amounts():
+    """BlessingWhite 2011: 47% of employees whose input was acted on are engaged, 27% of
+    those never asked and 24% of those asked and ignored. Read on a normal scale of
+    engagement across employees (probit), acting on input moves it +0.54 sd and ignoring
+    it -0.10 sd. Accepted: an engaged share of 40-55% when acted on (+0.36 to +0.74 sd)
+    and 20-27% when ignored (-0.23 sd to 0). On held-out seeds."""
+    context = multiprocessing.get_context("spawn")
+    groups = ("not asked", "acted on", "ignored")
+    jobs = [(voice, seed) for seed in VOICE_SEEDS for voice in groups]
+    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=context) as pool:
+        runs = list(pool.map(_engagement_at_week_52, jobs))
+    by_group = {voice: runs[i :: len(groups)] for i, voice in enumerate(groups)}
+    scale = np.array([engagement.std() for engagement in by_group["not asked"]])
+
+    def shift(voice: str):
+        means = np.array([engagement.mean() for engagement in by_group[voice]])
+        base = np.array([engagement.mean() for engagement in by_group["not asked"]])
+        return paired_difference(means / scale, base / scale)
+
+    acted, ignored = shift("acted on"), shift("ignored")
+    assert 0.36 <= acted.low and acted.high <= 0.74, acted
+    assert -0.23 <= ignored.low and ignored.high < 0, ignored
