@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cxsim.components.incentives import IncentiveScheme
-from cxsim.components.registry import Component, build_component, register, resolve
+from cxsim.components.registry import Component, build_named, register
 from cxsim.components.structures import Structure
 from cxsim.core.levers import WeekLevers
-from cxsim.validation.declare import build, param, redeclare
+from cxsim.validation.declare import param, redeclare
 
 if TYPE_CHECKING:
     from cxsim.core.policies import Organization
@@ -386,11 +386,8 @@ class Restructure(Intervention):
         built: dict[str, Component] = {}
         for kind, base in (("structure", Structure), ("incentives", IncentiveScheme)):
             target = getattr(self, kind)
-            where = f"{prefix}{kind}"
-            if isinstance(target, str) and target:
-                built[kind] = build(resolve(base, target, where), {}, where)
-            elif target:
-                built[kind] = build_component(base, target, where)
+            if target:  # empty: keep what is in force
+                built[kind] = build_named(base, target, f"{prefix}{kind}")
         return built
 
     def on_start(self, organization: Organization) -> None:

@@ -264,6 +264,24 @@ def build_component(base: type[Component], spec: Any, path: str) -> Component:
     return build(cls, values, path)
 
 
+def build_named(base: type[Component], spec: Any, path: str) -> Component:
+    """Build a component given by name, or by a table with its type and parameters.
+
+    Args:
+        base: The base class of the kind wanted.
+        spec: A registered name or import path (default parameters), or a table.
+        path: Dotted path of the value, for error messages.
+
+    Raises:
+        InputError: For an empty or unknown name, unknown parameters or invalid values.
+    """
+    if isinstance(spec, str):
+        if not spec:
+            raise InputError(path, f"the name of a {base.kind} component", spec)
+        return build(resolve(base, spec, path), {}, path)
+    return build_component(base, spec, path)
+
+
 @functools.cache
 def component_code(cls: type) -> str | None:
     """A hash of the source of the module defining a component that is not cxsim's own.

@@ -46,15 +46,15 @@ from cxsim.components.incentives import IncentiveScheme
 from cxsim.components.interventions import Intervention, Restructure
 from cxsim.components.registry import (
     build_component,
+    build_named,
     component_code,
     component_table,
-    resolve,
 )
 from cxsim.components.structures import Structure
 from cxsim.config.dotted import set_value
 from cxsim.config.files import parse_toml, read_toml
 from cxsim.core.employees import Department
-from cxsim.core.parameters import STAGES, ModelParameters
+from cxsim.core.parameters import STAGES, ModelParameters, WarmUpParameters
 from cxsim.validation.declare import build, param, to_plain
 from cxsim.validation.errors import InputError
 from cxsim.validation.limits import MAX_DEPARTMENTS, MAX_EMPLOYEES, check_fits
@@ -448,18 +448,16 @@ def _starting_setup(groups: dict[str, Any]) -> tuple[dict[str, Any], dict[str, A
     if not isinstance(table, Mapping):
         return {}, groups
     table = dict(table)
-    built: dict[str, Any] = {}
-    for kind, base in (("structure", Structure), ("incentives", IncentiveScheme)):
-        if kind not in table:
-            continue
-        spec = table.pop(kind)
-        where = f"warm_up.{kind}"
-        if isinstance(spec, str):
-            if not spec:
-                raise InputError(where, f"the name of a {base.kind} component", spec)
-            built[kind] = build(resolve(base, spec, where), {}, where)
-        else:
-            built[kind] = build_component(base, spec, where)
+    kinds = {"structure": Structure, "incentives": IncentiveScheme}
+    known = [f.name for f in dataclasses.fields(WarmUpParameters)] + list(kinds)
+    for key in table:
+        if key not in known:
+            raise InputError(f"warm_up.{key}", f"one of the known keys ({', '.join(known)})")
+    built = {
+        kind: build_named(base, table.pop(kind), f"warm_up.{kind}")
+        for kind, base in kinds.items()
+        if kind in table
+    }
     return built, {**groups, "warm_up": table}
 
 

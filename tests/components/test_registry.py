@@ -5,7 +5,13 @@ import textwrap
 import pytest
 
 from cxsim import IncentiveScheme, Scenario, Structure
-from cxsim.components.registry import ENTRY_POINT_GROUP, build_component, registered, resolve
+from cxsim.components.registry import (
+    ENTRY_POINT_GROUP,
+    build_component,
+    build_named,
+    registered,
+    resolve,
+)
 from cxsim.components.structures import CrossFunctional, Silo
 from cxsim.validation.errors import InputError
 from tests.conftest import ROOT, small
@@ -40,6 +46,15 @@ def test_parameters_are_validated_and_defaults_declared():
     with pytest.raises(InputError) as error:
         build_component(Structure, {"type": "silo", "pod_size": 8}, "structure")
     assert error.value.path == "structure.pod_size"
+
+
+def test_a_component_is_built_by_name_or_by_table():
+    by_name = build_named(Structure, "cross_functional", "structure")
+    by_table = build_named(Structure, {"type": "cross_functional", "pod_size": 8}, "structure")
+    assert type(by_name) is type(by_table)
+    assert (by_name.pod_size, by_table.pod_size) == (type(by_name)().pod_size, 8)
+    with pytest.raises(InputError, match="the name of a structure component"):
+        build_named(Structure, "", "warm_up.structure")
 
 
 def test_params_contract_get_set_clone():

@@ -88,6 +88,7 @@ def test_hash_changes_with_any_value():
         ({"warm_up": {"structure": ""}}, "warm_up.structure", "the name of a structure"),
         ({"warm_up": {"incentives": 3}}, "warm_up.incentives", "a table with a 'type' key"),
         ({"warm_up": {"weeks": -1}}, "warm_up.weeks", "an integer between 0 and 520"),
+        ({"warm_up": {"structur": "silo"}}, "warm_up.structur", "(weeks, structure, incentives)"),
     ],
 )
 def test_invalid_scenarios_name_file_path_and_expectation(data, path, expected):
