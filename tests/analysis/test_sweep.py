@@ -29,7 +29,8 @@ def test_shipped_experiments_load():
     schemes = Experiment.load(ROOT / "experiments" / "incentive_schemes.toml")
     assert len(schemes.points_) == 14 and schemes.design == "full_factorial"
     sensitivity = Experiment.load(ROOT / "experiments" / "sensitivity.toml")
-    assert len(sensitivity.points_) == 16 * (5 + 2) and sensitivity.design == "sobol"
+    assert len(sensitivity.points_) == 16 * (7 + 2) and sensitivity.design == "sobol"
+    assert len(sensitivity.scenarios) == 2  # the baseline and the collaborative advantage
 
 
 def test_full_factorial_crosses_values_and_range_levels():
@@ -99,6 +100,36 @@ def test_a_sweep_runs_resumes_and_estimates_sobol_indices(tmp_path):
     assert first.sensitivity.equals(again.sensitivity)  # the bootstrap is seeded too
     assert set(first.table.columns) >= {"point", "trust", "trust_ci_low", "trust_ci_high"}
     assert set(first.sensitivity["parameter"]) <= {p.path for p in e.parameters}
+
+
+def test_a_sobol_design_over_two_scenarios_decomposes_their_paired_difference(tmp_path):
+    from cxsim.analysis.sweep import _sobol_estimates
+
+    collaborative = str(SCENARIOS / "collaborative.toml")
+    e = experiment(
+        [*tiny_parameters(), {"path": "handoffs.base_failure", "range": [0.1, 0.9]}],
+        design={"type": "sobol", "samples": 8},
+        scenarios=[SILOED, collaborative],
+        replications=1,
+    )
+    with Store(tmp_path / "sweep.db") as store:
+        result = run_sweep(e, store, progress=False)
+    silo, pods = (scenario.name for scenario in e.scenarios)
+    label = f"trust: {pods} - {silo}"
+    assert set(result.sensitivity["outcome"]) == {"trust", label}
+    # the difference's indices are those of the per-point differences, paired by seed
+    table = result.table
+    difference = (
+        table[table["scenario"] == pods]["trust"].to_numpy()
+        - table[table["scenario"] == silo]["trust"].to_numpy()
+    )
+    n, d = 8, len(e.parameters)
+    expected = _sobol_estimates(
+        difference[:n], difference[n : 2 * n], difference[2 * n :].reshape(d, n)
+    )
+    rows = result.sensitivity[result.sensitivity["outcome"] == label]
+    assert np.allclose(rows["first_order"], expected[:d], equal_nan=True)
+    assert np.allclose(rows["total_order"], expected[d:], equal_nan=True)
 
 
 def test_cli_sweep_writes_a_table(tmp_path, capsys):
