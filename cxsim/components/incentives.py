@@ -51,6 +51,17 @@ def _group_mean(values: np.ndarray, group: np.ndarray) -> np.ndarray:
     return sums / counts
 
 
+def _standing(by_group: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Each slot's group's standing among the groups that have members, in (0, 1).
+
+    A pod that attrition has emptied is not ranked.
+    """
+    present = np.bincount(group, minlength=len(by_group)) > 0
+    standing = np.zeros(len(by_group))
+    standing[present] = percentile(by_group[present])
+    return standing[group]
+
+
 @dataclass(kw_only=True)
 class IncentiveScheme(Component):
     """Base of incentive schemes.
@@ -91,8 +102,7 @@ class IncentiveScheme(Component):
         if self.level == INDIVIDUAL:
             return percentile(measured)
         if self.level == TEAM:
-            group_scores = _group_mean(measured, performance.group)
-            return percentile(group_scores)[performance.group]
+            return _standing(_group_mean(measured, performance.group), performance.group)
         return np.clip(measured, 0.0, 1.0)
 
     def reward_group_size(self, group: np.ndarray) -> np.ndarray:
@@ -279,8 +289,11 @@ class BalancedScorecard(IncentiveScheme):
         self.failure_trend_ = trend + (failures - trend) / self.trend_weeks
         survey = _group_mean(_survey_mean(performance), group)
         w = self.measure_weights()
-        score = w[0] * percentile(action) + w[1] * percentile(themes) + w[2] * percentile(survey)
-        return score[group]
+        return (
+            w[0] * _standing(action, group)
+            + w[1] * _standing(themes, group)
+            + w[2] * _standing(survey, group)
+        )
 
     def measure(self, performance: Performance) -> np.ndarray:
         """The scorecard's achievement (see :meth:`achievement`)."""

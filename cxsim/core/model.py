@@ -130,6 +130,9 @@ class OrganizationModel(mesa.Model):
         ).astype(np.int64)
         self.department_keys = np.array([decision_key(d.name) for d in scenario.departments])
         self.slot_key = (self.department_keys[slot_department] << 20) | index_in_department
+        # each department numbers its positions in order of opening, never reusing one
+        self.positions_opened_ = np.array([d.headcount for d in scenario.departments])
+        self.vacated_: list[int] = []  # slots whose leaver is not replaced this week
         self.staffing = StaffingPlan(
             np.array([d.headcount for d in scenario.departments]), self.params.staffing
         )
@@ -493,19 +496,27 @@ class OrganizationModel(mesa.Model):
 
         quit_draws = self.streams.keyed_uniform("turnover/quit", time, self.slot_key)
         self._quits = np.zeros(len(self.department_names))
+        headcount = np.bincount(self.slot_department, minlength=len(self.department_names))
         for slot, employee in enumerate(employees):
             if employee.quits(float(quit_draws[slot]), p):
-                self._quits[employee.department] += 1
+                department = employee.department
+                self._quits[department] += 1
                 employee.remove()
-                employees[slot] = self._hire(slot, employee.department, time, new_hire=True)
+                if self.staffing.replaces(department, int(headcount[department])):
+                    employees[slot] = self._hire(slot, department, time, new_hire=True)
+                else:  # the position closes when the week is recorded (phase 10)
+                    headcount[department] -= 1
+                    self.vacated_.append(slot)
         return achievement
 
     # -- staffing --------------------------------------------------------------------------
     def plan_staffing(self, work: WorkWeek, staff: Staff, time: int) -> None:
         """Phase 10: departments follow their demand and new hires start (:mod:`.staffing`).
 
-        A new employee takes a new slot; under pods they join the pod with the fewest of
-        their department's members (then the smallest pod), so no one else moves.
+        Positions whose leavers were not replaced this week close first (the department
+        shrinks by attrition). A new employee takes a new slot; under pods they join the
+        pod with the fewest of their department's members (then the smallest pod), so no
+        one else moves.
         """
         n = len(self.department_names)
         # the work done (cases served, help given) plus the cases left waiting: the same
@@ -518,9 +529,11 @@ class OrganizationModel(mesa.Model):
             self.slot_department, weights=staff.serve_capacity + staff.help_capacity, minlength=n
         )
         headcount = np.bincount(self.slot_department, minlength=n)
-        starting = self.staffing.review(demand, capacity, headcount, time)
-        if not starting.any():
+        vacated = np.bincount(self.slot_department[self.vacated_], minlength=n)
+        starting = self.staffing.review(demand, capacity, headcount, time, vacated)
+        if not starting.any() and not self.vacated_:
             return
+        self._close_positions()
         for department in np.repeat(np.arange(n), starting):
             self._add_slot(int(department), time)
         self.routing = Routing.build(
@@ -528,10 +541,24 @@ class OrganizationModel(mesa.Model):
         )
         self.reward_group = np.where(self.slot_pod >= 0, self.slot_pod, self.slot_department)
 
+    def _close_positions(self) -> None:
+        """Drop the slots whose leavers were not replaced; the others keep their order."""
+        if not self.vacated_:
+            return
+        keep = np.ones(len(self.slot_department), dtype=bool)
+        keep[self.vacated_] = False
+        self.vacated_ = []
+        self.slot_department = self.slot_department[keep]
+        self.slot_pod = self.slot_pod[keep]
+        self.slot_key = self.slot_key[keep]
+        for slot, employee in enumerate(self.employees):
+            employee.slot = slot
+
     def _add_slot(self, department: int, time: int) -> None:
         """Give a new employee of ``department`` a slot of their own, and hire them."""
         slot = len(self.slot_department)
-        index = int((self.slot_department == department).sum())
+        index = int(self.positions_opened_[department])
+        self.positions_opened_[department] += 1
         pod = -1
         if (self.slot_pod >= 0).any():
             pods = self.routing.pods

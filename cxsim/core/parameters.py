@@ -785,6 +785,12 @@ class StaffingParameters:
         source="workforce management practice",
         help="hire to the occupancy target as demand grows (false: headcount fixed)",
     )
+    shrink_by_attrition: bool = param(
+        False,
+        source="workforce management practice: a hiring freeze lets attrition shrink a team",
+        help="leave a leaver's position unfilled while the department has more people than "
+        "its plan needs (false: every leaver is replaced)",
+    )
     target_occupancy: float = param(
         0.85,
         gt=0,

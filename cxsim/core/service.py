@@ -43,7 +43,7 @@ __all__ = [
 
 @dataclass
 class Routing:
-    """Where a department's cases go, fixed for a run (a new hire takes a leaver's slot).
+    """Where a department's cases go: rebuilt when the structure or the workforce changes.
 
     Attributes:
         order: Employee slots sorted by (department, pod).
@@ -87,11 +87,15 @@ class Routing:
             departments: Department of each employee slot.
             pods: Pod of each slot, -1 everywhere when the structure has no pods.
             n_departments: Number of departments.
-            functioning: Whether each pod works as a team (default: all do).
+            functioning: Whether each pod works as a team (default: all do). Its length
+                is the number of pods, so a pod that attrition has emptied keeps its
+                customers, who are then served by other pods' members.
         """
         has_pods = bool((pods >= 0).any())
         pod = np.where(pods >= 0, pods, 0)
         n_pods = int(pod.max()) + 1 if len(pod) else 1
+        if functioning is not None:
+            n_pods = max(n_pods, len(functioning))
         order = np.lexsort((pod, departments))
         key = departments[order] * n_pods + pod[order]
         keys, starts = np.unique(key, return_index=True)

@@ -51,6 +51,7 @@ def scenarios(draw):
             "orientation_prevent": draw(st.sampled_from([0.0, 0.04])),
             "incentive_strength": draw(st.floats(0, 5)),
         },
+        "staffing": {"shrink_by_attrition": draw(st.booleans())},
         "satisfaction": {"promise": draw(unit)},
         "acquisition": {"referral_rate": draw(st.floats(0, 0.05))},
     }
@@ -74,15 +75,15 @@ def test_any_valid_scenario_runs_with_metrics_in_range_and_customers_conserved(c
     customers = result.model.customers
     assert customers.active_count + customers.churned == customers.ever_acquired
     assert frame["active_customers"].iloc[-1] == customers.active_count
-    # workforce planning only grows departments, and within its budget
+    # workforce planning grows departments within their budget; attrition may shrink
+    # them, never to nobody
     model = result.model
-    assert scenario.headcount <= len(model.employees) == len(model.slot_department)
+    assert len(model.employees) == len(model.slot_department)
+    assert [e.slot for e in model.employees] == list(range(len(model.employees)))
     for d, department in enumerate(scenario.departments):
         hired = int((model.slot_department == d).sum())
-        assert (
-            department.headcount
-            <= hired
-            <= department.headcount * scenario.parameters.staffing.ceiling
-        )
+        staffing = scenario.parameters.staffing
+        fewest = 1 if staffing.shrink_by_attrition else department.headcount
+        assert fewest <= hired <= department.headcount * staffing.ceiling
     shares = np.array([e.allocation for e in result.model.employees])
     assert np.allclose(shares.sum(axis=1), 1.0) and (shares >= 0).all()

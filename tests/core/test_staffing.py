@@ -52,6 +52,69 @@ def test_without_a_plan_headcount_is_fixed():
     assert headcount[0] == 10
 
 
+def test_a_leaver_is_replaced_only_where_the_plan_needs_the_position():
+    params = StaffingParameters(
+        target_occupancy=0.8, lead_weeks=0, demand_weeks=1, shrink_by_attrition=True
+    )
+    plan = StaffingPlan(np.array([10, 10, 2]), params)
+    assert plan.replaces(0, 10)  # before its first review the plan replaces every leaver
+    # 10 people of 10 cases: 40 cases need 5 people, 100 need 12.5 -> 13, 1 needs 1
+    plan.review(
+        np.array([40.0, 100.0, 1.0]), np.array([100.0, 100.0, 20.0]), np.array([10, 10, 2]), 0
+    )
+    assert list(plan.needed) == [5, 13, 1]
+    assert not plan.replaces(0, 10) and not plan.replaces(0, 6)  # 9 or 5 left: enough
+    assert plan.replaces(0, 5)  # 4 left: too few
+    assert plan.replaces(1, 10)  # short of people already
+    assert not plan.replaces(2, 2) and plan.replaces(2, 1)  # never down to nobody
+    for fixed in (
+        StaffingParameters(plan=False, shrink_by_attrition=True),
+        StaffingParameters(shrink_by_attrition=False),
+    ):
+        plan = StaffingPlan(np.array([10]), fixed)
+        plan.review(np.array([10.0]), np.array([100.0]), np.array([10]), 0)
+        assert plan.replaces(0, 10)
+
+
+def test_unfilled_positions_do_not_count_toward_the_plan():
+    params = StaffingParameters(target_occupancy=0.8, lead_weeks=0, demand_weeks=1)
+    plan = StaffingPlan(np.array([10]), params)
+    # needs 13; 10 people of whom 2 left unreplaced this week: 5 positions open
+    hires = plan.review(np.array([100.0]), np.array([100.0]), np.array([10]), 0, np.array([2]))
+    assert hires[0] == 1  # recruiting opens at most 1% of 10 a week: at least one
+    assert len(plan.openings) == 0  # it starts at once (no lead time)
+
+
+def test_an_overstaffed_organization_shrinks_by_attrition_and_keeps_its_slots_in_order():
+    shrinking = {
+        "turnover.base_quit": 0.02,
+        "structure.type": "cross_functional",
+        "structure.pod_size": 6,
+        "staffing.shrink_by_attrition": True,
+    }
+    scenario = small(shrinking, weeks=60)
+    model = OrganizationModel(scenario, seed=5)
+    start = np.bincount(model.slot_department)
+    model.run()
+    employees = model.employees
+    end = np.bincount(model.slot_department, minlength=len(start))
+    assert end.sum() < start.sum() and (end >= 1).all()  # leavers not replaced, none laid off
+    assert [e.slot for e in employees] == list(range(len(employees)))
+    assert [e.department for e in employees] == list(model.slot_department)
+    assert len(model.slot_pod) == len(model.slot_key) == len(employees)
+    assert len(np.unique(model.slot_key)) == len(employees)  # no position number reused
+    occupancy = model.metrics_frame()["occupancy"]
+    assert occupancy.iloc[-8:].mean() > occupancy.iloc[:8].mean()
+    kept = OrganizationModel(
+        small({**shrinking, "staffing.shrink_by_attrition": False}, weeks=60), seed=5
+    )
+    kept.run()
+    assert len(kept.employees) >= start.sum()
+    again = OrganizationModel(scenario, seed=5)
+    again.run()
+    assert again.metrics_frame().equals(model.metrics_frame())
+
+
 def test_an_understaffed_organization_hires_and_new_hires_join_the_pods():
     scenario = small(
         {"employees.capacity": 12.0, "structure.type": "cross_functional", "structure.pod_size": 6},
@@ -91,3 +154,25 @@ def test_the_plan_sees_the_work_done_and_the_cases_left_waiting():
     asked = np.bincount(model.slot_department, weights=work.help_given + work.help_failed)
     given = np.bincount(model.slot_department, weights=work.help_used)
     assert (asked > given).any()
+
+
+def test_a_pod_that_attrition_empties_keeps_its_customers_served_by_other_pods():
+    scenario = small(
+        {
+            "turnover.base_quit": 0.1,
+            "employees.capacity": 200.0,  # far more people than the work needs
+            "structure.type": "cross_functional",
+            "structure.pod_size": 2,
+            "staffing.shrink_by_attrition": True,
+            "incentives.type": "team_recognition",
+        },
+        weeks=40,
+    )
+    model = OrganizationModel(scenario, seed=1)
+    pods = model.routing.pods
+    model.run()
+    members = np.bincount(model.slot_pod, minlength=pods)
+    assert (members == 0).any() and model.routing.pods == pods
+    assert (model.routing.unit_of >= 0).all()  # every pod's customers have someone to go to
+    frame = model.metrics_frame()
+    assert frame["first_contact_resolution"].iloc[-4:].min() > 0

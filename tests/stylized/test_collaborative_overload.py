@@ -27,20 +27,28 @@ TOP = 0.05
 
 
 def _year_of_help(seed: int) -> tuple[float, float]:
-    """Share of help requests the top 5% receive, and their strain less everyone else's."""
+    """Share of help requests the top 5% receive, and their strain less everyone else's.
+
+    Requests are counted by position (``slot_key``), among the positions still held at
+    the end of the year: a new hire inherits a leaver's position, and a position that
+    closed (its leaver not replaced) leaves the count.
+    """
     model = OrganizationModel(Scenario.load(SCENARIOS / "siloed.toml"), seed=seed)
-    asked = np.zeros(0)
+    asked: dict[int, float] = {}
     for _ in range(WEEKS):
+        positions = model.slot_key.copy()  # the week's slots, before any position closes
         model.step()
         work = model.observation.work
-        week = work.help_given + work.help_failed
-        asked = np.pad(asked, (0, len(week) - len(asked))) + week
-    employees = model.employees
-    top = np.argsort(asked)[::-1][: max(1, round(TOP * len(asked)))]
-    strain = np.array([employees[slot].strain for slot in range(len(asked))])
-    others = np.ones(len(asked), dtype=bool)
+        for position, requests in zip(positions, work.help_given + work.help_failed, strict=True):
+            asked[int(position)] = asked.get(int(position), 0.0) + float(requests)
+    # among the positions still held at the end of the year
+    strain = np.array([e.strain for e in model.employees])
+    requests = np.array([asked[int(position)] for position in model.slot_key])
+    top = np.argsort(requests)[::-1][: max(1, round(TOP * len(requests)))]
+    others = np.ones(len(requests), dtype=bool)
     others[top] = False
-    return float(asked[top].sum() / asked.sum()), float(strain[top].mean() - strain[others].mean())
+    share = requests[top].sum() / requests.sum()
+    return float(share), float(strain[top].mean() - strain[others].mean())
 
 
 @pytest.fixture(scope="module")
