@@ -30,8 +30,11 @@ def _table(cls: type, prefix: str) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for spec in describe(cls):
+        default = _format(spec.default)
+        if spec.plausible is not None:
+            default += f"; plausibly {spec.plausible}"
         lines.append(
-            f"| `{prefix}{spec.name}` | {_format(spec.default)} | {spec.unit} | "
+            f"| `{prefix}{spec.name}` | {default} | {spec.unit} | "
             f"{spec.expected} | {spec.help} | {spec.source} |"
         )
     return lines
@@ -75,6 +78,8 @@ def plain_listing() -> str:
         lines.append(f"[{f.name}]")
         for spec in describe(type(getattr(defaults, f.name))):
             lines.append(f"  {spec.name} = {_format(spec.default)}  {spec.unit}  - {spec.help}")
+            if spec.plausible is not None:
+                lines.append(f"      plausibly {spec.plausible} ({spec.source})")
         lines.append("")
     return "\n".join(lines)
 

@@ -8,12 +8,14 @@ published ranges (see ``docs/ODD.md``); they are not truths about any one organi
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from cxsim.validation.declare import param
+from cxsim.validation.declare import describe, param
 from cxsim.validation.limits import MAX_CUSTOMERS
+from cxsim.validation.plausible import Plausible
 
-__all__ = ["STAGES", "ModelParameters"]
+__all__ = ["STAGES", "ModelParameters", "plausible_constants"]
 
 STAGES: tuple[str, ...] = (
     "awareness",
@@ -136,6 +138,7 @@ class CaseParameters:
         unit="per customer-week",
         source="assumed; Repenning & Sterman 2001 (lowered by prevention)",
         help="problems before prevention (lambda0)",
+        plausible=Plausible.triangular(0.05, 0.08, 0.11),
     )
     cross_functional_share: float = param(
         0.7,
@@ -144,6 +147,7 @@ class CaseParameters:
         unit="share",
         source="Hunsaker: nearly every hassle needs cross-functional resolution",
         help="share of problems that need a partner department",
+        plausible=Plausible.uniform(0.1, 0.9),
     )
     specialist_share: float = param(
         0.5,
@@ -155,6 +159,7 @@ class CaseParameters:
             "2003; Cross, Rebele & Grant 2016)"
         ),
         help="share of partner steps that need a particular specialist, not any member",
+        plausible=Plausible.uniform(0.2, 0.8),
     )
     max_attempts: int = param(
         3, ge=1, unit="contacts", source="assumed", help="contacts before a problem is abandoned"
@@ -271,7 +276,13 @@ class HandoffParameters:
     """Handoff failure: p = p0 (1 - kappa T) (1 - sigma structured) (1 - h coverage) friction."""
 
     base_failure: float = param(
-        0.40, ge=0, le=1, unit="probability", source="Carley 1991; assumed", help="p0"
+        0.40,
+        ge=0,
+        le=1,
+        unit="probability",
+        source="Carley 1991; assumed",
+        help="p0",
+        plausible=Plausible.triangular(0.25, 0.40, 0.55),
     )
     trust_effect: float = param(
         0.5, ge=0, le=1, unit="kappa", source="Carley 1991", help="internal trust on failure"
@@ -337,6 +348,7 @@ class TrustParameters:
         unit="alpha- per week",
         source="Slovic 1993; Mittal et al. 1998 (alpha-/alpha+ about 2-4)",
         help="trust erosion",
+        plausible=Plausible.triangular(0.09, 0.18, 0.36),
     )
     tolerance: float = param(
         0.1,
@@ -407,7 +419,12 @@ class RepurchaseParameters:
         help="b0: log-odds of repurchase at zero trust, satisfaction and effort",
     )
     trust_weight: float = param(
-        4.0, ge=0, unit="logit per unit", source="Bolton 1998", help="bT: weight of trust"
+        4.0,
+        ge=0,
+        unit="logit per unit",
+        source="Bolton 1998",
+        help="bT: weight of trust",
+        plausible=Plausible.triangular(2.0, 4.0, 6.0),
     )
     satisfaction_weight: float = param(
         2.0, ge=0, unit="logit per unit", source="Bolton 1998", help="bS: weight of satisfaction"
@@ -753,6 +770,7 @@ class InternalTrustParameters:
         unit="per week",
         source="Carley 1991; negativity bias erode/build = 2 (Slovic 1993)",
         help="failed handoffs erode",
+        plausible=Plausible.triangular(0.04, 0.08, 0.16),
     )
     volume_scale: float = param(
         20.0, gt=0, unit="handoffs", source="assumed", help="handoffs per week for a full update"
@@ -926,3 +944,13 @@ class ModelParameters:
     economics: EconomicsParameters = param(EconomicsParameters())
     warm_up: WarmUpParameters = param(WarmUpParameters())
     staffing: StaffingParameters = param(StaffingParameters())
+
+
+def plausible_constants() -> dict[str, Plausible]:
+    """The model constants that declare a plausible distribution, by dotted path."""
+    declared = {}
+    for group in dataclasses.fields(ModelParameters):
+        for spec in describe(group.default_factory().__class__):
+            if spec.plausible is not None:
+                declared[f"{group.name}.{spec.name}"] = spec.plausible
+    return declared

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxsim.validation.errors import InputError
+from cxsim.validation.plausible import Plausible
 
 __all__ = ["ParamSpec", "build", "describe", "param", "redeclare", "to_plain"]
 
@@ -45,6 +46,7 @@ def param(
     help: str = "",
     choices: tuple[str, ...] | None = None,
     expected: str | None = None,
+    plausible: Plausible | None = None,
 ) -> Any:
     """Declare a parameter field.
 
@@ -63,6 +65,8 @@ def param(
         expected: What a valid value looks like, in the domain's words ("a dotted path
             such as trust.loss"), when the type and bounds do not say it well; messages
             and listings show it instead of the description made from the type.
+        plausible: For an uncertain constant, the distribution of values it plausibly
+            takes (:mod:`cxsim.validation.plausible`); its source is ``source``'s.
 
     Returns:
         A ``dataclasses.field`` carrying the declaration in its metadata.
@@ -76,6 +80,7 @@ def param(
         "help": help,
         "choices": choices,
         "expected": expected,
+        "plausible": plausible,
     }
     if default is dataclasses.MISSING:
         return field(metadata=metadata)
@@ -115,6 +120,7 @@ class ParamSpec:
     unit: str
     source: str
     help: str
+    plausible: Plausible | None = None
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -241,6 +247,7 @@ def describe(cls: type) -> list[ParamSpec]:
                 unit=meta.get("unit", ""),
                 source=meta.get("source", ""),
                 help=meta.get("help", ""),
+                plausible=meta.get("plausible"),
             )
         )
     return specs
