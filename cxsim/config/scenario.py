@@ -87,6 +87,7 @@ _TOP_LEVEL = (
     "structure",
     "incentives",
     "interventions",
+    "uncertainty",
     *_PARAMETER_GROUPS,
 )
 
@@ -119,6 +120,9 @@ class Scenario:
             (``[warm_up] structure``), when it is not the scenario's own: the
             organization as it was before the change the scenario describes.
         warm_up_incentives: Likewise, the incentive scheme (``[warm_up] incentives``).
+        uncertainty: The ``[uncertainty]`` table as given (validated), or None: what a
+            comparison with uncertainty draws (:mod:`cxsim.config.uncertainty`). It does
+            not change a single run.
     """
 
     name: str
@@ -133,6 +137,7 @@ class Scenario:
     given: tuple[str, ...] = ()
     warm_up_structure: Structure | None = None
     warm_up_incentives: IncentiveScheme | None = None
+    uncertainty: dict[str, Any] | None = None
 
     # -- reading -------------------------------------------------------------------
     @classmethod
@@ -229,7 +234,12 @@ class Scenario:
         )
         interventions = _build_interventions(data.get("interventions", []), header.weeks)
         _check_restructures(interventions, structure, incentives)
-        return cls(
+        uncertainty = data.get("uncertainty")
+        if uncertainty is not None:
+            from cxsim.config.uncertainty import read_uncertainty  # it reads scenarios
+
+            read_uncertainty(uncertainty)
+        scenario = cls(
             name=header.name,
             description=header.description,
             weeks=header.weeks,
@@ -242,23 +252,34 @@ class Scenario:
             given=tuple(sorted(data)),
             warm_up_structure=starting.get("structure"),
             warm_up_incentives=starting.get("incentives"),
+            uncertainty=uncertainty,
         )
+        if uncertainty is not None:
+            read_uncertainty(uncertainty, scenario)
+        return scenario
 
     # -- writing -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """Return the whole scenario, defaults included, as TOML-ready nested dicts."""
-        return {
-            "scenario": {
-                "name": self.name,
-                "description": self.description,
-                "weeks": self.weeks,
-            },
-            "departments": [to_plain(d) for d in self.departments],
-            "structure": component_table(self.structure),
-            "incentives": component_table(self.incentives),
-            "interventions": [component_table(i) for i in self.interventions],
-            **to_plain(self.parameters),
-        } | self._warm_up_table()
+        return (
+            {
+                "scenario": {
+                    "name": self.name,
+                    "description": self.description,
+                    "weeks": self.weeks,
+                },
+                "departments": [to_plain(d) for d in self.departments],
+                "structure": component_table(self.structure),
+                "incentives": component_table(self.incentives),
+                "interventions": [component_table(i) for i in self.interventions],
+                **to_plain(self.parameters),
+            }
+            | self._warm_up_table()
+            | self._uncertainty_table()
+        )
+
+    def _uncertainty_table(self) -> dict[str, Any]:
+        return {} if self.uncertainty is None else {"uncertainty": self.uncertainty}
 
     def _warm_up_table(self) -> dict[str, Any]:
         table = to_plain(self.parameters.warm_up)
@@ -283,6 +304,7 @@ class Scenario:
         """
         data = self.to_dict()
         data["scenario"] = {"weeks": self.weeks}
+        data.pop("uncertainty", None)  # what a comparison draws, not what a run sees
         own = {type(c) for c in (self.structure, self.incentives, *self.interventions)}
         own |= {
             type(target)
