@@ -1,0 +1,236 @@
+"""Comparisons that carry what we don't know: probabilistic sensitivity analysis.
+
+Each draw is one vector of the uncertain constants (:mod:`cxsim.config.uncertainty`) and
+one replicate seed; every scenario runs on that draw with that seed, so the scenarios
+differ only by what they are (common random numbers and common constants). A few more
+paired runs at the scenarios' own constants (``noise_reps``) measure the simulation's
+noise alone. Every run goes to the store under its scenario-with-constants hash and its
+seed, so a killed comparison resumes where it stopped, and the draws are remembered in
+the store, so every figure can be recomputed from the store alone.
+
+Per scenario against the baseline (the first), on the paired differences:
+
+* their mean and 5-95% range, per metric, and the probability the scenario is better;
+* the parameter share: 1 - (noise variance / total variance), where the noise variance is
+  that of the paired differences at fixed constants (assumed the same at every draw);
+* on the money (two-year profit by default, or NPV): EVPI of choosing between the
+  scenario and the baseline, EVPPI of each constant, the acceptability curve of its ROI
+  where it has a programme cost, and PRIM boxes where the scenario loses money.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxsim.analysis.decision import evpi, evppi
+from cxsim.analysis.discovery import find_boxes
+from cxsim.analysis.economics import run_economics
+from cxsim.analysis.experiment import RunSpec, execute, replicate_seeds
+from cxsim.analysis.store import Store
+from cxsim.config.scenario import Scenario
+from cxsim.config.uncertainty import Uncertainty
+
+__all__ = ["UncertainRuns", "run_under_uncertainty", "summarise_uncertainty"]
+
+MONEY = "profit_total"
+"""The money a decision is valued in: profit over the horizon (currency)."""
+
+LARGER_IS_WORSE = {"churn_rate", "turnover_rate", "handoff_failure_rate", "customer_effort", "cost"}
+"""Metrics for which a scenario is better when it is lower."""
+
+
+@dataclass
+class UncertainRuns:
+    """The runs of a comparison under uncertainty, as tables.
+
+    Attributes:
+        draws: The uncertain constants, one row per draw (index ``draw``).
+        outcomes: Final metrics plus ``profit_total`` and ``npv``, one row per draw and
+            scenario (index ``draw``, ``scenario``); runs that failed are missing.
+        noise: The same at the scenarios' own constants, one row per noise replicate.
+        baseline: Name of the baseline scenario.
+    """
+
+    draws: pd.DataFrame
+    outcomes: pd.DataFrame
+    noise: pd.DataFrame
+    baseline: str
+
+
+def _specs(
+    scenarios: Sequence[Scenario], uncertainty: Uncertainty, draws: pd.DataFrame, seeds: list[int]
+) -> tuple[list[RunSpec], list[tuple[str, Scenario, int, int]]]:
+    specs, plan = [], []
+    for draw, seed in enumerate(seeds):
+        # the noise replicates, after the draws, run at the scenarios' own constants
+        drawn = draws.iloc[draw] if draw < len(draws) else {}
+        overrides = uncertainty.overrides(drawn)
+        for scenario in scenarios:
+            variant = scenario.with_overrides(overrides) if overrides else scenario
+            specs.append(
+                RunSpec(variant.to_dict(), scenario.name, variant.model_hash(), draw, seed)
+            )
+            plan.append((scenario.name, variant, draw, seed))
+    return specs, plan
+
+
+def _outcomes(store: Store, plan: list[tuple[str, Scenario, int, int]]) -> pd.DataFrame:
+    rows = []
+    for name, variant, draw, seed in plan:
+        final = store.finals(variant.model_hash(), [seed])
+        if final.empty:
+            continue
+        weekly = store.weekly(variant.model_hash(), [seed])
+        money = run_economics(
+            {metric: frame.iloc[0].to_numpy() for metric, frame in weekly.items()},
+            variant.parameters.economics,
+        )
+        rows.append(
+            {
+                "draw": draw,
+                "scenario": name,
+                **final.iloc[0].to_dict(),
+                "profit_total": money.profit,
+                "npv": money.npv,
+            }
+        )
+    if not rows:
+        return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["draw", "scenario"]))
+    return pd.DataFrame(rows).set_index(["draw", "scenario"])
+
+
+def run_under_uncertainty(
+    scenarios: Sequence[Scenario],
+    uncertainty: Uncertainty,
+    store: Store,
+    executor: Executor | None = None,
+    *,
+    draws: int = 300,
+    seed: int = 0,
+    design: str = "latin_hypercube",
+    noise_reps: int = 10,
+    progress: bool = True,
+) -> UncertainRuns:
+    """Run every scenario on the same draws of the uncertain constants and seeds.
+
+    Args:
+        scenarios: The baseline first, then the scenarios compared with it.
+        uncertainty: What is uncertain, and what is fixed.
+        store: Where runs are stored (and found again when resuming).
+        executor: Any ``concurrent.futures.Executor``; None runs in this process.
+        draws: Vectors of constants drawn.
+        seed: Seed of the draws' design and of the replicate seeds.
+        design: ``latin_hypercube`` or ``sobol``.
+        noise_reps: Paired replications at the scenarios' own constants, which measure
+            the simulation's noise (at least 2 for a variance; 0 skips it).
+        progress: Whether to draw a progress bar.
+    """
+    table = uncertainty.draws(draws, seed, design)
+    seeds = replicate_seeds(seed, draws + noise_reps)
+    specs, plan = _specs(scenarios, uncertainty, table, seeds)
+    store.remember(
+        "uncertainty",
+        {
+            "baseline": scenarios[0].name,
+            "scenarios": [s.name for s in scenarios],
+            "draws": draws,
+            "seed": seed,
+            "design": design,
+            "noise_reps": noise_reps,
+            "table": uncertainty.to_table(),
+            "constants": table.reset_index().to_dict(orient="list"),
+        },
+    )
+    execute(specs, store, executor, progress)
+    outcomes = _outcomes(store, plan)
+    drawn = outcomes[outcomes.index.get_level_values("draw") < draws]
+    noise = outcomes[outcomes.index.get_level_values("draw") >= draws]
+    return UncertainRuns(table, drawn, noise, scenarios[0].name)
+
+
+def _paired(outcomes: pd.DataFrame, name: str, baseline: str) -> pd.DataFrame:
+    """Scenario minus baseline, per draw where both ran."""
+    by = outcomes.unstack("scenario")
+    if name not in by.columns.get_level_values("scenario"):
+        return pd.DataFrame()
+    mine = by.xs(name, axis=1, level="scenario")
+    base = by.xs(baseline, axis=1, level="scenario")
+    return (mine - base).dropna(how="any")
+
+
+def summarise_uncertainty(
+    runs: UncertainRuns,
+    metrics: Sequence[str] = ("retention", "trust", "first_contact_resolution", "profit_total"),
+    money: str = MONEY,
+    threshold: float = 0.8,
+) -> dict[str, Any]:
+    """What the draws say about each scenario against the baseline.
+
+    Args:
+        runs: The comparison's runs.
+        metrics: Metrics whose difference, chance of being better and parameter share
+            are reported (``money`` is always included).
+        money: The outcome decisions are valued in (``profit_total`` or ``npv``).
+        threshold: Density a scenario-discovery box should reach.
+
+    Returns:
+        ``{"draws": N, "scenarios": {name: {...}}}`` as ``cxsim compare --json`` reports
+        it: ``p_better``, ``parameter_share``, ``evpi``, ``evppi``, ``boxes`` and
+        ``differences`` (mean, p5, p95 per metric).
+    """
+    metrics = list(dict.fromkeys([*metrics, money]))
+    names = list(dict.fromkeys(runs.outcomes.index.get_level_values("scenario")))
+    summary: dict[str, Any] = {"draws": len(runs.draws), "money": money, "scenarios": {}}
+    for name in names:
+        if name == runs.baseline:
+            continue
+        paired = _paired(runs.outcomes, name, runs.baseline)
+        if len(paired) < 2:
+            continue
+        noise = _paired(runs.noise, name, runs.baseline) if len(runs.noise) else pd.DataFrame()
+        draws = runs.draws.loc[paired.index]
+        gain = paired[money].to_numpy()
+        net_benefit = np.column_stack([np.zeros(len(gain)), gain])
+        entry: dict[str, Any] = {
+            "p_better": {},
+            "parameter_share": {},
+            "differences": {},
+            "evpi": evpi(net_benefit),
+            "evppi": {path: evppi(net_benefit, draws[path].to_numpy()) for path in draws},
+        }
+        for metric in metrics:
+            difference = paired[metric].to_numpy()
+            better = difference < 0 if metric in LARGER_IS_WORSE else difference > 0
+            entry["p_better"][metric] = float(better.mean())
+            low, high = np.percentile(difference, [5, 95])
+            entry["differences"][metric] = {
+                "mean": float(difference.mean()),
+                "p5": float(low),
+                "p95": float(high),
+            }
+            total = float(np.var(difference, ddof=1))
+            if len(noise) >= 2 and total > 0:
+                share = 1.0 - float(np.var(noise[metric].to_numpy(), ddof=1)) / total
+                entry["parameter_share"][metric] = min(1.0, max(0.0, share))
+            else:
+                entry["parameter_share"][metric] = None
+        loses = gain < 0
+        boxes = []
+        if 0 < loses.sum() < len(loses) and len(draws.columns):
+            for box in find_boxes(draws.reset_index(drop=True), loses, threshold=threshold):
+                boxes.append(
+                    {
+                        "limits": {path: list(limits) for path, limits in box.limits.items()},
+                        "coverage": box.coverage,
+                        "density": box.density,
+                    }
+                )
+        entry["boxes"] = boxes
+        summary["scenarios"][name] = entry
+    return summary

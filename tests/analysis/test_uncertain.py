@@ -1,0 +1,104 @@
+"""Comparisons under uncertainty: paired draws, a resumable store, the summary's measures."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxsim.analysis.store import Store
+from cxsim.analysis.uncertain import (
+    UncertainRuns,
+    run_under_uncertainty,
+    summarise_uncertainty,
+)
+from cxsim.config.uncertainty import read_uncertainty
+from tests.conftest import small
+
+UNCERTAIN = {
+    "default": "none",
+    "cases.cross_functional_share": {"distribution": "uniform", "low": 0.1, "high": 0.9},
+    "trust.loss": {"distribution": "triangular", "low": 0.1, "mode": 0.18, "high": 0.3},
+    "handoffs.base_failure": {"fixed": 0.3},
+}
+
+
+def _scenarios():
+    silo = small({"scenario.name": "silo"}, weeks=8, customers=600)
+    pods = small(
+        {"scenario.name": "pods", "structure.type": "cross_functional"}, weeks=8, customers=600
+    )
+    return [silo, pods]
+
+
+def test_every_scenario_runs_on_the_same_draws_and_a_second_call_reruns_nothing(tmp_path):
+    scenarios = _scenarios()
+    uncertainty = read_uncertainty(UNCERTAIN, scenarios[0])
+    with Store(tmp_path / "runs.db") as store:
+        runs = run_under_uncertainty(
+            scenarios, uncertainty, store, draws=6, seed=4, noise_reps=3, progress=False
+        )
+        assert list(runs.draws.columns) == ["cases.cross_functional_share", "trust.loss"]
+        assert len(runs.outcomes) == 12 and len(runs.noise) == 6
+        assert store.status()["done"] == 18
+        again = run_under_uncertainty(
+            scenarios, uncertainty, store, draws=6, seed=4, noise_reps=3, progress=False
+        )
+        assert store.status()["done"] == 18  # resumed: nothing ran twice
+        pd.testing.assert_frame_equal(again.outcomes, runs.outcomes)
+        kept = store.recall("uncertainty")
+    # the draws are kept in the store: the figures can be recomputed from it alone
+    assert kept["constants"]["trust.loss"] == pytest.approx(list(runs.draws["trust.loss"]))
+    assert kept["table"]["handoffs.base_failure"] == {"fixed": 0.3}
+    # each draw's constants reached the runs: the same draw, the same seed, both scenarios
+    runs_table = Store(tmp_path / "runs.db", writable=False).runs()
+    assert runs_table["seed"].nunique() == 9
+
+
+def test_the_summary_reports_each_measure_from_the_paired_draws():
+    rng = np.random.default_rng(1)
+    n = 400
+    draws = pd.DataFrame(
+        {"share": rng.uniform(0.1, 0.9, n), "other": rng.uniform(0, 1, n)},
+        index=pd.RangeIndex(n, name="draw"),
+    )
+    # the scenario gains money where more than 30% of the work crosses departments
+    gain = 10.0 * (draws["share"].to_numpy() - 0.3) + rng.normal(0, 0.5, n)
+    rows = []
+    for draw in range(n):
+        rows.append({"draw": draw, "scenario": "base", "profit_total": 0.0, "churn_rate": 0.2})
+        rows.append(
+            {"draw": draw, "scenario": "pods", "profit_total": gain[draw], "churn_rate": 0.18}
+        )
+    outcomes = pd.DataFrame(rows).set_index(["draw", "scenario"])
+    noise_rows = []
+    for rep in range(50):
+        noise_rows.append(
+            {"draw": n + rep, "scenario": "base", "profit_total": 0.0, "churn_rate": 0.2}
+        )
+        noise_rows.append(
+            {
+                "draw": n + rep,
+                "scenario": "pods",
+                "profit_total": rng.normal(0, 0.5),
+                "churn_rate": 0.18,
+            }
+        )
+    noise = pd.DataFrame(noise_rows).set_index(["draw", "scenario"])
+    summary = summarise_uncertainty(
+        UncertainRuns(draws, outcomes, noise, "base"), metrics=("churn_rate",)
+    )
+    pods = summary["scenarios"]["pods"]
+    assert summary["draws"] == n
+    assert pods["p_better"]["profit_total"] == pytest.approx(np.mean(gain > 0))
+    assert pods["p_better"]["churn_rate"] == 1.0  # lower churn is better
+    # variance 10^2 * 0.8^2 / 12 = 5.33 from the share, 0.25 noise: share ~ 0.95
+    assert pods["parameter_share"]["profit_total"] == pytest.approx(0.955, abs=0.03)
+    assert pods["evppi"]["share"] == pytest.approx(pods["evpi"], rel=0.1)
+    assert pods["evppi"]["other"] < 0.05 * pods["evpi"]
+    (box,) = pods["boxes"][:1]
+    assert list(box["limits"]) == ["share"]
+    # losses reach a little past 0.3, where the noise (0.05 of share) can still sink it
+    assert box["limits"]["share"][1] == pytest.approx(0.3, abs=0.06)
+    assert box["density"] >= 0.8 and box["coverage"] >= 0.8
+    assert (
+        pods["differences"]["profit_total"]["p5"] < 0 < pods["differences"]["profit_total"]["p95"]
+    )
