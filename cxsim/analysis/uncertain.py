@@ -115,6 +115,7 @@ def run_under_uncertainty(
     seed: int = 0,
     design: str = "latin_hypercube",
     noise_reps: int = 10,
+    noise_seeds: Sequence[int] | None = None,
     progress: bool = True,
 ) -> UncertainRuns:
     """Run every scenario on the same draws of the uncertain constants and seeds.
@@ -129,10 +130,17 @@ def run_under_uncertainty(
         design: ``latin_hypercube`` or ``sobol``.
         noise_reps: Paired replications at the scenarios' own constants, which measure
             the simulation's noise (at least 2 for a variance; 0 skips it).
+        noise_seeds: The seeds of those replications instead, for instance a paired
+            comparison's own replicates (whose runs the store then already holds).
         progress: Whether to draw a progress bar.
     """
     table = uncertainty.draws(draws, seed, design)
-    seeds = replicate_seeds(seed, draws + noise_reps)
+    # the draws' seeds come from their own stream; the noise replicates are those of a
+    # paired comparison with the same seed (cxsim compare), so the store may hold them
+    if noise_seeds is None:
+        noise_seeds = replicate_seeds(seed, noise_reps)
+    noise_reps = len(noise_seeds)
+    seeds = replicate_seeds(seed + 1, draws) + [int(s) for s in noise_seeds]
     specs, plan = _specs(scenarios, uncertainty, table, seeds)
     store.remember(
         "uncertainty",
@@ -186,7 +194,12 @@ def summarise_uncertainty(
     """
     metrics = list(dict.fromkeys([*metrics, money]))
     names = list(dict.fromkeys(runs.outcomes.index.get_level_values("scenario")))
-    summary: dict[str, Any] = {"draws": len(runs.draws), "money": money, "scenarios": {}}
+    summary: dict[str, Any] = {
+        "draws": len(runs.draws),
+        "money": money,
+        "ranges": {p: [float(runs.draws[p].min()), float(runs.draws[p].max())] for p in runs.draws},
+        "scenarios": {},
+    }
     for name in names:
         if name == runs.baseline:
             continue

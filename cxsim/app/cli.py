@@ -75,6 +75,9 @@ WORKERS = _integer(1, MAX_WORKERS, f"at least 1 and at most {MAX_WORKERS}")
 REPLICATIONS = _integer(
     2, MAX_RUNS, f"at least 2 replications (an interval needs two) and at most {MAX_RUNS:,}"
 )
+DRAWS = _integer(2, MAX_RUNS, f"at least 2 draws and at most {MAX_RUNS:,}")
+DEFAULT_DRAWS = 300
+"""Draws of the uncertain constants of ``compare --uncertainty`` unless ``--draws`` says."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -203,6 +206,25 @@ def _add_compare(commands: Commands) -> None:
         type=REPLICATIONS,
         default=DEFAULT_MAX_REPS,
         help="replication budget for --precision",
+    )
+    compare.add_argument(
+        "--uncertainty",
+        action="store_true",
+        help="also run every scenario on draws of the uncertain constants (the baseline's "
+        "[uncertainty] table, or the declared distributions): the chance each pays, where "
+        "the answer flips and what to measure first",
+    )
+    compare.add_argument(
+        "--draws",
+        type=DRAWS,
+        default=None,
+        help=f"draws of the uncertain constants (default {DEFAULT_DRAWS})",
+    )
+    compare.add_argument(
+        "--design",
+        choices=("latin_hypercube", "sobol"),
+        default="latin_hypercube",
+        help="how the draws are spread (default latin_hypercube)",
     )
     _add_set(compare)
     _add_json(compare)
@@ -628,6 +650,8 @@ def _compare(args: argparse.Namespace) -> int:
     from cxsim.config.scenario import Scenario
     from cxsim.core.metrics import metric_names
 
+    if not args.uncertainty and (args.draws is not None or args.design != "latin_hypercube"):
+        raise InputError("--uncertainty", "the flag when --draws or --design is given")
     if args.precision is None and (args.metric or args.max_reps != DEFAULT_MAX_REPS):
         raise InputError("--precision", "a target half-width when --metric or --max-reps is given")
     if args.precision is not None:
@@ -683,11 +707,51 @@ def _compare(args: argparse.Namespace) -> int:
                 raise InputError(
                     "--reps", f"scenarios whose runs succeed ({exc}; see cxsim status)"
                 ) from None
+            if args.uncertainty:
+                report["uncertainty"] = _under_uncertainty(args, scenarios, report, store, executor)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
     _print_comparison(report)
+    if args.uncertainty:
+        from cxsim.report.decision import decision_summary
+
+        print()
+        print("\n".join(decision_summary(report["uncertainty"], report["baseline"])))
     return 0
+
+
+def _under_uncertainty(
+    args: argparse.Namespace, scenarios: list[Scenario], report: dict, store, executor
+) -> dict[str, Any]:
+    """Run the scenarios on draws of the uncertain constants; summarise against the first.
+
+    The comparison's own replicates measure the simulation's noise (the store has them).
+    """
+    from cxsim.analysis.experiment import replicate_seeds
+    from cxsim.analysis.uncertain import run_under_uncertainty, summarise_uncertainty
+    from cxsim.config.uncertainty import read_uncertainty
+
+    tables = [s.uncertainty for s in scenarios if s.uncertainty is not None]
+    if any(table != tables[0] for table in tables[1:]):
+        raise InputError(
+            "[uncertainty]", "the same table in every scenario that has one (or only in the first)"
+        )
+    uncertainty = read_uncertainty(tables[0] if tables else None, scenarios[0])
+    if not uncertainty.paths:
+        raise InputError("[uncertainty]", "at least one uncertain constant for --uncertainty")
+    runs = run_under_uncertainty(
+        scenarios,
+        uncertainty,
+        store,
+        executor,
+        draws=args.draws or DEFAULT_DRAWS,
+        seed=args.seed,
+        design=args.design,
+        noise_seeds=replicate_seeds(args.seed, report["reps"]),
+        progress=not args.quiet,
+    )
+    return summarise_uncertainty(runs)
 
 
 def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:

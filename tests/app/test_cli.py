@@ -184,3 +184,51 @@ def test_the_installed_command_prints_its_help():
 def test_weeks_is_checked_when_given_and_only_then(capsys):
     assert main(["run", SILOED, "--weeks", "5201"]) == 2
     assert "--weeks: expected an integer between 1 and 5200, got 5201" in capsys.readouterr().err
+
+
+UNCERTAIN_TINY = [
+    "--set",
+    "customers.count=600",
+    "--set",
+    "scenario.weeks=6",
+    "--set",
+    "warm_up.weeks=0",
+    "--quiet",
+]
+
+
+def test_compare_under_uncertainty_reports_the_decision_measures(tmp_path, capsys):
+    store = tmp_path / "runs.db"
+    siloed, collaborative = str(SCENARIOS / "siloed.toml"), str(SCENARIOS / "collaborative.toml")
+    args = ["compare", siloed, collaborative, "--reps", "2", "--store", str(store)]
+    args += ["--uncertainty", "--draws", "6", *UNCERTAIN_TINY]
+    assert main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    uncertainty = report["uncertainty"]
+    assert uncertainty["draws"] == 6
+    pods = uncertainty["scenarios"]["collaborative"]
+    assert set(pods) >= {"p_better", "parameter_share", "evpi", "evppi", "boxes"}
+    assert 0 <= pods["p_better"]["profit_total"] <= 1
+    assert set(pods["evppi"]) == set(uncertainty["ranges"])  # every declared constant
+    assert all(value >= 0 for value in pods["evppi"].values()) and pods["evpi"] >= 0
+    # 2 x 2 comparison runs, 6 x 2 draws; the comparison's runs measure the noise
+    assert main(["status", str(store)]) == 0
+    assert "16 done, 0 failed" in capsys.readouterr().out
+    # the summary in words, from the store alone this time
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Under uncertainty: 6 draws" in out and "What to measure first" in out
+    assert "Chance it earns more two-year profit than siloed-baseline" in out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--draws", "10"], "--uncertainty: expected the flag when --draws or --design is given"),
+        (["--uncertainty", "--draws", "1"], "argument --draws: expected at least 2 draws"),
+    ],
+)
+def test_compare_under_uncertainty_refuses_bad_flags(extra, message, capsys):
+    siloed, collaborative = str(SCENARIOS / "siloed.toml"), str(SCENARIOS / "collaborative.toml")
+    assert main(["compare", siloed, collaborative, *extra]) == 2
+    assert message in capsys.readouterr().err

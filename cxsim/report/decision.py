@@ -1,0 +1,131 @@
+"""The decision in a screen: what the draws of the uncertain constants say, in words.
+
+For each scenario against the baseline: the chance it pays, the expected gain with its
+5-95% range, how much of that range is what we don't know (rather than the simulation's
+luck), the other headline outcomes, where the answer flips (scenario discovery) and what
+to measure first (the constant whose perfect information is worth most).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cxsim.analysis.discovery import Box, describe
+
+__all__ = ["decision_summary", "money", "points"]
+
+POINTS = {"retention", "churn_rate", "first_contact_resolution", "turnover_rate", "csat"}
+"""Shares reported as percentage points."""
+
+LABELS = {
+    "profit_total": "two-year profit",
+    "npv": "net present value",
+    "retention": "retention",
+    "trust": "customer trust",
+    "first_contact_resolution": "first-contact resolution",
+    "churn_rate": "churn",
+}
+
+
+def money(value: float, signed: bool = True) -> str:
+    """Money for people: +1.2 M, -350 k, +80 (without the plus when not ``signed``)."""
+    sign = "+" if value > 0 and signed else "-" if value < 0 else ""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{sign}{size / 1e6:.1f} M"
+    if size >= 1e3:
+        return f"{sign}{size / 1e3:.0f} k"
+    return f"{sign}{size:.0f}"
+
+
+def points(value: float) -> str:
+    """A change of a share, in percentage points: +4.2 points."""
+    return f"{value * 100:+.1f} points"
+
+
+def _amount(metric: str, value: float) -> str:
+    if metric in ("profit_total", "npv"):
+        return money(value)
+    if metric in POINTS:
+        return points(value)
+    return f"{value:+.3f}"
+
+
+def _share(p: float) -> str:
+    return f"{p * 100:.0f}%"
+
+
+def decision_summary(
+    summary: dict[str, Any], baseline: str, labels: dict[str, str] | None = None
+) -> list[str]:
+    """The one-screen summary of a comparison under uncertainty, as lines of text.
+
+    Args:
+        summary: :func:`cxsim.analysis.uncertain.summarise_uncertainty`'s result.
+        baseline: The baseline's name.
+        labels: Names for people of the uncertain constants (dotted paths otherwise).
+    """
+    labels = labels or {}
+    money_metric = summary.get("money", "profit_total")
+    lines = [f"Under uncertainty: {summary['draws']} draws of what we don't know."]
+    for name, entry in summary["scenarios"].items():
+        gain = entry["differences"][money_metric]
+        chance = entry["p_better"][money_metric]
+        lines.append("")
+        lines.append(f"{name} against {baseline}")
+        verdict = (
+            "likely pays" if chance >= 0.8 else "unlikely to pay" if chance <= 0.2 else "may pay"
+        )
+        lines.append(
+            f"  The decision: it {verdict}. Chance it earns more {LABELS[money_metric]} "
+            f"than {baseline}: {_share(chance)}."
+        )
+        share = entry["parameter_share"].get(money_metric)
+        known = (
+            f"; {_share(share)} of that spread is what we don't know about the organization, "
+            "the rest the simulation's luck"
+            if share is not None
+            else ""
+        )
+        lines.append(
+            f"  Expected gain: {money(gain['mean'])} (5-95% of draws: {money(gain['p5'])} to "
+            f"{money(gain['p95'])}){known}."
+        )
+        for metric, difference in entry["differences"].items():
+            if metric == money_metric:
+                continue
+            label = LABELS.get(metric, metric).capitalize()
+            lines.append(
+                f"  {label}: {_amount(metric, difference['mean'])} "
+                f"(5-95%: {_amount(metric, difference['p5'])} to "
+                f"{_amount(metric, difference['p95'])}), better in "
+                f"{_share(entry['p_better'][metric])} of draws."
+            )
+        boxes = entry.get("boxes") or []
+        if boxes:
+            box = boxes[0]
+            ranges = {path: tuple(r) for path, r in summary["ranges"].items()}
+            limits = {path: tuple(limits) for path, limits in box["limits"].items()}
+            where = describe(Box(limits, box["coverage"], box["density"], 0.0), ranges, labels)
+            lines.append(
+                f"  What would change the answer: it loses money when {where} "
+                f"({_share(box['coverage'])} of the draws where it loses; it loses in "
+                f"{_share(box['density'])} of draws there)."
+            )
+        elif chance < 1.0:
+            lines.append("  What would change the answer: no simple region; losses are scattered.")
+        else:
+            lines.append("  What would change the answer: nothing in the plausible ranges.")
+        evppi = entry.get("evppi") or {}
+        if evppi and entry["evpi"] > 0:
+            first = max(evppi, key=evppi.get)
+            lines.append(
+                f"  What to measure first: {labels.get(first, first)} (knowing it before "
+                f"deciding is worth {money(evppi[first], False)}; knowing everything, "
+                f"{money(entry['evpi'], False)})."
+            )
+        else:
+            lines.append(
+                "  What to measure first: nothing; no measurement would change the decision."
+            )
+    return lines
