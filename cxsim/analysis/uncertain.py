@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxsim.analysis.decision import evpi, evppi
+from cxsim.analysis.decision import acceptability, evpi, evppi
 from cxsim.analysis.discovery import find_boxes
 from cxsim.analysis.economics import run_economics
 from cxsim.analysis.experiment import RunSpec, execute, replicate_seeds
@@ -98,6 +98,7 @@ def _outcomes(store: Store, plan: list[tuple[str, Scenario, int, int]]) -> pd.Da
                 **final.iloc[0].to_dict(),
                 "profit_total": money.profit,
                 "npv": money.npv,
+                "programme_cost_total": money.costs["programme_cost"],
             }
         )
     if not rows:
@@ -170,6 +171,28 @@ def _paired(outcomes: pd.DataFrame, name: str, baseline: str) -> pd.DataFrame:
     mine = by.xs(name, axis=1, level="scenario")
     base = by.xs(baseline, axis=1, level="scenario")
     return (mine - base).dropna(how="any")
+
+
+def _acceptability(paired: pd.DataFrame, money: str, points: int = 41) -> dict[str, Any]:
+    """The acceptability curve: P(ROI > threshold) over thresholds, where money was spent.
+
+    ROI is the incremental profit (which has paid for the programme) over the programme's
+    cost, as :func:`cxsim.analysis.economics.versus_baseline` gives it. Where a draw spent
+    nothing on a programme, the curve is of the gain itself: P(gain > threshold).
+    """
+    spent = paired["programme_cost_total"].to_numpy() if "programme_cost_total" in paired else None
+    gain = paired[money].to_numpy()
+    if spent is not None and (spent > 0).all():
+        values, of = gain / spent, "roi"  # incremental profit already pays the programme
+    else:
+        values, of = gain, money
+    low, high = np.percentile(values, [1, 99])
+    thresholds = np.linspace(min(low, 0.0), max(high, 0.0), points)
+    return {
+        "of": of,
+        "thresholds": thresholds.tolist(),
+        "probability": acceptability(values, thresholds).tolist(),
+    }
 
 
 def summarise_uncertainty(
@@ -245,5 +268,6 @@ def summarise_uncertainty(
                     }
                 )
         entry["boxes"] = boxes
+        entry["acceptability"] = _acceptability(paired, money)
         summary["scenarios"][name] = entry
     return summary

@@ -102,3 +102,34 @@ def test_the_summary_reports_each_measure_from_the_paired_draws():
     assert (
         pods["differences"]["profit_total"]["p5"] < 0 < pods["differences"]["profit_total"]["p95"]
     )
+
+
+def test_the_acceptability_curve_is_of_roi_where_a_programme_was_paid_for():
+    n = 1000
+    rng = np.random.default_rng(7)
+    draws = pd.DataFrame({"x": rng.uniform(0, 1, n)}, index=pd.RangeIndex(n, name="draw"))
+    roi = rng.normal(1.5, 0.8, n)
+    rows = []
+    for draw in range(n):
+        rows.append(
+            {"draw": draw, "scenario": "base", "profit_total": 0.0, "programme_cost_total": 0.0}
+        )
+        rows.append(
+            {
+                "draw": draw,
+                "scenario": "programme",
+                "profit_total": roi[draw] * 2e5,
+                "programme_cost_total": 2e5,
+            }
+        )
+    outcomes = pd.DataFrame(rows).set_index(["draw", "scenario"])
+    summary = summarise_uncertainty(UncertainRuns(draws, outcomes, outcomes.iloc[:0], "base"), ())
+    curve = summary["scenarios"]["programme"]["acceptability"]
+    assert curve["of"] == "roi"
+    thresholds = np.array(curve["thresholds"])
+    expected = (roi[None, :] > thresholds[:, None]).mean(axis=1)
+    assert np.allclose(curve["probability"], expected)
+    assert thresholds[0] <= 0 <= thresholds[-1]
+    assert (
+        summary["scenarios"]["programme"]["parameter_share"]["profit_total"] is None
+    )  # no noise runs
