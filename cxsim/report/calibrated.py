@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tomli_w
 
 from cxsim.analysis.fitting import CalibrationResult
@@ -34,7 +35,48 @@ def calibrated_tables(result: CalibrationResult) -> dict[str, Any]:
     tables = _fitted_tables(result)
     header = tables.setdefault("scenario", {})
     header["name"] = f"{result.calibration.scenario.name}-calibrated"
+    narrowed = narrowed_uncertainty(result)
+    if narrowed:
+        tables["uncertainty"] = {**tables.get("uncertainty", {}), **narrowed}
     return tables
+
+
+def narrowed_uncertainty(result: CalibrationResult) -> dict[str, Any]:
+    """The fitted parameters as ``[uncertainty]`` entries: what the fit leaves unknown.
+
+    An identified parameter becomes a triangular distribution, most likely at its fitted
+    value, reaching two of its approximate standard deviations either side (the
+    identification's (S^T S)^-1), within the calibration's range; one the targets do not
+    identify keeps the whole range, uniform. A whole-number parameter is not drawn.
+    """
+    entries: dict[str, Any] = {}
+    identified = result.identification.set_index("parameter")
+    for parameter in result.calibration.free:
+        if parameter.integer:
+            continue
+        fitted = float(result.fitted[parameter.path])
+        share = float(identified.loc[parameter.path, "uncertainty_share_of_range"])
+        width = parameter.high - parameter.low
+        if not np.isfinite(share):
+            entries[parameter.path] = {
+                "distribution": "uniform",
+                "low": parameter.low,
+                "high": parameter.high,
+            }
+            continue
+        low = _rounded(max(parameter.low, fitted - 2.0 * share * width))
+        high = _rounded(min(parameter.high, fitted + 2.0 * share * width))
+        mode = min(max(_rounded(fitted), low), high)
+        if not low < high:
+            entries[parameter.path] = {"fixed": _rounded(fitted)}
+            continue
+        entries[parameter.path] = {
+            "distribution": "triangular",
+            "low": low,
+            "mode": mode,
+            "high": high,
+        }
+    return entries
 
 
 def _fitted_tables(result: CalibrationResult) -> dict[str, Any]:

@@ -3,11 +3,13 @@
 import json
 import tomllib
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from cxsim.app.cli import main
 from cxsim.config.scenario import Scenario
+from cxsim.config.uncertainty import read_uncertainty
 from tests.conftest import SMALL_DEPARTMENTS
 
 
@@ -69,6 +71,19 @@ def test_writes_a_calibrated_scenario_that_loads_and_compares(tmp_path, scenario
     assert calibrated.parameters.cases.problem_rate == fitted
     assert calibrated.parameters.customers.count == 1500  # the rest as in the file
     assert calibrated.name == "ours-calibrated"
+    # what the fit leaves unknown, as a narrowed distribution around the fitted value
+    narrowed = tomllib.loads(text)["uncertainty"]["cases.problem_rate"]
+    identification = pd.read_csv(tmp_path / "report" / "identification.csv")
+    share = identification.set_index("parameter").loc["cases.problem_rate"]
+    if np.isfinite(share["uncertainty_share_of_range"]):
+        assert narrowed["distribution"] == "triangular"
+        assert narrowed["mode"] == pytest.approx(fitted)
+        assert narrowed["low"] <= narrowed["mode"] <= narrowed["high"]
+        assert 0.02 <= narrowed["low"] and narrowed["high"] <= 0.2
+        assert narrowed["high"] - narrowed["low"] < 0.18  # narrower than the range searched
+    else:
+        assert narrowed == {"distribution": "uniform", "low": 0.02, "high": 0.2}
+    assert "cases.problem_rate" in read_uncertainty(calibrated.uncertainty).paths
 
     fit = pd.read_csv(tmp_path / "report" / "fit.csv")
     assert list(fit["target"]) == ["incidents_per_customer", "trust@5:10"]
