@@ -332,6 +332,13 @@ class Store:
                 chosen[seed] = (replicate, seed, value)
         return sorted(chosen.values())
 
+    def scenario(self, scenario_hash: str, seed: int) -> dict[str, Any] | None:
+        """The scenario (as a plain dict) of this code's run of a scenario and seed."""
+        row = self._db.execute(
+            "select scenario from runs where run_key = ?", (run_key(scenario_hash, seed),)
+        ).fetchone()
+        return None if row is None else _decoded(row[0], "scenario")
+
     def remember(self, key: str, value: Any) -> None:
         """Keep a JSON value in the store's ``meta`` table (what an experiment was)."""
         with self._db:

@@ -36,7 +36,12 @@ from cxsim.analysis.store import Store
 from cxsim.config.scenario import Scenario
 from cxsim.config.uncertainty import Uncertainty
 
-__all__ = ["UncertainRuns", "run_under_uncertainty", "summarise_uncertainty"]
+__all__ = [
+    "UncertainRuns",
+    "load_uncertain_runs",
+    "run_under_uncertainty",
+    "summarise_uncertainty",
+]
 
 MONEY = "profit_total"
 """The money a decision is valued in: profit over the horizon (currency)."""
@@ -65,7 +70,7 @@ class UncertainRuns:
 
 def _specs(
     scenarios: Sequence[Scenario], uncertainty: Uncertainty, draws: pd.DataFrame, seeds: list[int]
-) -> tuple[list[RunSpec], list[tuple[str, Scenario, int, int]]]:
+) -> tuple[list[RunSpec], list[tuple[str, str, int, int]]]:
     specs, plan = [], []
     for draw, seed in enumerate(seeds):
         # the noise replicates, after the draws, run at the scenarios' own constants
@@ -73,23 +78,24 @@ def _specs(
         overrides = uncertainty.overrides(drawn)
         for scenario in scenarios:
             variant = scenario.with_overrides(overrides) if overrides else scenario
-            specs.append(
-                RunSpec(variant.to_dict(), scenario.name, variant.model_hash(), draw, seed)
-            )
-            plan.append((scenario.name, variant, draw, seed))
+            digest = variant.model_hash()
+            specs.append(RunSpec(variant.to_dict(), scenario.name, digest, draw, seed))
+            plan.append((scenario.name, digest, draw, seed))
     return specs, plan
 
 
-def _outcomes(store: Store, plan: list[tuple[str, Scenario, int, int]]) -> pd.DataFrame:
+def _outcomes(store: Store, plan: list[tuple[str, str, int, int]]) -> pd.DataFrame:
+    """Final metrics and money of each planned (scenario name, hash, draw, seed) run."""
     rows = []
-    for name, variant, draw, seed in plan:
-        final = store.finals(variant.model_hash(), [seed])
-        if final.empty:
+    for name, digest, draw, seed in plan:
+        final = store.finals(digest, [seed])
+        stored = store.scenario(digest, seed)
+        if final.empty or stored is None:
             continue
-        weekly = store.weekly(variant.model_hash(), [seed])
+        weekly = store.weekly(digest, [seed])
         money = run_economics(
             {metric: frame.iloc[0].to_numpy() for metric, frame in weekly.items()},
-            variant.parameters.economics,
+            Scenario.from_dict(stored).parameters.economics,
         )
         rows.append(
             {
@@ -154,13 +160,29 @@ def run_under_uncertainty(
             "noise_reps": noise_reps,
             "table": uncertainty.to_table(),
             "constants": table.reset_index().to_dict(orient="list"),
+            "runs": [list(entry) for entry in plan],
         },
     )
     execute(specs, store, executor, progress)
+    return load_uncertain_runs(store)
+
+
+def load_uncertain_runs(store: Store) -> UncertainRuns | None:
+    """The last comparison under uncertainty a store holds, from the store alone.
+
+    Returns:
+        Its draws and the finished runs' outcomes, or None if the store has none.
+    """
+    kept = store.recall("uncertainty")
+    if not kept:
+        return None
+    draws = pd.DataFrame(kept["constants"]).set_index("draw")
+    plan = [(name, digest, int(draw), int(seed)) for name, digest, draw, seed in kept["runs"]]
     outcomes = _outcomes(store, plan)
-    drawn = outcomes[outcomes.index.get_level_values("draw") < draws]
-    noise = outcomes[outcomes.index.get_level_values("draw") >= draws]
-    return UncertainRuns(table, drawn, noise, scenarios[0].name)
+    count = kept["draws"]
+    drawn = outcomes[outcomes.index.get_level_values("draw") < count]
+    noise = outcomes[outcomes.index.get_level_values("draw") >= count]
+    return UncertainRuns(draws, drawn, noise, kept["baseline"])
 
 
 def _paired(outcomes: pd.DataFrame, name: str, baseline: str) -> pd.DataFrame:

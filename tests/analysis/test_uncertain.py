@@ -7,6 +7,7 @@ import pytest
 from cxsim.analysis.store import Store
 from cxsim.analysis.uncertain import (
     UncertainRuns,
+    load_uncertain_runs,
     run_under_uncertainty,
     summarise_uncertainty,
 )
@@ -49,8 +50,15 @@ def test_every_scenario_runs_on_the_same_draws_and_a_second_call_reruns_nothing(
     assert kept["constants"]["trust.loss"] == pytest.approx(list(runs.draws["trust.loss"]))
     assert kept["table"]["handoffs.base_failure"] == {"fixed": 0.3}
     # each draw's constants reached the runs: the same draw, the same seed, both scenarios
-    runs_table = Store(tmp_path / "runs.db", writable=False).runs()
-    assert runs_table["seed"].nunique() == 9
+    with Store(tmp_path / "runs.db", writable=False) as kept_store:
+        assert kept_store.runs()["seed"].nunique() == 9
+        alone = load_uncertain_runs(kept_store)  # every figure from the store alone
+    pd.testing.assert_frame_equal(alone.outcomes, runs.outcomes)
+    pd.testing.assert_frame_equal(alone.noise, runs.noise)
+    pd.testing.assert_frame_equal(alone.draws, runs.draws, check_names=False)
+    assert summarise_uncertainty(alone) == summarise_uncertainty(runs)
+    draw_three = runs.outcomes.xs(3, level="draw")
+    assert draw_three.loc["silo", "trust"] != draw_three.loc["pods", "trust"]
 
 
 def test_the_summary_reports_each_measure_from_the_paired_draws():
