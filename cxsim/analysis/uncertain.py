@@ -35,6 +35,9 @@ from cxsim.analysis.experiment import RunSpec, execute, replicate_seeds
 from cxsim.analysis.store import Store
 from cxsim.config.scenario import Scenario
 from cxsim.config.uncertainty import Uncertainty
+from cxsim.core.parameters import EconomicsParameters
+from cxsim.validation.declare import build
+from cxsim.validation.errors import InputError
 
 __all__ = [
     "UncertainRuns",
@@ -95,7 +98,8 @@ def _outcomes(store: Store, plan: list[tuple[str, str, int, int]]) -> pd.DataFra
         weekly = store.weekly(digest, [seed])
         money = run_economics(
             {metric: frame.iloc[0].to_numpy() for metric, frame in weekly.items()},
-            Scenario.from_dict(stored).parameters.economics,
+            # the economics alone, validated: reading a store imports no component
+            build(EconomicsParameters, stored.get("economics", {}), "economics"),
         )
         rows.append(
             {
@@ -172,17 +176,26 @@ def load_uncertain_runs(store: Store) -> UncertainRuns | None:
 
     Returns:
         Its draws and the finished runs' outcomes, or None if the store has none.
+
+    Raises:
+        InputError: When the store's record of the draws cannot be read.
     """
     kept = store.recall("uncertainty")
     if not kept:
         return None
-    draws = pd.DataFrame(kept["constants"]).set_index("draw")
-    plan = [(name, digest, int(draw), int(seed)) for name, digest, draw, seed in kept["runs"]]
+    try:
+        draws = pd.DataFrame(kept["constants"]).set_index("draw")
+        plan = [(name, digest, int(draw), int(seed)) for name, digest, draw, seed in kept["runs"]]
+        count = int(kept["draws"])
+        baseline = str(kept["baseline"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(
+            "uncertainty", f"a readable record of the draws (it is damaged: {exc!r})"
+        ) from None
     outcomes = _outcomes(store, plan)
-    count = kept["draws"]
     drawn = outcomes[outcomes.index.get_level_values("draw") < count]
     noise = outcomes[outcomes.index.get_level_values("draw") >= count]
-    return UncertainRuns(draws, drawn, noise, kept["baseline"])
+    return UncertainRuns(draws, drawn, noise, baseline)
 
 
 def _paired(outcomes: pd.DataFrame, name: str, baseline: str) -> pd.DataFrame:

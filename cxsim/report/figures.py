@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import matplotlib
+import matplotlib.patches
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -23,12 +24,15 @@ from cxsim.analysis.stats import t_interval
 from cxsim.core.metrics import METRICS
 
 __all__ = [
+    "acceptability_curves",
     "calibration_fit",
     "collaboration_map",
+    "discovery_box",
     "final_outcomes",
     "roi_distribution",
     "sensitivity_bars",
     "time_series_bands",
+    "value_of_information",
 ]
 
 P = ParamSpec("P")
@@ -285,5 +289,95 @@ def calibration_fit(fit: pd.DataFrame, out_dir: str | Path, name: str = "calibra
     ax.set_xlabel("simulated minus observed, in tolerances (grey: within tolerance)")
     ax.set_title("Calibration fit on fresh seeds (points: mean; bars: 95% interval)")
     ax.grid(alpha=0.3, axis="x")
+    figure.tight_layout()
+    return _save(figure, Path(out_dir), name)
+
+
+@_plain_text
+def acceptability_curves(
+    curves: Mapping[str, Mapping[str, Any]], out_dir: str | Path, name: str = "acceptability"
+) -> tuple[Path, Path]:
+    """The chance each scenario's return (or gain) exceeds a threshold, over thresholds."""
+    figure, ax = _figure(figsize=(8, 4))
+    for (scenario, curve), colour in zip(curves.items(), COLOURS, strict=False):
+        thresholds = np.asarray(curve["thresholds"], dtype=float)
+        label = scenario
+        if curve["of"] == "roi":
+            thresholds = thresholds * 100.0
+        else:
+            thresholds = thresholds / 1e6
+        ax.plot(thresholds, curve["probability"], color=colour, linewidth=2, label=label)
+    first = next(iter(curves.values()))
+    ax.set_xlabel(
+        "return on the programme (%)" if first["of"] == "roi" else "gain over the baseline (M)"
+    )
+    ax.set_ylabel("chance of exceeding it")
+    ax.set_ylim(0, 1.02)
+    ax.axvline(0, color="grey", linewidth=1)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9)
+    ax.set_title("Acceptability: how likely the option clears each threshold")
+    figure.tight_layout()
+    return _save(figure, Path(out_dir), name)
+
+
+@_plain_text
+def value_of_information(
+    evpi: float,
+    evppi: Mapping[str, float],
+    out_dir: str | Path,
+    scenario: str,
+    name: str = "value_of_information",
+) -> tuple[Path, Path]:
+    """What knowing each uncertain constant before deciding is worth, and knowing all."""
+    order = sorted(evppi, key=evppi.get)
+    values = [evppi[path] / 1e6 for path in order]
+    figure, ax = _figure(figsize=(8, 0.45 * len(order) + 1.6))
+    y = np.arange(len(order))
+    ax.barh(y, values, color=COLOURS[0])
+    ax.axvline(evpi / 1e6, color="black", linestyle="--", linewidth=1.2, label="knowing all (EVPI)")
+    ax.set_yticks(y, order, fontsize=8)
+    ax.set_xlabel("value of knowing it before deciding (M, over the horizon)")
+    ax.set_title(f"What to measure first: {scenario} against the baseline")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, axis="x")
+    figure.tight_layout()
+    return _save(figure, Path(out_dir), name)
+
+
+@_plain_text
+def discovery_box(
+    draws: pd.DataFrame,
+    loses: np.ndarray,
+    limits: Mapping[str, Sequence[float]],
+    axes_paths: tuple[str, str],
+    out_dir: str | Path,
+    scenario: str,
+    name: str = "where_it_loses",
+) -> tuple[Path, Path]:
+    """The draws over two constants, where the scenario loses money, and PRIM's box."""
+    x_path, y_path = axes_paths
+    figure, ax = _figure(figsize=(6.5, 5))
+    loses = np.asarray(loses, dtype=bool)
+    x, y = draws[x_path].to_numpy(), draws[y_path].to_numpy()
+    ax.scatter(x[~loses], y[~loses], s=12, color=COLOURS[1], alpha=0.6, label="it gains")
+    ax.scatter(x[loses], y[loses], s=14, color=COLOURS[3], alpha=0.8, label="it loses money")
+    x_low, x_high = limits.get(x_path, (x.min(), x.max()))
+    y_low, y_high = limits.get(y_path, (y.min(), y.max()))
+    ax.add_patch(
+        matplotlib.patches.Rectangle(
+            (x_low, y_low),
+            x_high - x_low,
+            y_high - y_low,
+            fill=False,
+            linewidth=2,
+            edgecolor="black",
+            label="where it loses (PRIM box)",
+        )
+    )
+    ax.set_xlabel(x_path)
+    ax.set_ylabel(y_path)
+    ax.set_title(f"Where {scenario} loses money")
+    ax.legend(fontsize=8)
     figure.tight_layout()
     return _save(figure, Path(out_dir), name)

@@ -26,8 +26,11 @@ from cxsim.analysis.economics import run_economics, versus_baseline
 from cxsim.analysis.experiment import replicate_seeds
 from cxsim.analysis.stats import compare, mean_interval
 from cxsim.analysis.store import Store
+from cxsim.analysis.uncertain import load_uncertain_runs, summarise_uncertainty
 from cxsim.config.files import output_directory
 from cxsim.core.parameters import EconomicsParameters
+from cxsim.report.decision import decision_summary
+from cxsim.report.figures import acceptability_curves, discovery_box, value_of_information
 from cxsim.validation.declare import build
 from cxsim.validation.errors import InputError, shown
 from cxsim.validation.limits import MAX_RUNS
@@ -280,6 +283,7 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
     differences.to_csv(out / "differences.csv", index=False)
     money.to_csv(out / "economics.csv", index=False)
     images = _figures(runs, money, figures)
+    decision, decision_images = _decision(store_path, runs.baseline, out, figures)
 
     borrowed = sum(runs.stand_ins.values()) if older else 0
     older_notice = [_older_runs_notice(borrowed)] if borrowed else []
@@ -290,6 +294,7 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
         f"<title>cxsim report: {html.escape(runs.baseline)} compared</title>",
         f"<style>{CSS}</style>",
         "<h1>What collaboration is worth</h1>",
+        *decision,
         "<h2>The question</h2>",
         *older_notice,
         _question(runs),
@@ -298,12 +303,76 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
         *([] if borrowed else one_notice),
         *_scenarios_section(runs.scenarios, runs.baseline),
         *_results_section(summary, differences, money, runs.baseline),
-        *_figures_section(images),
+        *_figures_section(decision_images + images),
         *_assumptions_section(runs.scenarios),
         *_provenance_section(runs, store_path),
         *_limits_section(),
     ]
     return _write_page(out, parts)
+
+
+def _decision(
+    store_path: str | Path, baseline: str, out: Path, figures: Path
+) -> tuple[list[str], list[tuple[Path, str]]]:
+    """The one-screen decision and its figures, when the store holds draws of constants.
+
+    Writes ``uncertainty.csv`` (each draw's constants and paired differences).
+    """
+    with Store(store_path, writable=False) as store:
+        try:
+            runs = load_uncertain_runs(store)
+        except InputError as exc:
+            notice = f"The store's draws of the uncertain constants cannot be read ({exc}); "
+            return [f"<p><b>{html.escape(notice)}the decision is left out.</b></p>"], []
+    if runs is None or runs.outcomes.empty:
+        return [], []
+    summary = summarise_uncertainty(runs)
+    if not summary["scenarios"]:
+        return [], []
+    lines = decision_summary(summary, runs.baseline)
+    parts = ["<h2>The decision</h2>", f"<p>{html.escape(lines[0])}</p>"]
+    block: list[str] = []
+    for line in lines[1:] + [""]:
+        if line.strip():
+            block.append(html.escape(line.strip()))
+        elif block:
+            parts.append(f"<h3>{block[0]}</h3><ul>")
+            parts += [f"<li>{item}</li>" for item in block[1:]]
+            parts.append("</ul>")
+            block = []
+    parts.append(
+        "<p>Each draw runs every option with one set of the uncertain constants and one "
+        "seed (method: Appendix, and docs/ODD.md section 11 for the ranges).</p>"
+    )
+    rows = []
+    by = runs.outcomes.unstack("scenario")
+    for name in summary["scenarios"]:
+        difference = by.xs(name, axis=1, level="scenario") - by.xs(
+            runs.baseline, axis=1, level="scenario"
+        )
+        rows.append(runs.draws.join(difference.add_prefix("difference_")).assign(scenario=name))
+    pd.concat(rows).to_csv(out / "uncertainty.csv")
+    images = []
+    curves = {name: entry["acceptability"] for name, entry in summary["scenarios"].items()}
+    png, _ = acceptability_curves(curves, figures)
+    images.append((png, "The chance each option clears each threshold, over the draws."))
+    name, entry = next(iter(summary["scenarios"].items()))
+    if entry["evppi"]:
+        png, _ = value_of_information(entry["evpi"], entry["evppi"], figures, name)
+        images.append((png, "What knowing each constant before deciding is worth."))
+    ranked = sorted(entry["evppi"], key=entry["evppi"].get, reverse=True)
+    if entry["boxes"] and len(runs.draws.columns) >= 2:
+        limits = entry["boxes"][0]["limits"]
+        pair = (list(limits) + [p for p in ranked if p not in limits])[:2]
+        gain = (
+            by.xs(name, axis=1, level="scenario")["profit_total"]
+            - by.xs(runs.baseline, axis=1, level="scenario")["profit_total"]
+        )
+        png, _ = discovery_box(
+            runs.draws.loc[gain.index], (gain < 0).to_numpy(), limits, tuple(pair), figures, name
+        )
+        images.append((png, "Where the option loses money, over its two most telling constants."))
+    return parts, images
 
 
 @dataclass(frozen=True)
