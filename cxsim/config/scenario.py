@@ -53,6 +53,7 @@ from cxsim.components.registry import (
 from cxsim.components.structures import Structure
 from cxsim.config.dotted import set_value
 from cxsim.config.files import parse_toml, read_toml
+from cxsim.config.uncertainty import read_uncertainty
 from cxsim.core.employees import Department
 from cxsim.core.parameters import STAGES, ModelParameters, WarmUpParameters
 from cxsim.validation.declare import build, param, to_plain
@@ -236,8 +237,6 @@ class Scenario:
         _check_restructures(interventions, structure, incentives)
         uncertainty = data.get("uncertainty")
         if uncertainty is not None:
-            from cxsim.config.uncertainty import read_uncertainty  # it reads scenarios
-
             read_uncertainty(uncertainty)
         scenario = cls(
             name=header.name,

@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from cxsim.config.scenario import Scenario
 from cxsim.core.parameters import plausible_constants
 from cxsim.validation.errors import InputError
 from cxsim.validation.plausible import Fixed, Plausible, plausible_from_table
@@ -98,15 +97,15 @@ class Uncertainty:
         return table
 
 
-def read_uncertainty(
-    table: Any, scenario: Scenario | None = None, where: str = "[uncertainty]"
-) -> Uncertainty:
+def read_uncertainty(table: Any, scenario: Any = None, where: str = "[uncertainty]") -> Uncertainty:
     """Read an ``[uncertainty]`` table (None: the declared distributions).
 
     Args:
         table: The table as read from TOML, or None.
-        scenario: When given, every path is checked against it: the constant must exist
-            and accept both ends of its range (or its fixed value).
+        scenario: A :class:`~cxsim.config.scenario.Scenario`; when given, every path is
+            checked against it: the constant must exist and accept both ends of its
+            range (or its fixed value). (This module does not import scenarios, which
+            read their ``[uncertainty]`` table with it.)
         where: The table's name in messages (with the file, when known).
 
     Raises:
@@ -136,7 +135,7 @@ def read_uncertainty(
     return uncertainty
 
 
-def _check_against(uncertainty: Uncertainty, scenario: Scenario, where: str) -> None:
+def _check_against(uncertainty: Uncertainty, scenario: Any, where: str) -> None:
     """Every path must name a number of the scenario that takes the whole range."""
     ends = {path: (d.low, d.high) for path, d in uncertainty.distributions.items()}
     ends |= {path: (value, value) for path, value in uncertainty.fixed.items()}
@@ -145,7 +144,7 @@ def _check_against(uncertainty: Uncertainty, scenario: Scenario, where: str) -> 
     for path, (low, high) in sorted(ends.items()):
         for value in (low, high):
             try:
-                Scenario.from_dict(base, overrides={path: value})
+                type(scenario).from_dict(base, overrides={path: value})
             except InputError as exc:
                 raise InputError(
                     f'{where} "{path}"',
