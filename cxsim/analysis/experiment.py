@@ -234,33 +234,78 @@ def tune_allocator() -> bool:
 def run_batch(specs: Sequence[RunSpec]) -> list[RunRecord]:
     """Run a batch of replications in this process; a run that raises is recorded.
 
-    The model of each run is released after its results are taken (Mesa 3.3 keeps every
+    Runs of one seed whose scenarios settle alike share their warm-up
+    (:func:`cxsim.core.simulation.run_settled`): each result is the one a run alone
+    gives, bit for bit. When a shared run fails, the rest of its group run alone. The
+    model of each run is released after its results are taken (Mesa 3.3 keeps every
     model alive in ``Agent._ids`` otherwise), so a worker's memory stays flat.
     """
-    from cxsim.core.simulation import release, run
-
     tune_allocator()
-    records = []
-    for spec in specs:
-        started = time.perf_counter()
+    records: dict[int, RunRecord] = {}
+    parsed: list[tuple[int, RunSpec, Scenario]] = []
+    for i, spec in enumerate(specs):
         try:
-            result = run(Scenario.from_dict(spec.scenario), seed=spec.seed)
-            metrics = result.metrics
-            record = spec.record(
-                status="done",
-                error=None,
-                final=result.final(),
-                weekly={name: [float(v) for v in metrics[name]] for name in metrics.columns},
-                provenance=result.provenance,
-                seconds=time.perf_counter() - started,
-                network=result.network(),
-            )
+            parsed.append((i, spec, Scenario.from_dict(spec.scenario)))
+        except Exception as exc:  # a failed run is recorded; the experiment goes on
+            records[i] = spec.failed(_error(exc), 0.0)
+    for group in _settling_groups(parsed):
+        records.update(_run_group(group))
+    return [records[i] for i in range(len(specs))]
+
+
+def _error(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def _settling_groups(
+    parsed: Sequence[tuple[int, RunSpec, Scenario]],
+) -> list[list[tuple[int, RunSpec, Scenario]]]:
+    """The runs that can share a warm-up: one seed, scenarios that settle alike."""
+    from cxsim.core.simulation import settles_alike
+
+    groups: list[list[tuple[int, RunSpec, Scenario]]] = []
+    for item in parsed:
+        _, spec, scenario = item
+        for group in groups:
+            _, first, settled = group[0]
+            if first.seed == spec.seed and settles_alike(settled, scenario):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    return groups
+
+
+def _run_group(group: Sequence[tuple[int, RunSpec, Scenario]]) -> dict[int, RunRecord]:
+    """Records of one group's runs, sharing the warm-up; alone after a failure."""
+    from cxsim.core.simulation import release, run, run_settled
+
+    records: dict[int, RunRecord] = {}
+    started = time.perf_counter()
+    results = run_settled([scenario for _, _, scenario in group], seed=group[0][1].seed)
+    for i, spec, scenario in group:
+        try:
+            result = next(results) if results is not None else run(scenario, seed=spec.seed)
+            records[i] = _done(spec, result, time.perf_counter() - started)
             release(result.model)
         except Exception as exc:  # a failed run is recorded; the experiment goes on
-            error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            record = spec.failed(error, time.perf_counter() - started)
-        records.append(record)
+            records[i] = spec.failed(_error(exc), time.perf_counter() - started)
+            results = None  # a shared warm-up cannot go on past a failure
+        started = time.perf_counter()
     return records
+
+
+def _done(spec: RunSpec, result: Any, seconds: float) -> RunRecord:
+    metrics = result.metrics
+    return spec.record(
+        status="done",
+        error=None,
+        final=result.final(),
+        weekly={name: [float(v) for v in metrics[name]] for name in metrics.columns},
+        provenance=result.provenance,
+        seconds=seconds,
+        network=result.network(),
+    )
 
 
 def batch_size(seconds_per_run: float) -> int:
@@ -269,8 +314,18 @@ def batch_size(seconds_per_run: float) -> int:
 
 
 def _batches(specs: Sequence[RunSpec], size: int) -> Iterable[list[RunSpec]]:
-    for i in range(0, len(specs), size):
-        yield list(specs[i : i + size])
+    """Batches of at least ``size`` runs (the last may be shorter).
+
+    A batch never splits the runs of one seed, so that they can share their warm-up.
+    """
+    batch: list[RunSpec] = []
+    for spec in specs:
+        if len(batch) >= size and spec.seed != batch[-1].seed:
+            yield batch
+            batch = []
+        batch.append(spec)
+    if batch:
+        yield batch
 
 
 def progress_bar(total: int, enabled: bool = True) -> tqdm:
@@ -342,15 +397,16 @@ def _run_pending(
     batch: int | None,
 ) -> None:
     """Run the pending specs, handing each batch of records to ``finish``."""
-    # run in this process until one run succeeds: its time sets the batch size
+    # run in this process until a batch succeeds: its time sets the batch size
     rest = list(pending)
     seconds = None
     while rest and seconds is None and batch is None:
-        (record,) = run_batch(rest[:1])
-        finish([record])
-        rest = rest[1:]
-        if record.status == "done":
-            seconds = record.seconds
+        first = next(iter(_batches(rest, 1)))
+        records = run_batch(first)
+        finish(records)
+        rest = rest[len(first) :]
+        if any(r.status == "done" for r in records):
+            seconds = sum(r.seconds for r in records) / len(records)
     size = batch or min(batch_size(seconds or 1.0), max(1, math.ceil(len(rest) / 8)))
     if executor is None:
         for chunk in _batches(rest, size):

@@ -78,6 +78,8 @@ REPLICATIONS = _integer(
 DRAWS = _integer(2, MAX_RUNS, f"at least 2 draws and at most {MAX_RUNS:,}")
 DEFAULT_DRAWS = 300
 """Draws of the uncertain constants of ``compare --uncertainty`` unless ``--draws`` says."""
+DEMO_DRAWS = 40
+"""Draws of the demo: enough for the chance of paying off within a few points."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -281,8 +283,23 @@ def _add_demo(commands: Commands) -> None:
         ),
     )
     _add_reps(demo, 20, "replications (default 20)")
+    demo.add_argument(
+        "--draws",
+        type=DRAWS,
+        default=DEMO_DRAWS,
+        help=f"draws of the uncertain constants (default {DEMO_DRAWS}; {DEFAULT_DRAWS} "
+        "for a decision)",
+    )
+    demo.add_argument(
+        "--no-uncertainty",
+        dest="uncertainty",
+        action="store_false",
+        help="only the paired replications, at the scenarios' own constants",
+    )
     demo.add_argument("--out", metavar="DIR", default="cxsim-demo", help="output directory")
     _add_workers(demo)
+    demo.set_defaults(seed=0, design="latin_hypercube")
+    _add_quiet(demo, "no progress bar")
 
 
 def _add_calibrate(commands: Commands) -> None:
@@ -886,8 +903,17 @@ def _demo(args: argparse.Namespace) -> int:
         for name in ("siloed.toml", "collaborative.toml", "transformation.toml")
     ]
     with Store(out / "results.db") as store, open_executor("process", args.workers) as executor:
-        compare_scenarios(scenarios, store, executor, reps=args.reps, seed=0)
+        comparison = compare_scenarios(
+            scenarios, store, executor, reps=args.reps, seed=args.seed, progress=not args.quiet
+        )
+        if args.uncertainty:
+            decision = _under_uncertainty(args, scenarios, comparison, store, executor)
     report = build_report(out / "results.db", out)
+    if args.uncertainty:
+        from cxsim.report.decision import decision_summary
+
+        print("\n".join(decision_summary(decision, comparison["baseline"])))
+        print()
     print(f"report: {report.resolve()}")
     return 0
 

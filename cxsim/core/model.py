@@ -24,7 +24,13 @@ from cxsim.core.internal_trust import InternalTrust
 from cxsim.core.levers import StructureLevers, WeekLevers
 from cxsim.core.metrics import METRICS, Observation, RollingCounts
 from cxsim.core.parameters import STAGES
-from cxsim.core.policies import Design, IncentivePolicy, Performance, StructurePolicy
+from cxsim.core.policies import (
+    Design,
+    IncentivePolicy,
+    Performance,
+    Programme,
+    StructurePolicy,
+)
 from cxsim.core.prevention import PreventionCapability
 from cxsim.core.service import (
     CaseDraws,
@@ -38,7 +44,7 @@ from cxsim.core.service import (
 from cxsim.core.staffing import StaffingPlan
 from cxsim.core.streams import Streams, decision_key
 
-__all__ = ["DEPARTMENT_COLUMNS", "OrganizationModel"]
+__all__ = ["DEPARTMENT_COLUMNS", "OrganizationModel", "settled_setup"]
 
 DEPARTMENT_COLUMNS = (
     "week",
@@ -56,6 +62,22 @@ DEPARTMENT_COLUMNS = (
     "internal_trust",
     "quits",
 )
+
+
+def settled_setup(scenario: Design) -> dict[str, StructurePolicy | IncentivePolicy]:
+    """The structure and incentive scheme ``scenario`` settles under before week 0.
+
+    A scenario that describes a change (``[warm_up] structure`` or ``incentives``)
+    settles as the organization was before it; otherwise as itself. Without a warm-up
+    there is nothing to settle and the scenario starts as itself.
+    """
+    weeks = scenario.parameters.warm_up.weeks
+    setup: dict[str, StructurePolicy | IncentivePolicy] = {}
+    for kind in ("structure", "incentives"):
+        own = getattr(scenario, kind)
+        before = getattr(scenario, f"warm_up_{kind}", None)
+        setup[kind] = before if weeks and before is not None and before != own else own
+    return setup
 
 
 class OrganizationModel(mesa.Model):
@@ -80,7 +102,14 @@ class OrganizationModel(mesa.Model):
         handoff_volume_: Handoffs so far, owner department x partner department.
     """
 
-    def __init__(self, scenario: Design, seed: int = 0, horizon: int | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Design,
+        seed: int = 0,
+        horizon: int | None = None,
+        *,
+        begin: bool = True,
+    ) -> None:
         super().__init__(rng=seed)
         self.departments = list(scenario.departments)
         self.seed = seed
@@ -88,23 +117,10 @@ class OrganizationModel(mesa.Model):
         self.params = scenario.parameters
         self.streams = Streams(seed)
         self.warm_up_weeks = scenario.parameters.warm_up.weeks
-        # the organization as it was before week 0, when the scenario describes a change
-        self.settled_as_ = {
-            kind: before
-            for kind in ("structure", "incentives")
-            if self.warm_up_weeks
-            and (before := getattr(scenario, f"warm_up_{kind}", None)) is not None
-            and before != getattr(scenario, kind)
-        }
-        self.structure = copy.deepcopy(self.settled_as_.get("structure", scenario.structure))
-        self.incentives = copy.deepcopy(self.settled_as_.get("incentives", scenario.incentives))
-        self.scenario_setup_ = {
-            "structure": scenario.structure,
-            "incentives": scenario.incentives,
-        }
-        self.interventions = sorted(
-            copy.deepcopy(scenario.interventions), key=lambda i: type(i).order
-        )
+        settled = settled_setup(scenario)
+        self.structure = copy.deepcopy(settled["structure"])
+        self.incentives = copy.deepcopy(settled["incentives"])
+        self.interventions: list[Programme] = []  # none runs before week 0 (see begin)
         self._week_under_way = False
         self.changes = Changes(self.params.change)
         self.levers = WeekLevers()
@@ -157,14 +173,14 @@ class OrganizationModel(mesa.Model):
 
         self.structure.setup(self)
         self.incentives.setup(self)
-        for intervention in self.interventions:
-            intervention.setup(self)
         self.datacollector = mesa.DataCollector(
             model_reporters={m.name: m.reporter() for m in METRICS},
             tables={"departments": list(DEPARTMENT_COLUMNS)},
         )
         self.starting_customers = self.params.customers.count
-        self.warm_up()
+        self.settle()
+        if begin:
+            self.begin(scenario, horizon)
 
     # -- the week ----------------------------------------------------------------------
     @property
@@ -187,22 +203,47 @@ class OrganizationModel(mesa.Model):
         """
         return self.elapsed - self.warm_up_weeks
 
-    def warm_up(self) -> None:
+    def settle(self) -> None:
         """Settle the organization under its starting setup, unreported.
 
-        Runs ``warm_up.weeks`` weeks (no intervention runs before week 0), then makes
-        the customers active now the starting cohort and restarts what results count
-        (cases, handoffs); the trailing-quarter counts keep the settled weeks, so week 1
-        reports rates at rest. A scenario that settles as the organization was before its
-        change (``[warm_up] structure`` or ``incentives``) switches to its own at week 0,
-        as a restructure does: pods at once, their ways adopted gradually.
+        Runs ``warm_up.weeks`` weeks; no intervention runs before week 0. Scenarios that
+        settle alike (:func:`settled_setup`) reach the same settled organization from
+        the same seed, so one settled model can :meth:`begin` each of them
+        (:func:`cxsim.core.simulation.run_settled`).
         """
         for _ in range(self.warm_up_weeks):
             self.step()
-        if self.settled_as_:
-            self.restructure(
-                **{kind: copy.deepcopy(self.scenario_setup_[kind]) for kind in self.settled_as_}
+
+    def begin(self, scenario: Design, horizon: int | None = None) -> None:
+        """Start ``scenario`` at week 0 from the organization as settled.
+
+        A scenario that settled as the organization was before its change (``[warm_up]
+        structure`` or ``incentives``) switches to its own now, as a restructure does:
+        pods at once, their ways adopted gradually. Its interventions are set up. After
+        a warm-up, the customers active now become the starting cohort and what results
+        count (cases, handoffs) restarts; the trailing-quarter counts keep the settled
+        weeks, so week 1 reports rates at rest.
+
+        Args:
+            scenario: The scenario to run; it must settle as this model did.
+            horizon: Weeks the run will last (``scenario.weeks`` by default).
+        """
+        self.horizon = scenario.weeks if horizon is None else horizon
+        changed = {
+            kind: copy.deepcopy(own)
+            for kind, own in (
+                ("structure", scenario.structure),
+                ("incentives", scenario.incentives),
             )
+            if self.warm_up_weeks and settled_setup(scenario)[kind] is not own
+        }
+        self.interventions = sorted(
+            copy.deepcopy(list(scenario.interventions)), key=lambda i: type(i).order
+        )
+        for intervention in self.interventions:
+            intervention.setup(self)
+        if changed:
+            self.restructure(**changed)
         if self.warm_up_weeks:
             c = self.customers
             c.mark_initial()

@@ -135,7 +135,7 @@ class Programme(Protocol):
     order: int
 
     def setup(self, model: Any) -> None:
-        """Prepare runtime state; called once before the first week."""
+        """Prepare runtime state; called once, at week 0 (after any warm-up)."""
 
     def on_start(self, organization: Organization) -> None:
         """Called once, in the start week."""

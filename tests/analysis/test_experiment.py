@@ -9,9 +9,11 @@ import time
 
 import pytest
 
+from cxsim.analysis import experiment
 from cxsim.analysis.experiment import batch_size, execute, replicate_seeds, run_batch, specs_for
 from cxsim.analysis.store import Store
 from cxsim.app.cli import main
+from cxsim.core import simulation
 from tests.conftest import SCENARIOS, small
 
 SILOED = str(SCENARIOS / "siloed.toml")
@@ -53,6 +55,62 @@ def test_a_failing_run_is_recorded_and_the_rest_go_on(tmp_path):
     records = run_batch([broken, good])
     assert [r.status for r in records] == ["failed", "done"]
     assert "scenario.weeks" in records[0].error
+
+
+def _settling(overrides: dict | None = None):
+    return small({"warm_up.weeks": 8, **(overrides or {})}, weeks=4, customers=500)
+
+
+# a change programme's options all settle as the baseline they start from
+OPTIONS = [
+    {},
+    {"structure.type": "cross_functional", "warm_up.structure": "silo"},
+    {"incentives.type": "team_recognition", "warm_up.incentives": "individual_throughput"},
+]
+
+
+def test_runs_of_a_seed_that_settle_alike_share_one_warm_up(monkeypatch):
+    specs = specs_for([_settling(o) for o in OPTIONS], [3, 8])
+    alone = [run_batch([spec])[0] for spec in specs]
+    built = []
+
+    class Counted(simulation.OrganizationModel):
+        def __init__(self, *args, **kwargs):
+            built.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(simulation, "OrganizationModel", Counted)
+    together = run_batch(specs)
+    assert len(built) == 2  # one warm-up a seed, not one a run
+    assert [r.status for r in together] == ["done"] * 6
+    assert [r.final for r in together] == [r.final for r in alone]
+    assert [r.weekly for r in together] == [r.weekly for r in alone]
+    assert [r.run_key for r in together] == [s.key for s in specs]
+
+
+def test_a_shared_warm_up_that_fails_leaves_the_rest_to_run_alone(monkeypatch):
+    specs = specs_for([_settling(o) for o in OPTIONS], [3])
+    real = simulation.run_settled
+
+    def second_fails(scenarios, seed=0, weeks=None):
+        results = real(scenarios, seed, weeks)
+        yield next(results)
+        raise RuntimeError("lost in the second run")
+
+    monkeypatch.setattr(simulation, "run_settled", second_fails)
+    records = run_batch(specs)
+    assert [r.status for r in records] == ["done", "failed", "done"]
+    assert "lost in the second run" in records[1].error
+    assert records[2].final == run_batch([specs[2]])[0].final
+
+
+def test_a_batch_never_splits_the_runs_of_one_seed():
+    specs = specs_for([_settling(o) for o in OPTIONS], [1, 2, 3, 4])
+    batches = list(experiment._batches(specs, 2))
+    assert [len(b) for b in batches] == [3, 3, 3, 3]
+    assert all(len({s.seed for s in b}) == 1 for b in batches)
+    assert [s for b in batches for s in b] == specs
+    assert [len(b) for b in experiment._batches(specs, 4)] == [6, 6]
 
 
 def test_an_interrupted_experiment_resumes_without_redoing_runs(tmp_path):

@@ -9,7 +9,10 @@ import sys
 
 import pytest
 
-from tests.conftest import SCENARIOS
+from cxsim import Scenario, run
+from cxsim.core.simulation import run_settled, settles_alike
+from cxsim.validation.errors import InputError
+from tests.conftest import SCENARIOS, small
 
 RUN = [
     "-m",
@@ -59,3 +62,47 @@ def test_results_are_identical_under_another_python_and_mesa():
     assert here["metrics"] == there["metrics"], pair
     assert here["over_time"] == there["over_time"], pair
     assert here["provenance"]["scenario_hash"] == there["provenance"]["scenario_hash"], pair
+
+
+def _settling(overrides: dict | None = None, interventions: list | None = None) -> Scenario:
+    """A small organization that settles for 30 weeks (quits and hires included)."""
+    data = small(weeks=12).to_dict()
+    data["warm_up"]["weeks"] = 30
+    data["interventions"] = interventions or []
+    return Scenario.from_dict(data, overrides=overrides)
+
+
+SETTLED_AS_SILO = {"warm_up.structure": "silo", "warm_up.incentives": "individual_throughput"}
+PODS = {"structure.type": "cross_functional", "incentives.type": "team_recognition"}
+PROGRAMME = [
+    {"type": "restructure", "name": "pods", "start": 2, "stop": 6, "structure": "cross_functional"},
+    {"type": "training", "name": "academy", "start": 3, "stop": 8},
+]
+
+
+def test_scenarios_that_settle_alike_share_a_warm_up_and_give_the_runs_alone_bit_for_bit():
+    scenarios = [
+        _settling(),
+        _settling(PODS | SETTLED_AS_SILO),
+        _settling(interventions=PROGRAMME),
+    ]
+    assert all(settles_alike(scenarios[0], s) for s in scenarios)
+    shared = list(run_settled(scenarios, seed=4))
+    assert [r.scenario for r in shared] == scenarios
+    for together, scenario in zip(shared, scenarios, strict=True):
+        alone = run(scenario, seed=4)
+        assert together.metrics.equals(alone.metrics)
+        assert together.departments.equals(alone.departments)
+        assert together.final() == alone.final()
+        assert together.network() == alone.network()
+    # the three did not all run alike: the shared copies are independent
+    assert shared[0].final() != shared[1].final() != shared[2].final()
+
+
+def test_scenarios_that_settle_apart_do_not_share_a_warm_up():
+    base = _settling()
+    assert not settles_alike(base, _settling({"trust.loss": 0.2}))
+    assert not settles_alike(base, _settling(PODS))  # pods from the start settle as pods
+    assert not settles_alike(base, _settling({"departments.support.headcount": 10}))
+    with pytest.raises(InputError, match="settle alike"):
+        list(run_settled([base, _settling(PODS)], seed=1))
