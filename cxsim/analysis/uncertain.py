@@ -78,9 +78,8 @@ def _specs(
     for draw, seed in enumerate(seeds):
         # the noise replicates, after the draws, run at the scenarios' own constants
         drawn = draws.iloc[draw] if draw < len(draws) else {}
-        overrides = uncertainty.overrides(drawn)
         for scenario in scenarios:
-            variant = scenario.with_overrides(overrides) if overrides else scenario
+            variant = uncertainty.apply(scenario, drawn) if len(drawn) else scenario
             digest = variant.model_hash()
             specs.append(RunSpec(variant.to_dict(), scenario.name, digest, draw, seed))
             plan.append((scenario.name, digest, draw, seed))

@@ -754,7 +754,9 @@ def _under_uncertainty(
         raise InputError(
             "[uncertainty]", "the same table in every scenario that has one (or only in the first)"
         )
-    uncertainty = read_uncertainty(tables[0] if tables else None, scenarios[0])
+    uncertainty = read_uncertainty(tables[0] if tables else None, scenarios)
+    # a constant given with --set is held at that value, not drawn
+    uncertainty = uncertainty.without(_overrides(args) if hasattr(args, "overrides") else ())
     if not uncertainty.paths:
         raise InputError("[uncertainty]", "at least one uncertain constant for --uncertainty")
     runs = run_under_uncertainty(

@@ -13,6 +13,7 @@ import numpy as np
 
 from cxsim.components.registry import Component, register
 from cxsim.validation.declare import param, redeclare
+from cxsim.validation.plausible import Plausible
 
 __all__ = ["CrossFunctional", "CxCouncil", "Silo", "Structure"]
 
@@ -137,12 +138,17 @@ class CrossFunctional(Structure):
         unit="multiplier",
         source="assumed; Carley 1991",
         help="handoff friction when the partner sits in the same pod",
+        plausible=Plausible.triangular(0.2, 0.35, 0.6),
     )
     information: float = redeclare(
         Structure, "information", 0.8, source="assumed: a pod shares its customers' history"
     )
     coordination_cost: float = redeclare(
-        Structure, "coordination_cost", 0.08, source="assumed: pod stand-ups and planning"
+        Structure,
+        "coordination_cost",
+        0.08,
+        source="assumed: pod stand-ups and planning",
+        plausible=Plausible.triangular(0.04, 0.08, 0.16),
     )
     coordination_reference_size: int = param(
         12,
@@ -162,6 +168,7 @@ class CrossFunctional(Structure):
         "borrowing",
         0.5,
         source="assumed: borrowing another pod's colleague takes a request and a hand-over",
+        plausible=Plausible.uniform(0.25, 0.75),
     )
     sponsorship: float = param(
         1.0,
@@ -177,6 +184,7 @@ class CrossFunctional(Structure):
         0.1,
         source="assumed, a fifth of the learning curve from new hire to expert; "
         "direction from Staats & Gino 2012 and Narayanan et al. 2009",
+        plausible=Plausible.triangular(0.05, 0.1, 0.2),
     )
 
     def coordination_share(self) -> float:

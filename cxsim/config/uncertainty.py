@@ -11,15 +11,25 @@ table in a scenario or experiment file changes that by dotted path::
     "trust.loss" = { fixed = 0.18 }
 
 An entry narrows or widens a declared distribution (it replaces it), adds one for a
-constant that declares none, or fixes a constant at one value. Draws of the uncertain
-constants come from a seeded Latin hypercube or scrambled Sobol design
-(``scipy.stats.qmc``) mapped through each distribution's quantile function; each draw is
-then one set of overrides, the same for every scenario of a comparison.
+constant that declares none, or fixes a constant at one value.
+
+A constant of a structure or incentive scheme is named by the component's type and the
+parameter, ``"cross_functional.coordination_cost"``: it is uncertain wherever that
+component appears in a compared scenario (its structure or scheme, the setup it settles
+under, a restructure's target) and untouched elsewhere, so the siloed baseline does not
+pay the pods' coordination. The components in play declare their own distributions
+(:func:`declared_components`). A path that starts with a table of the scenario
+(``structure.coordination_cost``) sets that value in every scenario, as ``--set`` does.
+
+Draws of the uncertain constants come from a seeded Latin hypercube or scrambled Sobol
+design (``scipy.stats.qmc``) mapped through each distribution's quantile function; each
+draw is one set of values, the same for every scenario of a comparison.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,14 +37,25 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from cxsim.core.parameters import plausible_constants
+from cxsim.components.incentives import IncentiveScheme
+from cxsim.components.registry import Component, build_named
+from cxsim.components.structures import Structure
+from cxsim.core.parameters import ModelParameters, plausible_constants
+from cxsim.validation.declare import describe
 from cxsim.validation.errors import InputError
 from cxsim.validation.plausible import Fixed, Plausible, plausible_from_table
 
-__all__ = ["DEFAULTS", "DESIGNS", "Uncertainty", "read_uncertainty"]
+__all__ = ["DEFAULTS", "DESIGNS", "Uncertainty", "declared_components", "read_uncertainty"]
 
 DEFAULTS = ("declared", "none")
 DESIGNS = ("latin_hypercube", "sobol")
+SCENARIO_TABLES = frozenset(
+    {"scenario", "departments", "structure", "incentives", "interventions", "warm_up"}
+    | {f.name for f in dataclasses.fields(ModelParameters)}
+)
+"""First parts of a path that name a table of the scenario (not a component type)."""
+KINDS = (Structure, IncentiveScheme)
+"""The kinds of component whose constants can be uncertain by type."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +107,42 @@ class Uncertainty:
         )
 
     def overrides(self, draw: Mapping[str, float]) -> dict[str, float]:
-        """The scenario overrides of one draw: the fixed constants and the drawn ones."""
+        """The values of one draw: the fixed constants and the drawn ones, by path."""
         return {**self.fixed, **{path: float(value) for path, value in draw.items()}}
+
+    def without(self, paths: Iterable[str]) -> Uncertainty:
+        """The same, with ``paths`` neither drawn nor fixed (a value set for the run)."""
+        held = set(paths)
+        return Uncertainty(
+            {p: d for p, d in self.distributions.items() if p not in held},
+            {p: v for p, v in self.fixed.items() if p not in held},
+        )
+
+    def apply(self, scenario: Any, draw: Mapping[str, float]) -> Any:
+        """The scenario with one draw's values, each where it applies.
+
+        A scenario path is set as ``--set`` sets it; a component's constant
+        (``cross_functional.coordination_cost``) is set in every table of that component
+        the scenario has, and nowhere else.
+
+        Args:
+            scenario: A :class:`~cxsim.config.scenario.Scenario`.
+            draw: The drawn values by path (one row of :meth:`draws`).
+        """
+        values = self.overrides(draw)
+        if not values:
+            return scenario
+        data = scenario.to_dict()
+        overrides = {}
+        for path, value in values.items():
+            target = component_path(path)
+            if target is None:
+                overrides[path] = value
+                continue
+            name, parameter = target
+            for table in _component_tables(data, name):
+                table[parameter] = value
+        return type(scenario).from_dict(data, overrides=overrides, source=scenario.source)
 
     def to_table(self) -> dict[str, Any]:
         """The whole uncertainty as an ``[uncertainty]`` table with ``default = "none"``."""
@@ -102,10 +157,13 @@ def read_uncertainty(table: Any, scenario: Any = None, where: str = "[uncertaint
 
     Args:
         table: The table as read from TOML, or None.
-        scenario: A :class:`~cxsim.config.scenario.Scenario`; when given, every path is
-            checked against it: the constant must exist and accept both ends of its
-            range (or its fixed value). (This module does not import scenarios, which
-            read their ``[uncertainty]`` table with it.)
+        scenario: A :class:`~cxsim.config.scenario.Scenario`, or the scenarios compared
+            (the baseline first). Every path is checked against the first: the constant
+            must exist and accept both ends of its range (or its fixed value); a
+            component's constant is checked against the component. The declared
+            distributions include those of the components in play in any of them.
+            (This module does not import scenarios, which read their ``[uncertainty]``
+            table with it.)
         where: The table's name in messages (with the file, when known).
 
     Raises:
@@ -117,7 +175,10 @@ def read_uncertainty(table: Any, scenario: Any = None, where: str = "[uncertaint
     default = table.get("default", "declared")
     if default not in DEFAULTS:
         raise InputError(f"{where}.default", '"declared" or "none"', default)
-    distributions = dict(plausible_constants()) if default == "declared" else {}
+    compared = [] if scenario is None else _as_list(scenario)
+    distributions = {}
+    if default == "declared":
+        distributions = plausible_constants() | declared_components(compared)
     fixed: dict[str, float] = {}
     for path, entry in table.items():
         if path == "default":
@@ -130,8 +191,8 @@ def read_uncertainty(table: Any, scenario: Any = None, where: str = "[uncertaint
             fixed.pop(path, None)
             distributions[path] = spec
     uncertainty = Uncertainty(distributions, fixed)
-    if scenario is not None:
-        _check_against(uncertainty, scenario, where)
+    for one in compared[:1]:
+        _check_against(uncertainty, one, where)
     return uncertainty
 
 
@@ -142,6 +203,9 @@ def _check_against(uncertainty: Uncertainty, scenario: Any, where: str) -> None:
     base = scenario.to_dict()
     base.pop("uncertainty", None)
     for path, (low, high) in sorted(ends.items()):
+        if (target := component_path(path)) is not None:
+            _check_component(*target, (low, high), f'{where} "{path}"')
+            continue
         for value in (low, high):
             try:
                 type(scenario).from_dict(base, overrides={path: value})
@@ -150,3 +214,75 @@ def _check_against(uncertainty: Uncertainty, scenario: Any, where: str) -> None:
                     f'{where} "{path}"',
                     f"a constant of the scenario that takes {value:g} ({exc.expected})",
                 ) from None
+
+
+def component_path(path: str) -> tuple[str, str] | None:
+    """The component type and parameter a path names, or None for a scenario path."""
+    if path.split(".", 1)[0] in SCENARIO_TABLES or "." not in path:
+        return None
+    name, parameter = path.rsplit(".", 1)
+    return name, parameter
+
+
+def components_in_play(scenarios: Iterable[Any]) -> list[Component]:
+    """The structures and schemes of scenarios: their own, settled-as and restructured-to."""
+    found: list[Component] = []
+    for scenario in scenarios:
+        found += [scenario.structure, scenario.incentives]
+        found += [
+            c for c in (scenario.warm_up_structure, scenario.warm_up_incentives) if c is not None
+        ]
+        for intervention in scenario.interventions:
+            targets = getattr(intervention, "targets", None)
+            if callable(targets):
+                found += list(targets().values())
+    return found
+
+
+def declared_components(scenarios: Iterable[Any]) -> dict[str, Plausible]:
+    """The plausible distributions the components in play declare, by ``type.parameter``."""
+    declared = {}
+    for component in components_in_play(scenarios):
+        for spec in describe(type(component)):
+            if spec.plausible is not None:
+                declared[f"{component.type_name()}.{spec.name}"] = spec.plausible
+    return declared
+
+
+def _as_list(scenario: Any) -> list[Any]:
+    return list(scenario) if isinstance(scenario, Sequence) else [scenario]
+
+
+def _check_component(name: str, parameter: str, ends: tuple[float, float], where: str) -> None:
+    """A component's constant must exist and take both ends of its range."""
+    for base in KINDS:
+        try:
+            build_named(base, name, where)
+        except InputError:
+            continue
+        for value in ends:
+            try:
+                build_named(base, {"type": name, parameter: value}, where)
+            except InputError as exc:
+                raise InputError(
+                    where, f"a constant of {name} that takes {value:g} ({exc.expected})"
+                ) from None
+        return
+    raise InputError(
+        where, "a dotted path of the scenario, or a structure's or scheme's type.parameter"
+    )
+
+
+def _component_tables(data: dict[str, Any], name: str) -> Iterator[dict[str, Any]]:
+    """Every table of component ``name`` in a scenario's dict (named ones made tables)."""
+    holders: list[tuple[dict[str, Any], str]] = [(data, "structure"), (data, "incentives")]
+    warm_up = data.get("warm_up", {})
+    holders += [(warm_up, "structure"), (warm_up, "incentives")]
+    for intervention in data.get("interventions", []):
+        holders += [(intervention, "structure"), (intervention, "incentives")]
+    for holder, key in holders:
+        value = holder.get(key)
+        if value == name:
+            holder[key] = value = {"type": name}
+        if isinstance(value, dict) and value.get("type") == name:
+            yield value

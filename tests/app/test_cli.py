@@ -210,6 +210,7 @@ def test_compare_under_uncertainty_reports_the_decision_measures(tmp_path, capsy
     assert set(pods) >= {"p_better", "parameter_share", "evpi", "evppi", "boxes"}
     assert 0 <= pods["p_better"]["profit_total"] <= 1
     assert set(pods["evppi"]) == set(uncertainty["ranges"])  # every declared constant
+    assert "cross_functional.coordination_cost" in pods["evppi"]  # the pods' own costs too
     assert all(value >= 0 for value in pods["evppi"].values()) and pods["evpi"] >= 0
     # 2 x 2 comparison runs, 6 x 2 draws; the comparison's runs measure the noise
     assert main(["status", str(store)]) == 0
@@ -219,6 +220,18 @@ def test_compare_under_uncertainty_reports_the_decision_measures(tmp_path, capsy
     out = capsys.readouterr().out
     assert "Under uncertainty: 6 draws" in out and "What to measure first" in out
     assert "Chance it earns more two-year profit than siloed-baseline" in out
+
+
+def test_a_constant_set_on_the_command_line_is_held_not_drawn(tmp_path, capsys):
+    siloed, collaborative = str(SCENARIOS / "siloed.toml"), str(SCENARIOS / "collaborative.toml")
+    args = ["compare", siloed, collaborative, "--reps", "2", "--uncertainty", "--draws", "3"]
+    held = ["--set", "trust.loss=0.2", "--set", "cross_functional.coordination_cost=0.1"]
+    assert main([*args, *UNCERTAIN_TINY, "--set", "trust.loss=0.2", "--json"]) == 0
+    ranges = json.loads(capsys.readouterr().out)["uncertainty"]["ranges"]
+    assert "trust.loss" not in ranges and "handoffs.base_failure" in ranges
+    # a component's constant is not a path of the scenario: --set refuses it
+    assert main([*args, *UNCERTAIN_TINY, *held]) == 2
+    assert "cross_functional" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

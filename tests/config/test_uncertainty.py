@@ -77,6 +77,20 @@ def test_draws_are_seeded_stratified_and_follow_each_distribution():
             {"trust.loss": {"distribution": "uniform", "low": 0.1, "high": 2.0}},
             '[uncertainty] "trust.loss": expected a constant of the scenario that takes 2',
         ),
+        (
+            {"cross_functional.coordination_cost": {"fixed": 0.9}},
+            '[uncertainty] "cross_functional.coordination_cost": expected a constant of '
+            "cross_functional that takes 0.9 (a finite number between 0 and 0.5)",
+        ),
+        (
+            {"cross_functional.meetings": {"fixed": 0.1}},
+            '[uncertainty] "cross_functional.meetings": expected a constant of cross_functional',
+        ),
+        (
+            {"nowhere.meetings": {"fixed": 0.1}},
+            '[uncertainty] "nowhere.meetings": expected a dotted path of the scenario, or a '
+            "structure's or scheme's type.parameter",
+        ),
     ],
 )
 def test_a_bad_entry_gets_a_one_line_error(table, message):
@@ -103,3 +117,50 @@ def test_a_scenario_file_carries_its_uncertainty_table_without_changing_its_runs
     bad.write_text(text + '\n[uncertainty]\n"trust.loss" = { fixed = 3 }\n')
     with pytest.raises(InputError, match=r'bad.toml: \[uncertainty\] "trust.loss": expected'):
         Scenario.load(bad)
+
+
+def _shipped(*names: str) -> list[Scenario]:
+    return [Scenario.load(SCENARIOS / f"{name}.toml") for name in names]
+
+
+def test_the_costs_of_collaboration_are_uncertain_where_pods_are_in_play():
+    costs = {
+        "cross_functional.coordination_cost",
+        "cross_functional.borrowing",
+        "cross_functional.specialization_loss",
+        "cross_functional.in_pod_friction",
+    }
+    assert not costs & set(read_uncertainty(None, _shipped("siloed")).paths)
+    compared = read_uncertainty(None, _shipped("siloed", "collaborative"))
+    assert costs <= set(compared.paths)
+    # a restructure into pods brings them into play too
+    assert costs <= set(read_uncertainty(None, _shipped("siloed", "transformation")).paths)
+
+
+def test_a_draw_sets_a_components_constant_only_where_that_component_is():
+    siloed, collaborative, transformation = _shipped("siloed", "collaborative", "transformation")
+    uncertainty = read_uncertainty(
+        {
+            "default": "none",
+            "cross_functional.coordination_cost": {
+                "distribution": "uniform",
+                "low": 0.1,
+                "high": 0.2,
+            },
+            "trust.loss": {"distribution": "uniform", "low": 0.1, "high": 0.3},
+        },
+        [siloed, collaborative],
+    )
+    draw = {"cross_functional.coordination_cost": 0.15, "trust.loss": 0.25}
+    silo = uncertainty.apply(siloed, draw)
+    assert silo.structure == siloed.structure  # the silo does not pay the pods' meetings
+    assert silo.parameters.trust.loss == 0.25
+    pods = uncertainty.apply(collaborative, draw)
+    assert pods.structure.coordination_cost == 0.15 and pods.parameters.trust.loss == 0.25
+    assert pods.warm_up_structure == collaborative.warm_up_structure  # settles as the silo
+    changed = uncertainty.apply(transformation, draw)
+    (restructure,) = [i for i in changed.interventions if i.type_name() == "restructure"]
+    assert restructure.targets()["structure"].coordination_cost == 0.15
+    assert changed.structure == transformation.structure
+    held = uncertainty.without(["trust.loss"])
+    assert held.paths == ["cross_functional.coordination_cost"]
