@@ -237,6 +237,19 @@ def test_compare_runs_on_dask_from_the_command_line(capsys):
     assert "collaborative - siloed-baseline" in capsys.readouterr().out
 
 
+def test_a_comparison_under_uncertainty_gives_the_same_figures_on_dask(tmp_path, capsys):
+    pytest.importorskip("dask.distributed", reason="the test extra installs Dask")
+    args = ["compare", SILOED, COLLAB, "--reps", "2", "--uncertainty", "--draws", "4", "--json"]
+    args += ["--set", "customers.count=600", "--set", "scenario.weeks=3", *COLD, "--quiet"]
+    on_dask = [*args, "--executor", "dask", "--workers", "2", "--store", str(tmp_path / "d.db")]
+    assert main(on_dask) == 0
+    dask_report = json.loads(capsys.readouterr().out)
+    assert main([*args, "--workers", "1", "--store", str(tmp_path / "p.db")]) == 0
+    process_report = json.loads(capsys.readouterr().out)
+    assert dask_report["uncertainty"]["draws"] == 4
+    assert dask_report["uncertainty"] == process_report["uncertainty"]
+
+
 def test_precision_adds_replications_until_the_half_width_is_reached(capsys):
     args = ["compare", SILOED, COLLAB, "--reps", "2", "--precision", "0.01", "--json"]
     args += ["--metric", "trust", *TINY]
