@@ -53,12 +53,21 @@ from cxsim.analysis.stats import t_interval
 from cxsim.config.dotted import value_at
 from cxsim.config.files import read_toml
 from cxsim.config.scenario import Scenario, load_entry
+from cxsim.config.uncertainty import Uncertainty, read_uncertainty
 from cxsim.core.metrics import metric_names
 from cxsim.validation.declare import build, param
 from cxsim.validation.errors import InputError
 from cxsim.validation.limits import MAX_DESIGN_POINTS, MAX_RUNS, MAX_SCENARIO_ENTRIES
 
-__all__ = ["DESIGNS", "Experiment", "Parameter", "SweepResult", "run_sweep", "summarise"]
+__all__ = [
+    "DESIGNS",
+    "Experiment",
+    "Parameter",
+    "SweepDraws",
+    "SweepResult",
+    "run_sweep",
+    "summarise",
+]
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol")
 DISTRIBUTIONS = {
@@ -208,6 +217,7 @@ class Experiment:
     samples: int
     parameters: list[Parameter]
     source: str | None = None
+    uncertainty: dict[str, Any] | None = None
     points_: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
@@ -229,6 +239,10 @@ class Experiment:
         cls, data: Mapping[str, Any], base_dir: Path = Path("."), source: str | None = None
     ) -> Experiment:
         """Validate an experiment given as nested dicts."""
+        data = dict(data)
+        # what sweep --uncertainty draws (cxsim.config.uncertainty), read once the
+        # scenarios are known
+        uncertainty = data.pop("uncertainty", None)
         tables = build(ExperimentFile, data)
         head, design = tables.experiment, tables.design
         _check_header(head)
@@ -261,10 +275,52 @@ class Experiment:
             samples=design.samples,
             parameters=parameters,
             source=source,
+            uncertainty=uncertainty,
         )
         experiment.points_ = experiment.points()
         experiment._check_values()
+        if uncertainty is not None:
+            read_uncertainty(uncertainty, scenarios)
         return experiment
+
+    def uncertain(self, draws: int, design: str = "latin_hypercube") -> SweepDraws:
+        """The draws of what is uncertain that every design point runs on.
+
+        The experiment's ``[uncertainty]`` table (or the declared distributions), less the
+        paths the design varies: the design sets those.
+
+        Args:
+            draws: Vectors of constants; draw *r* runs with replicate seed *r*.
+            design: ``latin_hypercube`` or ``sobol``.
+        """
+        uncertainty = read_uncertainty(self.uncertainty, self.scenarios).without(
+            p.path for p in self.parameters
+        )
+        return SweepDraws(uncertainty, uncertainty.draws(draws, self.seed, design), design)
+
+    def runs_of_points(
+        self, draws: SweepDraws | None = None
+    ) -> list[tuple[int, Scenario, list[tuple[int, Scenario, int]]]]:
+        """Each design point's runs: (point index, scenario, [(replicate, variant, seed)]).
+
+        Without draws every replicate runs the point's scenario; with them, replicate *r*
+        runs it on draw *r*'s constants.
+        """
+        from cxsim.analysis.experiment import replicate_seeds
+
+        n = self.replications if draws is None else len(draws.constants)
+        seeds = replicate_seeds(self.seed, n)
+        runs = []
+        for index, scenario in self.scenarios_for_points():
+            if draws is None:
+                variants = [(r, scenario, seed) for r, seed in enumerate(seeds)]
+            else:
+                variants = [
+                    (r, draws.uncertainty.apply(scenario, draws.constants.iloc[r]), seed)
+                    for r, seed in enumerate(seeds)
+                ]
+            runs.append((index, scenario, variants))
+        return runs
 
     def _check_values(self) -> None:
         """Every value a parameter takes must make a valid scenario."""
@@ -323,6 +379,21 @@ class Experiment:
         return built
 
 
+@dataclass(frozen=True)
+class SweepDraws:
+    """Draws of the uncertain constants a sweep runs each design point on.
+
+    Attributes:
+        uncertainty: What is uncertain (the design's own paths left out).
+        constants: One row per draw (index ``draw``).
+        design: How the draws are spread.
+    """
+
+    uncertainty: Uncertainty
+    constants: pd.DataFrame
+    design: str = "latin_hypercube"
+
+
 @dataclass
 class SweepResult:
     """What a sweep found: a row per design point, and Sobol indices when asked for."""
@@ -332,7 +403,17 @@ class SweepResult:
     runs: dict[str, int]
 
 
-def run_sweep(experiment: Experiment, store, executor=None, progress: bool = True) -> SweepResult:
+UNCERTAIN_SWEEP = "sweep_uncertainty"
+"""The store's memory of the last sweep's draws (None: a sweep without uncertainty)."""
+
+
+def run_sweep(
+    experiment: Experiment,
+    store,
+    executor=None,
+    progress: bool = True,
+    draws: SweepDraws | None = None,
+) -> SweepResult:
     """Run every design point over the experiment's replications, and summarise.
 
     Args:
@@ -340,35 +421,57 @@ def run_sweep(experiment: Experiment, store, executor=None, progress: bool = Tru
         store: Results store (runs already there are not run again).
         executor: Any ``concurrent.futures.Executor``, or None for this process.
         progress: Whether to draw a progress bar.
+        draws: Run each point on these draws of the uncertain constants
+            (:meth:`Experiment.uncertain`) instead of its replications.
     """
-    from cxsim.analysis.experiment import execute, replicate_seeds, specs_for
+    from cxsim.analysis.experiment import RunSpec, execute
 
-    seeds = replicate_seeds(experiment.seed, experiment.replications)
-    pairs = experiment.scenarios_for_points()
-    counts = execute(specs_for([s for _, s in pairs], seeds), store, executor, progress)
-    result = summarise(experiment, store)
+    runs = experiment.runs_of_points(draws)
+    specs = sorted(
+        (
+            RunSpec(variant.to_dict(), scenario.name, variant.model_hash(), r, seed)
+            for _, scenario, variants in runs
+            for r, variant, seed in variants
+        ),
+        key=lambda spec: spec.replicate,  # a replicate's runs together: shared warm-ups
+    )
+    memory = None
+    if draws is not None:
+        memory = {"experiment": experiment.name, "draws": len(draws.constants)}
+        memory["design"] = draws.design
+    store.remember(UNCERTAIN_SWEEP, memory)
+    counts = execute(specs, store, executor, progress)
+    result = summarise(experiment, store, draws=draws)
     return SweepResult(table=result.table, sensitivity=result.sensitivity, runs=counts)
 
 
-def summarise(experiment: Experiment, store, older: bool = False) -> SweepResult:
+def summarise(
+    experiment: Experiment, store, older: bool = False, draws: SweepDraws | None = None
+) -> SweepResult:
     """The table of design points (and Sobol indices) from the runs a store holds.
 
     Only this code's runs count unless ``older`` lets runs of older code stand in. Each
     point's means are over the replicates every point has finished, so that points stay
     paired by seed when a run failed (``replicates_used``; ``runs`` counts them all).
-    """
-    from cxsim.analysis.experiment import replicate_seeds
 
-    seeds = replicate_seeds(experiment.seed, experiment.replications)
+    On draws of the uncertain constants (``draws``, or the draws the store remembers of
+    this experiment's last sweep) each outcome also has its 5-95% range over the draws,
+    and each scenario after the first the chance, draw by draw at the same point, that it
+    does better than the first (``OUTCOME_p_better``).
+    """
+    if draws is None:
+        remembered = store.recall(UNCERTAIN_SWEEP)
+        if remembered and remembered.get("experiment") == experiment.name:
+            draws = experiment.uncertain(int(remembered["draws"]), remembered["design"])
     points = [
-        (index, scenario, store.finals(scenario.model_hash(), seeds, older))
-        for index, scenario in experiment.scenarios_for_points()
+        (index, scenario, _finals_of(store, variants, older))
+        for index, scenario, variants in experiment.runs_of_points(draws)
     ]
     # every point is averaged over the same replicates (common random numbers): a run
     # that failed at one point leaves its replicate out at every point
     ran = [finals.index for _, _, finals in points if len(finals)]
     common = functools.reduce(lambda a, b: a.intersection(b), ran) if ran else None
-    rows = []
+    rows, kept = [], {}
     for index, scenario, finals in points:
         row: dict[str, Any] = {"scenario": scenario.name.split("#")[0], "point": index}
         row.update(experiment.points_[index])
@@ -376,6 +479,7 @@ def summarise(experiment: Experiment, store, older: bool = False) -> SweepResult
         if common is not None and len(common):
             finals = finals.loc[finals.index.intersection(common)]
         row["replicates_used"] = len(finals)
+        kept[(row["scenario"], index)] = finals
         for outcome in experiment.outcomes:
             values = finals[outcome].to_numpy() if len(finals) else np.array([])
             row[outcome] = float(values.mean()) if len(values) else float("nan")
@@ -383,10 +487,42 @@ def summarise(experiment: Experiment, store, older: bool = False) -> SweepResult
                 half = float(t_interval(values)[1])
                 row[f"{outcome}_ci_low"] = row[outcome] - half
                 row[f"{outcome}_ci_high"] = row[outcome] + half
+                if draws is not None:
+                    row[f"{outcome}_p5"], row[f"{outcome}_p95"] = np.quantile(values, [0.05, 0.95])
         rows.append(row)
+    if draws is not None:
+        _chance_better(rows, kept, experiment)
     table = pd.DataFrame(rows)
     sensitivity = _sobol(experiment, table) if experiment.design == "sobol" else None
     return SweepResult(table=table, sensitivity=sensitivity, runs={})
+
+
+def _finals_of(store, variants: list[tuple[int, Scenario, int]], older: bool) -> pd.DataFrame:
+    """Final metrics of a point's runs, indexed by replicate."""
+    hashes = {variant.model_hash() for _, variant, _ in variants}
+    if len(hashes) == 1:  # every replicate runs the same scenario
+        return store.finals(hashes.pop(), [seed for _, _, seed in variants], older)
+    frames = [store.finals(v.model_hash(), [seed], older) for _, v, seed in variants]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames).sort_index() if frames else pd.DataFrame()
+
+
+def _chance_better(rows: list[dict[str, Any]], kept: dict, experiment: Experiment) -> None:
+    """Each later scenario's chance of beating the first at the same point, by draw."""
+    from cxsim.analysis.uncertain import LARGER_IS_WORSE
+
+    first = experiment.scenarios[0].name
+    for row in rows:
+        if row["scenario"] == first:
+            continue
+        mine, theirs = kept[(row["scenario"], row["point"])], kept.get((first, row["point"]))
+        if theirs is None or not len(mine) or not len(theirs):
+            continue
+        common = mine.index.intersection(theirs.index)
+        for outcome in experiment.outcomes:
+            difference = mine.loc[common, outcome] - theirs.loc[common, outcome]
+            sign = -1.0 if outcome in LARGER_IS_WORSE else 1.0
+            row[f"{outcome}_p_better"] = float((sign * difference > 0).mean())
 
 
 def _sobol_estimates(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:

@@ -49,6 +49,10 @@ __all__ = [
 MONEY = "profit_total"
 """The money a decision is valued in: profit over the horizon (currency)."""
 
+MIN_LOSSES = 5
+"""Losing draws needed before scenario discovery describes where an option loses: a box
+around one or two losing draws describes the luck of the design, not a region."""
+
 LARGER_IS_WORSE = {"churn_rate", "turnover_rate", "handoff_failure_rate", "customer_effort", "cost"}
 """Metrics for which a scenario is better when it is lower."""
 
@@ -246,8 +250,9 @@ def summarise_uncertainty(
 
     Returns:
         ``{"draws": N, "scenarios": {name: {...}}}`` as ``cxsim compare --json`` reports
-        it: ``p_better``, ``parameter_share``, ``evpi``, ``evppi``, ``boxes`` and
-        ``differences`` (mean, p5, p95 per metric).
+        it: ``p_better``, ``parameter_share``, ``evpi``, ``evppi``, ``boxes`` (where at
+        least :data:`MIN_LOSSES` draws lose money), ``losses`` (draws that lose money)
+        and ``differences`` (mean, p5, p95 per metric).
     """
     metrics = list(dict.fromkeys([*metrics, money]))
     names = list(dict.fromkeys(runs.outcomes.index.get_level_values("scenario")))
@@ -292,7 +297,8 @@ def summarise_uncertainty(
                 entry["parameter_share"][metric] = None
         loses = gain < 0
         boxes = []
-        if 0 < loses.sum() < len(loses) and len(draws.columns):
+        entry["losses"] = int(loses.sum())
+        if MIN_LOSSES <= loses.sum() < len(loses) and len(draws.columns):
             for box in find_boxes(draws.reset_index(drop=True), loses, threshold=threshold):
                 boxes.append(
                     {

@@ -247,6 +247,25 @@ def _add_sweep(commands: Commands) -> None:
     _add_store(sweep, "results store (default: the experiment file with .db); run again to resume")
     _add_executor(sweep)
     sweep.add_argument("--out", metavar="FILE.csv", help="write the table of design points")
+    sweep.add_argument(
+        "--uncertainty",
+        action="store_true",
+        help="run every design point on draws of the uncertain constants (the experiment's "
+        "[uncertainty] table, or the declared distributions) instead of its replications: "
+        "each point's 5-95%% range and each scenario's chance of beating the first",
+    )
+    sweep.add_argument(
+        "--draws",
+        type=DRAWS,
+        default=None,
+        help="draws of the uncertain constants (default: the experiment's replications)",
+    )
+    sweep.add_argument(
+        "--design",
+        choices=("latin_hypercube", "sobol"),
+        default="latin_hypercube",
+        help="how the draws are spread (default latin_hypercube)",
+    )
     _add_json(sweep)
     _add_quiet(sweep, "no progress bar")
 
@@ -832,7 +851,19 @@ def _sweep(args: argparse.Namespace) -> int:
 
     if args.out:
         output_file(args.out, "--out", (".csv",))
+    if not args.uncertainty and (args.draws is not None or args.design != "latin_hypercube"):
+        raise InputError("--uncertainty", "the flag when --draws or --design is given")
     experiment = Experiment.load(args.experiment)
+    draws = None
+    if args.uncertainty:
+        try:
+            draws = experiment.uncertain(args.draws or experiment.replications, args.design)
+        except InputError as exc:
+            raise exc.in_file(args.experiment) if not exc.file else exc from None
+        if not draws.uncertainty.paths:
+            raise InputError(
+                "[uncertainty]", "at least one uncertain constant the design does not vary"
+            )
     store_path = (
         args.store if args.store is not None else str(Path(args.experiment).with_suffix(".db"))
     )
@@ -840,7 +871,7 @@ def _sweep(args: argparse.Namespace) -> int:
         Store(store_path) as store,
         open_executor(args.executor, args.workers, args.scheduler) as executor,
     ):
-        result = run_sweep(experiment, store, executor, progress=not args.quiet)
+        result = run_sweep(experiment, store, executor, progress=not args.quiet, draws=draws)
     if args.out:
         _write_csv(result.table, args.out, False, "--out")
     if args.json:
@@ -854,15 +885,27 @@ def _sweep(args: argparse.Namespace) -> int:
             if result.sensitivity is None
             else result.sensitivity.to_dict(orient="records"),
         }
+        if draws is not None:
+            report["uncertainty"] = {
+                "draws": len(draws.constants),
+                "design": draws.design,
+                "table": draws.uncertainty.to_table(),
+            }
         print(json.dumps(report, indent=2, default=str))
         return 0
     runs = result.runs
+    each = (
+        f"{experiment.replications} replications"
+        if draws is None
+        else f"{len(draws.constants)} draws of {len(draws.uncertainty.paths)} uncertain constants"
+    )
     print(
         f"{experiment.name}: {len(experiment.points_)} design points ({experiment.design}) x "
-        f"{experiment.replications} replications; {runs['done']} runs now, "
+        f"{each}; {runs['done']} runs now, "
         f"{runs['skipped']} from {store_path}, {runs['failed']} failed"
     )
     columns = ["scenario", *[p.path for p in experiment.parameters], *experiment.outcomes]
+    columns += [c for c in result.table.columns if c.endswith("_p_better")]
     with pd_options():
         print(result.table[columns].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         if result.sensitivity is not None and len(result.sensitivity):

@@ -11,8 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from cxsim.analysis.discovery import Box, describe
+from cxsim.analysis.uncertain import MIN_LOSSES
 
 __all__ = ["decision_summary", "money", "points"]
+
+ALONE_SHARE = 0.05
+"""A constant is worth measuring first when knowing it alone is worth at least this share
+of knowing everything (its EVPPI over the EVPI); below it, no one constant is."""
 
 POINTS = {"retention", "churn_rate", "first_contact_resolution", "turnover_rate", "csat"}
 """Shares reported as percentage points."""
@@ -112,17 +117,27 @@ def decision_summary(
                 f"({_share(box['coverage'])} of the draws where it loses; it loses in "
                 f"{_share(box['density'])} of draws there)."
             )
+        elif 0 < entry.get("losses", 0) < MIN_LOSSES:
+            lines.append(
+                f"  What would change the answer: it lost money in {entry['losses']} of "
+                f"{summary['draws']} draws, too few to say where (more draws would tell)."
+            )
         elif chance < 1.0:
             lines.append("  What would change the answer: no simple region; losses are scattered.")
         else:
             lines.append("  What would change the answer: nothing in the plausible ranges.")
         evppi = entry.get("evppi") or {}
-        if evppi and entry["evpi"] > 0:
-            first = max(evppi, key=evppi.get)
+        first = max(evppi, key=evppi.get) if evppi else None
+        if first is not None and evppi[first] >= ALONE_SHARE * entry["evpi"] > 0:
             lines.append(
                 f"  What to measure first: {labels.get(first, first)} (knowing it before "
                 f"deciding is worth {money(evppi[first], False)}; knowing everything, "
                 f"{money(entry['evpi'], False)})."
+            )
+        elif entry["evpi"] > 0:
+            lines.append(
+                "  What to measure first: no one constant; together what we don't know is "
+                f"worth {money(entry['evpi'], False)} to know before deciding."
             )
         else:
             lines.append(

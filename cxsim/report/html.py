@@ -835,6 +835,7 @@ def build_experiment_report(
     result.table.to_csv(out / "points.csv", index=False)
     missing = int((result.table["runs"] == 0).sum())
     columns = ["scenario", *[p.path for p in experiment.parameters], "runs", *experiment.outcomes]
+    columns += [c for c in result.table.columns if c.endswith("_p_better")]
     parts = [
         f"<title>cxsim report: {html.escape(experiment.name)}</title>",
         f"<style>{CSS}</style>",
@@ -847,6 +848,14 @@ def build_experiment_report(
         f"numbers); base scenario(s): "
         f"{html.escape(', '.join(s.name for s in experiment.scenarios))}.</p>",
     ]
+    if any(c.endswith("_p5") for c in result.table.columns):
+        parts.append(
+            "<p>Each point ran on draws of the uncertain constants (cxsim sweep "
+            "--uncertainty), the same draws at every point: its outcomes are means over "
+            "what we don't know, <code>points.csv</code> has their 5-95% ranges, and "
+            "<i>OUTCOME_p_better</i> is the chance a scenario does better than the first "
+            "at the same point.</p>"
+        )
     if missing:
         parts.append(
             f"<p><b>{missing} of {len(result.table)} design points have no finished runs "

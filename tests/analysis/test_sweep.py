@@ -1,8 +1,10 @@
+import json
+
 import numpy as np
 import pytest
 
 from cxsim.analysis.store import Store
-from cxsim.analysis.sweep import Experiment, run_sweep
+from cxsim.analysis.sweep import Experiment, run_sweep, summarise
 from cxsim.app.cli import main
 from cxsim.validation.errors import InputError
 from tests.conftest import ROOT, SCENARIOS
@@ -144,6 +146,92 @@ def test_cli_sweep_writes_a_table(tmp_path, capsys):
     assert main(["sweep", str(spec), "--workers", "1", "--quiet", "--out", str(out)]) == 0
     assert "2 design points" in capsys.readouterr().out
     assert out.exists() and (tmp_path / "exp.db").exists()
+
+
+COLLABORATIVE = str(SCENARIOS / "collaborative.toml")
+UNCERTAIN_EXPERIMENT = f"""
+[experiment]
+scenarios = ["{SILOED}", "{COLLABORATIVE}"]
+replications = 2
+outcomes = ["trust", "profit", "churn_rate"]
+[[parameters]]
+path = "cases.cross_functional_share"
+values = [0.2, 0.8]
+[[parameters]]
+path = "scenario.weeks"
+values = [3]
+[[parameters]]
+path = "customers.count"
+values = [400]
+[[parameters]]
+path = "warm_up.weeks"
+values = [0]
+[uncertainty]
+default = "declared"
+"trust.loss" = {{ distribution = "uniform", low = 0.1, high = 0.3 }}
+"""
+
+
+def test_a_sweep_under_uncertainty_runs_every_point_on_the_same_draws(tmp_path):
+    spec = tmp_path / "exp.toml"
+    spec.write_text(UNCERTAIN_EXPERIMENT)
+    e = Experiment.load(spec)
+    draws = e.uncertain(4)
+    # the design sets what it varies; the rest of what is uncertain is drawn
+    assert "cases.cross_functional_share" not in draws.uncertainty.paths
+    assert "trust.loss" in draws.uncertainty.paths
+    assert "cross_functional.coordination_cost" in draws.uncertainty.paths  # pods in play
+    with Store(tmp_path / "runs.db") as store:
+        result = run_sweep(e, store, progress=False, draws=draws)
+        assert result.runs == {"skipped": 0, "done": 16, "failed": 0}  # 2 x 2 points x 4
+        again = run_sweep(e, store, progress=False, draws=draws)
+        assert again.runs["done"] == 0 and again.runs["skipped"] == 16
+        runs = store.runs()
+        # draw r runs with the same constants and seed at every point and scenario
+        for _, rows in runs.groupby("replicate"):
+            assert rows["seed"].nunique() == 1
+            losses = {
+                store.scenario(h, s)["trust"]["loss"]
+                for h, s in zip(rows["scenario_hash"], rows["seed"], strict=True)
+            }
+            assert len(losses) == 1
+    table = result.table.set_index(["scenario", "point"])
+    pods = table.loc[("collaborative", 0)]
+    assert pods["replicates_used"] == 4
+    assert 0 <= pods["profit_p_better"] <= 1 and 0 <= pods["churn_rate_p_better"] <= 1
+    assert pods["trust_p5"] <= pods["trust"] <= pods["trust_p95"]
+    assert pods["trust_p5"] < pods["trust_p95"]  # the draws differ
+    assert np.isnan(table.loc[("siloed-baseline", 0)].get("profit_p_better", np.nan))
+    # the report recomputes the same table from the store and the experiment file alone
+    with Store(tmp_path / "runs.db", writable=False) as store:
+        alone = summarise(e, store)
+    assert alone.table.equals(result.table)
+
+
+def test_a_bad_uncertainty_table_in_an_experiment_names_the_file(tmp_path):
+    spec = tmp_path / "exp.toml"
+    spec.write_text(UNCERTAIN_EXPERIMENT.replace('default = "declared"', 'default = "all"'))
+    with pytest.raises(InputError) as caught:
+        Experiment.load(spec)
+    assert str(caught.value).startswith(f'{spec}: [uncertainty].default: expected "declared"')
+
+
+def test_cli_sweep_under_uncertainty(tmp_path, capsys):
+    spec = tmp_path / "exp.toml"
+    spec.write_text(UNCERTAIN_EXPERIMENT)
+    args = ["sweep", str(spec), "--workers", "1", "--quiet", "--uncertainty", "--draws", "3"]
+    assert main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["uncertainty"]["draws"] == 3
+    assert "trust.loss" in report["uncertainty"]["table"]
+    assert all("profit_p5" in point for point in report["points"])
+    assert main(args) == 0
+    assert "3 draws of" in capsys.readouterr().out
+    assert main(["report", str(spec), "--out", str(tmp_path / "report")]) == 0
+    page = (tmp_path / "report" / "report.html").read_text()
+    assert "draws of the uncertain constants" in page and "profit_p_better" in page
+    assert main(["sweep", str(spec), "--draws", "3"]) == 2
+    assert "--uncertainty: expected the flag" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import pytest
 
 from cxsim.analysis.store import Store
 from cxsim.analysis.uncertain import (
+    MIN_LOSSES,
     UncertainRuns,
     load_uncertain_runs,
     run_under_uncertainty,
@@ -110,6 +111,22 @@ def test_the_summary_reports_each_measure_from_the_paired_draws():
     assert (
         pods["differences"]["profit_total"]["p5"] < 0 < pods["differences"]["profit_total"]["p95"]
     )
+
+
+def test_scenario_discovery_waits_for_enough_losing_draws():
+    n = 200
+    rng = np.random.default_rng(3)
+    draws = pd.DataFrame({"x": rng.uniform(0, 1, n)}, index=pd.RangeIndex(n, name="draw"))
+    gain = np.where(draws["x"].to_numpy() < 0.01, -1.0, 1.0)  # loses in a sliver only
+    rows = []
+    for draw in range(n):
+        rows.append({"draw": draw, "scenario": "base", "profit_total": 0.0})
+        rows.append({"draw": draw, "scenario": "pods", "profit_total": gain[draw]})
+    outcomes = pd.DataFrame(rows).set_index(["draw", "scenario"])
+    empty = pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["draw", "scenario"]))
+    pods = summarise_uncertainty(UncertainRuns(draws, outcomes, empty, "base"), metrics=())
+    pods = pods["scenarios"]["pods"]
+    assert 0 < pods["losses"] < MIN_LOSSES and pods["boxes"] == []
 
 
 def test_the_acceptability_curve_is_of_roi_where_a_programme_was_paid_for():

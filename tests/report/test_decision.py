@@ -52,3 +52,18 @@ def test_the_summary_says_when_nothing_would_change_the_answer():
     assert "nothing in the plausible ranges" in text
     text = "\n".join(decision_summary(_summary(0.1, []), "silo"))
     assert "unlikely to pay" in text and "losses are scattered" in text
+
+
+def test_the_summary_does_not_describe_a_region_from_a_few_losing_draws():
+    summary = _summary(0.99, [])
+    summary["scenarios"]["pods"]["losses"] = 3
+    text = "\n".join(decision_summary(summary, "silo"))
+    assert "it lost money in 3 of 300 draws, too few to say where" in text
+
+
+def test_no_one_constant_is_named_when_none_alone_is_worth_knowing():
+    summary = _summary(0.9, [])
+    summary["scenarios"]["pods"]["evppi"] = {"cases.cross_functional_share": 1e4, "trust.loss": 0}
+    text = "\n".join(decision_summary(summary, "silo"))
+    assert "What to measure first: no one constant; together what we don't know is worth" in text
+    assert "500 k to know before deciding" in text
