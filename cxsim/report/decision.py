@@ -13,14 +13,26 @@ from typing import Any
 from cxsim.analysis.discovery import Box, describe
 from cxsim.analysis.uncertain import MIN_LOSSES
 
-__all__ = ["decision_summary", "money", "points"]
+__all__ = ["amount", "decision_summary", "money", "points"]
 
 ALONE_SHARE = 0.05
 """A constant is worth measuring first when knowing it alone is worth at least this share
 of knowing everything (its EVPPI over the EVPI); below it, no one constant is."""
 
-POINTS = {"retention", "churn_rate", "first_contact_resolution", "turnover_rate", "csat"}
-"""Shares reported as percentage points."""
+POINTS = {
+    "retention",
+    "churn_rate",
+    "first_contact_resolution",
+    "turnover_rate",
+    "csat",
+    "repurchase_rate",
+    "cross_dept_help_rate",
+    "handoff_failure_rate",
+    "occupancy",
+}
+"""Shares: levels reported as percentages, changes as percentage points."""
+MONEY = {"profit_total", "npv"}
+"""Money over the horizon; the weekly money metrics are named by their unit."""
 
 LABELS = {
     "profit_total": "two-year profit",
@@ -48,12 +60,27 @@ def points(value: float) -> str:
     return f"{value * 100:+.1f} points"
 
 
-def _amount(metric: str, value: float) -> str:
-    if metric in ("profit_total", "npv"):
-        return money(value)
+def amount(metric: str, value: float, change: bool = True, unit: str = "") -> str:
+    """A metric's value for people: money with units, shares in percent or points.
+
+    Args:
+        metric: The metric's name.
+        value: Its value, or a change of it.
+        change: Whether ``value`` is a change (signed; shares in percentage points).
+        unit: The metric's unit (:mod:`cxsim.core.metrics`), which names weekly money.
+    """
+    if value != value:  # NaN
+        return "-"
+    if metric in MONEY or unit.startswith("currency"):
+        text = money(value, signed=change)
+        return f"{text} a week" if unit.endswith("per week") else text
     if metric in POINTS:
-        return points(value)
-    return f"{value:+.3f}"
+        return points(value) if change else f"{value * 100:.1f}%"
+    if unit in ("customers", "employees"):
+        return f"{value:+,.0f}" if change else f"{value:,.0f}"
+    if unit == "-100 to 100":
+        return f"{value:+.1f}" if change else f"{value:.1f}"
+    return f"{value:+.3f}" if change else f"{value:.3f}"
 
 
 def _share(p: float) -> str:
@@ -101,9 +128,9 @@ def decision_summary(
                 continue
             label = LABELS.get(metric, metric).capitalize()
             lines.append(
-                f"  {label}: {_amount(metric, difference['mean'])} "
-                f"(5-95%: {_amount(metric, difference['p5'])} to "
-                f"{_amount(metric, difference['p95'])}), better in "
+                f"  {label}: {amount(metric, difference['mean'])} "
+                f"(5-95%: {amount(metric, difference['p5'])} to "
+                f"{amount(metric, difference['p95'])}), better in "
                 f"{_share(entry['p_better'][metric])} of draws."
             )
         boxes = entry.get("boxes") or []

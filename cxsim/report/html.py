@@ -28,8 +28,9 @@ from cxsim.analysis.stats import compare, mean_interval
 from cxsim.analysis.store import Store
 from cxsim.analysis.uncertain import load_uncertain_runs, summarise_uncertainty
 from cxsim.config.files import output_directory
+from cxsim.core.metrics import METRICS
 from cxsim.core.parameters import EconomicsParameters
-from cxsim.report.decision import decision_summary
+from cxsim.report.decision import amount, decision_summary
 from cxsim.report.figures import acceptability_curves, discovery_box, value_of_information
 from cxsim.validation.declare import build
 from cxsim.validation.errors import InputError, shown
@@ -304,9 +305,11 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
         *_scenarios_section(runs.scenarios, runs.baseline),
         *_results_section(summary, differences, money, runs.baseline),
         *_figures_section(decision_images + images),
+        *_limits_section(),
+        *_method_section(reps, runs.scenarios[0].tables.get("warm_up", {}), bool(decision)),
+        *_appendix(summary, differences),
         *_assumptions_section(runs.scenarios),
         *_provenance_section(runs, store_path),
-        *_limits_section(),
     ]
     return _write_page(out, parts)
 
@@ -342,7 +345,7 @@ def _decision(
             block = []
     parts.append(
         "<p>Each draw runs every option with one set of the uncertain constants and one "
-        "seed (method: Appendix, and docs/ODD.md section 11 for the ranges).</p>"
+        "seed (see Method; docs/ODD.md section 11 for the ranges).</p>"
     )
     rows = []
     by = runs.outcomes.unstack("scenario")
@@ -614,13 +617,91 @@ def _results_section(
 ) -> list[str]:
     """The outcomes at the horizon, the differences against the baseline, the money."""
     return [
-        "<h2>Outcomes</h2><p>Mean of the replications and 95% interval, at the last week.</p>",
-        _table(summary[summary.metric.isin(HEADLINE_METRICS + ("churn_rate", "nps"))]),
-        "<h2>Differences against the baseline</h2><p>Paired difference, 95% interval, "
-        "p-value of the paired t-test.</p>",
-        _table(differences[differences.metric.isin(HEADLINE_METRICS)]),
+        "<h2>Outcomes</h2><p>Mean of the replications and its 95% interval, at the last week.</p>",
+        _table(_readable(summary[summary.metric.isin(HEADLINE_METRICS + ("churn_rate", "nps"))])),
+        "<h2>Differences against the baseline</h2><p>Paired difference and its 95% interval "
+        "(every metric, with p-values and bootstrap intervals: the appendix and "
+        "<code>differences.csv</code>).</p>",
+        _table(_readable(differences[differences.metric.isin(HEADLINE_METRICS)], change=True)),
         "<h2>Money over the horizon</h2>",
         _table(_money_summary(money, baseline)),
+    ]
+
+
+UNITS = {m.name: m.unit for m in METRICS}
+
+
+def _readable(frame: pd.DataFrame, change: bool = False) -> pd.DataFrame:
+    """Means with their 95% intervals as people write them: 61.0% [60.9%, 61.1%]."""
+    rows = []
+    for row in frame.to_dict(orient="records"):
+        unit = UNITS.get(row["metric"], "")
+        text = amount(row["metric"], row["mean"], change, unit)
+        if "ci_low" in row and row["ci_low"] == row["ci_low"]:
+            low = amount(row["metric"], row["ci_low"], change, unit)
+            high = amount(row["metric"], row["ci_high"], change, unit)
+            text += f" [{low}, {high}]"
+        rows.append(
+            {
+                "scenario": row["scenario"],
+                "metric": row["metric"].replace("_", " "),
+                "difference" if change else "value": text,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _method_section(reps: int, warm_up: Mapping[str, Any], uncertain: bool) -> list[str]:
+    """How the numbers were made, for the reader who checks."""
+    weeks = warm_up.get("weeks", 0) if isinstance(warm_up, Mapping) else 0
+    settled = (
+        f"each option began, week 0, from an organization first settled for {weeks} "
+        "unreported weeks (docs/ODD.md 5; options that describe a change from the baseline "
+        "settle as the baseline, from the same seed, so they start from the same one)"
+        if weeks
+        else "each option started from the model's starting values, unsettled"
+    )
+    parts = [
+        "<h2>Method</h2>",
+        f"<p><b>Paired replications.</b> Every option ran {reps} times, replicate <i>r</i> "
+        "of each with the same seed, so that they met the same customers, problems and "
+        f"luck (common random numbers); {settled}. A difference is the mean of the paired "
+        "differences, with a Student-t 95% interval; the appendix adds the paired "
+        "t-test's p-value and a bootstrap interval. These intervals measure the "
+        "simulation's luck only: the model's constants are held at their defaults.</p>",
+    ]
+    if uncertain:
+        parts.append(
+            "<p><b>Under uncertainty.</b> What we don't know about the organization is drawn: "
+            "each uncertain constant from its plausible distribution (docs/ODD.md 11), by a "
+            "seeded Latin hypercube; every option runs on each draw with the same constants "
+            "and seed (probabilistic sensitivity analysis). The chance an option is better "
+            "is the share of draws where its paired difference is. The spread's share that "
+            "is what we don't know is one minus the variance of the paired difference at "
+            "fixed constants (the replications above) over its variance across draws. The "
+            "expected value of perfect information (EVPI) is the mean, over draws, of the "
+            "best option's value less the value of the option best on average; of one "
+            "constant alone (EVPPI), the same after a smoothing spline of the net benefit "
+            "on that constant (Strong, Oakley & Brennan 2014). Where an option loses money, "
+            "PRIM (Friedman & Fisher 1999) peels the draws to the box of constants in which "
+            "losses concentrate: its coverage is the share of all losing draws inside it, "
+            "its density the share of draws inside it that lose. It describes a region only "
+            "from five losing draws or more.</p>"
+        )
+    return parts
+
+
+def _appendix(summary: pd.DataFrame, differences: pd.DataFrame) -> list[str]:
+    """Every metric's figures as computed: means, intervals, p-values, bootstrap."""
+    return [
+        "<h2>Appendix: full tables</h2>",
+        "<p>Every metric at the last week, in its own units (docs/ODD.md 7; "
+        "<code>cxsim metrics</code>). Also in <code>outcomes.csv</code> and "
+        "<code>differences.csv</code>.</p>",
+        "<h3>Outcomes</h3>",
+        _table(summary),
+        "<h3>Paired differences against the baseline (p-value of the paired t-test)</h3>",
+        _table(differences),
     ]
 
 

@@ -28,9 +28,11 @@ SECTIONS = (
     "Differences against the baseline",
     "Money over the horizon",
     "Figures",
+    "What the model cannot tell you",
+    "Method",
+    "Appendix: full tables",
     "Assumptions and parameters",
     "Provenance",
-    "What the model cannot tell you",
 )
 
 
@@ -50,6 +52,13 @@ def test_the_report_has_every_section_valid_figures_and_csv_tables(comparison_st
     text = report.read_text()
     for section in SECTIONS:
         assert f">{section}<" in text, section
+    # the body reads as people write numbers; p-values and raw tables wait in the appendix
+    body = text[: text.index(">Appendix: full tables<")]
+    assert "<th>p_value</th>" not in body
+    words = re.sub(r'src="data:[^"]+"', "", body)
+    assert not re.search(r"\de[-+]\d", words)  # no scientific notation
+    assert "<th>p_value</th>" in text[text.index(">Appendix: full tables<") :]
+    assert " points [" in body  # a share's difference in percentage points
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
     assert len(images) >= 4
     for data in images:
