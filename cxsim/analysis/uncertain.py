@@ -35,12 +35,14 @@ from cxsim.analysis.experiment import RunSpec, execute, replicate_seeds
 from cxsim.analysis.store import Store
 from cxsim.config.scenario import Scenario
 from cxsim.config.uncertainty import Uncertainty
+from cxsim.core.metrics import METRICS
 from cxsim.core.parameters import EconomicsParameters
 from cxsim.validation.declare import build
 from cxsim.validation.errors import InputError
 
 __all__ = [
     "UncertainRuns",
+    "paired_differences",
     "load_uncertain_runs",
     "run_under_uncertainty",
     "summarise_uncertainty",
@@ -53,8 +55,8 @@ MIN_LOSSES = 5
 """Losing draws needed before scenario discovery describes where an option loses: a box
 around one or two losing draws describes the luck of the design, not a region."""
 
-LARGER_IS_WORSE = {"churn_rate", "turnover_rate", "handoff_failure_rate", "customer_effort", "cost"}
-"""Metrics for which a scenario is better when it is lower."""
+LARGER_IS_WORSE = frozenset(m.name for m in METRICS if m.lower_is_better)
+"""Metrics for which a scenario is better when it is lower (declared on each metric)."""
 
 
 @dataclass
@@ -201,8 +203,14 @@ def load_uncertain_runs(store: Store) -> UncertainRuns | None:
     return UncertainRuns(draws, drawn, noise, baseline)
 
 
-def _paired(outcomes: pd.DataFrame, name: str, baseline: str) -> pd.DataFrame:
-    """Scenario minus baseline, per draw where both ran."""
+def paired_differences(outcomes: pd.DataFrame, name: str, baseline: str) -> pd.DataFrame:
+    """Scenario minus baseline, per draw (or replicate) where both ran.
+
+    Args:
+        outcomes: Outcomes indexed by ``draw`` and ``scenario``.
+        name: The scenario.
+        baseline: The baseline scenario.
+    """
     by = outcomes.unstack("scenario")
     if name not in by.columns.get_level_values("scenario"):
         return pd.DataFrame()
@@ -265,10 +273,14 @@ def summarise_uncertainty(
     for name in names:
         if name == runs.baseline:
             continue
-        paired = _paired(runs.outcomes, name, runs.baseline)
+        paired = paired_differences(runs.outcomes, name, runs.baseline)
         if len(paired) < 2:
             continue
-        noise = _paired(runs.noise, name, runs.baseline) if len(runs.noise) else pd.DataFrame()
+        noise = (
+            paired_differences(runs.noise, name, runs.baseline)
+            if len(runs.noise)
+            else pd.DataFrame()
+        )
         draws = runs.draws.loc[paired.index]
         gain = paired[money].to_numpy()
         net_benefit = np.column_stack([np.zeros(len(gain)), gain])

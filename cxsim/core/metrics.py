@@ -109,6 +109,8 @@ class Metric:
         low: The lowest value it can take.
         high: The highest value it can take.
         measure: Computes it from the week's :class:`Observation`.
+        lower_is_better: Whether an option is better when this metric is lower (churn,
+            effort, failures, cost).
     """
 
     name: str
@@ -117,6 +119,7 @@ class Metric:
     low: float = -np.inf
     high: float = np.inf
     measure: Callable[[Observation], float] = field(kw_only=True, compare=False, repr=False)
+    lower_is_better: bool = field(default=False, kw_only=True)
 
     def reporter(self) -> Callable[[Any], float]:
         """This metric as a Mesa DataCollector model reporter.
@@ -183,6 +186,7 @@ METRICS: tuple[Metric, ...] = (
         "mean accumulated effort of active customers (repeats, transfers, waits)",
         0,
         measure=lambda week: _mean(week.effort),
+        lower_is_better=True,
     ),
     Metric(
         "repurchase_rate",
@@ -206,6 +210,7 @@ METRICS: tuple[Metric, ...] = (
         "customers lost over the last quarter per mean active customer, annualised",
         0,
         measure=lambda week: week.rolling.annualised("churned", "active"),
+        lower_is_better=True,
     ),
     Metric(
         "active_customers",
@@ -228,6 +233,7 @@ METRICS: tuple[Metric, ...] = (
         "employees who quit over the last quarter per employee, annualised",
         0,
         measure=lambda week: week.rolling.annualised("quits", "headcount"),
+        lower_is_better=True,
     ),
     Metric(
         "cross_dept_help_rate",
@@ -244,6 +250,7 @@ METRICS: tuple[Metric, ...] = (
         0,
         1,
         measure=lambda week: _share(week.work.totals, "handoff_failures", "handoffs", 0.0),
+        lower_is_better=True,
     ),
     Metric(
         "first_contact_resolution",
@@ -261,6 +268,7 @@ METRICS: tuple[Metric, ...] = (
         "new problems this week per active customer",
         0,
         measure=lambda week: _per_active(week.work.totals["problems_new"], week),
+        lower_is_better=True,
     ),
     Metric(
         "revenue",
@@ -275,6 +283,7 @@ METRICS: tuple[Metric, ...] = (
         "salaries, incentive payouts, leaver replacement, acquisition and programmes this week",
         0,
         measure=lambda week: week.cost,
+        lower_is_better=True,
     ),
     Metric(
         "profit",

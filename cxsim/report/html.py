@@ -26,7 +26,11 @@ from cxsim.analysis.economics import run_economics, versus_baseline
 from cxsim.analysis.experiment import replicate_seeds
 from cxsim.analysis.stats import compare, mean_interval
 from cxsim.analysis.store import Store
-from cxsim.analysis.uncertain import load_uncertain_runs, summarise_uncertainty
+from cxsim.analysis.uncertain import (
+    load_uncertain_runs,
+    paired_differences,
+    summarise_uncertainty,
+)
 from cxsim.config.files import output_directory
 from cxsim.core.metrics import METRICS
 from cxsim.core.parameters import EconomicsParameters
@@ -348,11 +352,8 @@ def _decision(
         "seed (see Method; docs/ODD.md section 11 for the ranges).</p>"
     )
     rows = []
-    by = runs.outcomes.unstack("scenario")
     for name in summary["scenarios"]:
-        difference = by.xs(name, axis=1, level="scenario") - by.xs(
-            runs.baseline, axis=1, level="scenario"
-        )
+        difference = paired_differences(runs.outcomes, name, runs.baseline)
         rows.append(runs.draws.join(difference.add_prefix("difference_")).assign(scenario=name))
     pd.concat(rows).to_csv(out / "uncertainty.csv")
     images = []
@@ -367,10 +368,7 @@ def _decision(
     if entry["boxes"] and len(runs.draws.columns) >= 2:
         limits = entry["boxes"][0]["limits"]
         pair = (list(limits) + [p for p in ranked if p not in limits])[:2]
-        gain = (
-            by.xs(name, axis=1, level="scenario")["profit_total"]
-            - by.xs(runs.baseline, axis=1, level="scenario")["profit_total"]
-        )
+        gain = paired_differences(runs.outcomes, name, runs.baseline)["profit_total"]
         png, _ = discovery_box(
             runs.draws.loc[gain.index], (gain < 0).to_numpy(), limits, tuple(pair), figures, name
         )
