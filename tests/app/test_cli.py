@@ -245,3 +245,19 @@ def test_compare_under_uncertainty_refuses_bad_flags(extra, message, capsys):
     siloed, collaborative = str(SCENARIOS / "siloed.toml"), str(SCENARIOS / "collaborative.toml")
     assert main(["compare", siloed, collaborative, *extra]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_demo_ends_with_the_decision_and_its_report(tmp_path, capsys):
+    """The main job at full size, cut to two replications and three draws."""
+    out = tmp_path / "demo"
+    args = ["demo", "--reps", "2", "--draws", "3", "--out", str(out), "--workers", "2"]
+    assert main([*args, "--quiet"]) == 0
+    text = capsys.readouterr().out
+    assert "Under uncertainty: 3 draws" in text
+    assert "collaborative against siloed-baseline" in text
+    assert "transformation against siloed-baseline" in text
+    assert "What to measure first" in text and "report: " in text
+    page = (out / "report.html").read_text()
+    assert ">The decision<" in page and ">Method<" in page
+    assert (out / "uncertainty.csv").exists()
