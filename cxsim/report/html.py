@@ -672,7 +672,8 @@ def _method_section(reps: int, warm_up: Mapping[str, Any], uncertain: bool) -> l
         parts.append(
             "<p><b>Under uncertainty.</b> What we don't know about the organization is drawn: "
             "each uncertain constant from its plausible distribution (docs/ODD.md 11), by a "
-            "seeded Latin hypercube; every option runs on each draw with the same constants "
+            "seeded Latin hypercube (or Sobol design, as the comparison asked); every option runs "
+            "on each draw with the same constants "
             "and seed (probabilistic sensitivity analysis). The chance an option is better "
             "is the share of draws where its paired difference is. The spread's share that "
             "is what we don't know is one minus the variance of the paired difference at "
