@@ -51,9 +51,10 @@ LIMITS = (
     "The organization, its customers and every constant are a model: the defaults come "
     "from published research and are calibrated to published ranges (annual churn, "
     "employee turnover, first-contact resolution), not to this client's data.",
-    "Intervals show the spread of the simulation's own randomness over the replications; "
-    "they do not include uncertainty in the constants themselves. Sweep the constants "
-    "that matter (cxsim sweep) before quoting a figure.",
+    "The intervals of the tables show the spread of the simulation's own randomness over "
+    "the replications; they do not include uncertainty in the constants themselves. The "
+    "decision (cxsim compare --uncertainty) does, for the constants that declare a "
+    "plausible range; the others are held at their defaults.",
     "Customers decide independently except through referrals; competitors, prices and "
     "the market are not modelled.",
     "Programme costs are the costs entered in the scenario; the time programmes take from "
