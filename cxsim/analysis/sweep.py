@@ -426,15 +426,13 @@ def run_sweep(
     """
     from cxsim.analysis.experiment import RunSpec, execute
 
-    runs = experiment.runs_of_points(draws)
-    specs = sorted(
-        (
-            RunSpec(variant.to_dict(), scenario.name, variant.model_hash(), r, seed)
-            for _, scenario, variants in runs
-            for r, variant, seed in variants
-        ),
-        key=lambda spec: spec.replicate,  # a replicate's runs together: shared warm-ups
-    )
+    specs = []
+    for _, scenario, variants in experiment.runs_of_points(draws):
+        plain: dict[int, tuple[dict[str, Any], str]] = {}  # each variant's dict and hash once
+        for r, variant, seed in variants:
+            data, digest = plain.setdefault(id(variant), (variant.to_dict(), variant.model_hash()))
+            specs.append(RunSpec(data, scenario.name, digest, r, seed))
+    specs.sort(key=lambda spec: spec.replicate)  # a replicate's runs together: shared warm-ups
     memory = None
     if draws is not None:
         memory = {"experiment": experiment.name, "draws": len(draws.constants)}
@@ -499,9 +497,9 @@ def summarise(
 
 def _finals_of(store, variants: list[tuple[int, Scenario, int]], older: bool) -> pd.DataFrame:
     """Final metrics of a point's runs, indexed by replicate."""
-    hashes = {variant.model_hash() for _, variant, _ in variants}
-    if len(hashes) == 1:  # every replicate runs the same scenario
-        return store.finals(hashes.pop(), [seed for _, _, seed in variants], older)
+    if len({id(variant) for _, variant, _ in variants}) == 1:  # one scenario, every seed
+        digest = variants[0][1].model_hash()
+        return store.finals(digest, [seed for _, _, seed in variants], older)
     frames = [store.finals(v.model_hash(), [seed], older) for _, v, seed in variants]
     frames = [f for f in frames if len(f)]
     return pd.concat(frames).sort_index() if frames else pd.DataFrame()
