@@ -7,17 +7,15 @@ difference over a stretch of weeks, never on one run.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 
 import numpy as np
 import pytest
 
-from cxsim import OrganizationModel, Scenario, run
+from cxsim import Scenario
 from cxsim.analysis.stats import paired_difference
 from tests.conftest import SCENARIOS
+from tests.stylized.settled import replicate_together
 
 pytestmark = pytest.mark.slow
 
@@ -26,31 +24,62 @@ START = 13  # the shipped programmes start after a quarter of business as usual
 VOICE_SEEDS = tuple(range(9400, 9406))  # never used to explore or tune the model
 
 
-def _weekly(job: tuple[str, tuple, int]) -> dict[str, np.ndarray]:
-    name, interventions, seed = job
+def _scenario(spec: tuple[str, tuple]) -> Scenario:
+    name, frozen = spec
     scenario = Scenario.load(SCENARIOS / f"{name}.toml")
-    if interventions:
+    if frozen:
         data = scenario.to_dict()
-        data["interventions"] = [dict(i) for i in interventions]
+        data["interventions"] = [dict(i) for i in frozen]
         scenario = Scenario.from_dict(data)
-    metrics = run(scenario, seed=seed).metrics
+    return scenario
+
+
+def _weekly(result) -> dict[str, np.ndarray]:
+    metrics = result.metrics
     return {column: metrics[column].to_numpy() for column in metrics.columns}
+
+
+def _spec(name: str, interventions: tuple = ()) -> tuple[str, tuple]:
+    return name, tuple(tuple(sorted(i.items())) for i in interventions)
+
+
+NEUTRAL_VOICE = (
+    {"type": "employee_voice", "start": 13, "stop": 52, "acted_on": True, "gain": 0.0},
+)
+# holding the changes without amplifying anything
+HOLDING_ONLY = (
+    {"type": "leadership_buy_in", "start": START, "multiplier": 1.0},
+    *Scenario.load(SCENARIOS / "transformation_no_leadership.toml").to_dict()["interventions"],
+)
+TRAINING = ({"type": "training", "start": 10, "stop": 22},)
+SHARING = ({"type": "knowledge_sharing", "start": START},)
+# every programme the tests below compare; all settle as the siloed baseline, so they
+# share one warm-up a seed (tests/stylized/settled.py)
+COMPARED = (
+    _spec("siloed"),
+    _spec("gamification_only"),
+    _spec("voice_ignored"),
+    _spec("siloed", NEUTRAL_VOICE),
+    _spec("transformation"),
+    _spec("transformation_no_leadership"),
+    _spec("siloed", HOLDING_ONLY),
+    _spec("siloed", TRAINING),
+    _spec("siloed", SHARING),
+)
+
+
+@cache
+def _compared() -> dict:
+    return replicate_together(COMPARED, SEEDS, _scenario, _weekly)
 
 
 def weekly(name: str, interventions: tuple = ()) -> dict[str, np.ndarray]:
     """Weekly metrics over SEEDS: each value an array (seeds x weeks)."""
-    frozen = tuple(tuple(sorted(i.items())) for i in interventions)
-    return _weekly_cached(name, frozen)
-
-
-@cache
-def _weekly_cached(name: str, frozen: tuple) -> dict[str, np.ndarray]:
-    interventions = tuple(dict(i) for i in frozen)
-    jobs = [(name, interventions, seed) for seed in SEEDS]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=context) as pool:
-        rows = list(pool.map(_weekly, jobs))
-    return {key: np.array([row[key] for row in rows]) for key in rows[0]}
+    spec = _spec(name, interventions)
+    compared = _compared()
+    if spec in compared:
+        return compared[spec]
+    return replicate_together((spec,), SEEDS, _scenario, _weekly)[spec]
 
 
 def difference(treated, baseline, metric, first_week, last_week):
@@ -74,10 +103,7 @@ def test_gamification_without_restructuring_gives_a_bump_that_fades_within_month
 def test_asking_for_input_and_ignoring_it_leaves_morale_below_not_asking():
     base, ignored = weekly("siloed"), weekly("voice_ignored")
     # the same group, with its strain and cost, whose input neither helps nor is ignored
-    neutral = weekly(
-        "siloed",
-        ({"type": "employee_voice", "start": 13, "stop": 52, "acted_on": True, "gain": 0.0},),
-    )
+    neutral = weekly("siloed", NEUTRAL_VOICE)
     below_not_asking = difference(ignored, base, "morale", 40, 52)
     below_a_neutral_group = difference(ignored, neutral, "morale", 40, 52)
     assert below_not_asking.high < 0, below_not_asking
@@ -109,44 +135,41 @@ def test_leadership_buy_in_makes_a_transformation_last():
     assert trust.low > 0, trust
     assert retention.low > 0, retention
     # holding the changes matters on its own, without amplifying anything
-    programme = Scenario.load(SCENARIOS / "transformation_no_leadership.toml").to_dict()
-    holding_only = (
-        {"type": "leadership_buy_in", "start": START, "multiplier": 1.0},
-        *programme["interventions"],
-    )
-    held = weekly("siloed", holding_only)
+    held = weekly("siloed", HOLDING_ONLY)
     trust_held = difference(held, unled, "trust", 91, 104)
     assert trust_held.low > 0, trust_held
 
 
 def test_training_raises_first_contact_resolution_after_its_window():
-    training = ({"type": "training", "start": 10, "stop": 22},)
-    base, trained = weekly("siloed"), weekly("siloed", training)
+    base, trained = weekly("siloed"), weekly("siloed", TRAINING)
     after = difference(trained, base, "first_contact_resolution", 23, 40)
     assert after.low > 0, after
 
 
 def test_knowledge_sharing_lowers_handoff_failures():
-    sharing = ({"type": "knowledge_sharing", "start": START},)
-    base, shared = weekly("siloed"), weekly("siloed", sharing)
+    base, shared = weekly("siloed"), weekly("siloed", SHARING)
     failures = difference(shared, base, "handoff_failure_rate", START + 13, 104)
     assert failures.high < 0, failures
 
 
-def _engagement_at_week_52(job: tuple[str, int]) -> np.ndarray:
-    """Each employee's engagement when a year-long advisory group ends, in one run."""
-    voice, seed = job
+VOICE_GROUPS = ("not asked", "acted on", "ignored")
+
+
+def _voice_scenario(voice: str) -> Scenario:
     scenario = Scenario.load(SCENARIOS / "siloed.toml")
-    if voice != "not asked":
-        data = scenario.to_dict()
-        data["interventions"] = [
-            {"type": "employee_voice", "start": START, "stop": 52, "acted_on": voice == "acted on"}
-        ]
-        scenario = Scenario.from_dict(data)
-    model = OrganizationModel(scenario, seed=seed)
-    for _ in range(52):
-        model.step()
-    return np.array([employee.engagement for employee in model.employees])
+    if voice == "not asked":
+        return scenario
+    data = scenario.to_dict()
+    data["interventions"] = [
+        {"type": "employee_voice", "start": START, "stop": 52, "acted_on": voice == "acted on"}
+    ]
+    return Scenario.from_dict(data)
+
+
+def _engagement(result) -> dict[str, float]:
+    """Employees' engagement when a year-long advisory group ends: its mean and spread."""
+    engagement = np.array([employee.engagement for employee in result.model.employees])
+    return {"mean": float(engagement.mean()), "spread": float(engagement.std())}
 
 
 def test_voice_acted_on_and_ignored_move_engagement_by_blessingwhites_amounts():
@@ -155,17 +178,11 @@ def test_voice_acted_on_and_ignored_move_engagement_by_blessingwhites_amounts():
     engagement across employees (probit), acting on input moves it +0.54 sd and ignoring
     it -0.10 sd. Accepted: an engaged share of 40-55% when acted on (+0.36 to +0.74 sd)
     and 20-27% when ignored (-0.23 sd to 0). On held-out seeds."""
-    context = multiprocessing.get_context("spawn")
-    groups = ("not asked", "acted on", "ignored")
-    jobs = [(voice, seed) for seed in VOICE_SEEDS for voice in groups]
-    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=context) as pool:
-        runs = list(pool.map(_engagement_at_week_52, jobs))
-    by_group = {voice: runs[i :: len(groups)] for i, voice in enumerate(groups)}
-    scale = np.array([engagement.std() for engagement in by_group["not asked"]])
+    by_group = replicate_together(VOICE_GROUPS, VOICE_SEEDS, _voice_scenario, _engagement, 52)
+    scale = by_group["not asked"]["spread"]
 
     def shift(voice: str):
-        means = np.array([engagement.mean() for engagement in by_group[voice]])
-        base = np.array([engagement.mean() for engagement in by_group["not asked"]])
+        means, base = by_group[voice]["mean"], by_group["not asked"]["mean"]
         return paired_difference(means / scale, base / scale)
 
     acted, ignored = shift("acted on"), shift("ignored")

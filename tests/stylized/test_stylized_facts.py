@@ -16,9 +16,10 @@ from functools import cache
 import numpy as np
 import pytest
 
-from cxsim import OrganizationModel, Scenario, run
+from cxsim import OrganizationModel, Scenario
 from cxsim.analysis.stats import mean_interval, paired_difference
 from tests.conftest import SCENARIOS
+from tests.stylized.settled import replicate_together
 
 pytestmark = pytest.mark.slow
 
@@ -29,9 +30,12 @@ QUARTER = 13
 SWITCHED = {"warm_up.incentives": "individual_throughput"}
 
 
-def _summary(job: tuple[str, tuple[tuple[str, object], ...], int]) -> dict[str, float]:
-    name, overrides, seed = job
-    result = run(Scenario.load(SCENARIOS / f"{name}.toml", overrides=dict(overrides)), seed=seed)
+def _scenario(spec: tuple[str, tuple[tuple[str, object], ...]]) -> Scenario:
+    name, overrides = spec
+    return Scenario.load(SCENARIOS / f"{name}.toml", overrides=dict(overrides))
+
+
+def _summary(result) -> dict[str, float]:
     m = result.metrics
     last = m.iloc[-QUARTER:].mean()
     second_quarter = m.iloc[QUARTER : 2 * QUARTER].mean()
@@ -53,14 +57,47 @@ def _summary(job: tuple[str, tuple[tuple[str, object], ...], int]) -> dict[str, 
     }
 
 
+def _spec(name: str, **overrides) -> tuple[str, tuple[tuple[str, object], ...]]:
+    return name, tuple(sorted(overrides.items()))
+
+
+LITTLE = {"cases.cross_functional_share": 0.1}
+# every scenario the tests below compare, run together so that those settling alike share
+# one warm-up a seed (tests/stylized/settled.py)
+COMPARED = {
+    SEEDS: (
+        _spec("siloed"),
+        _spec("collaborative"),
+        _spec("survey_gaming"),
+        _spec("siloed", **{"incentives.type": "resolution_bonus", **SWITCHED}),
+        _spec("siloed", **{"incentives.type": "prevention_bonus", **SWITCHED}),
+        _spec("siloed", **{"incentives.type": "team_recognition", **SWITCHED}),
+    ),
+    HELD_OUT: (
+        _spec("siloed"),
+        _spec("collaborative"),
+        _spec("collaborative", **{"structure.pod_size": 40}),
+        _spec("siloed", **LITTLE),
+        _spec("collaborative", **LITTLE, **{"incentives.type": "individual_throughput"}),
+        _spec("siloed", **{"handoffs.base_failure": 0.25}),
+        _spec("siloed", **{"handoffs.base_failure": 0.55}),
+    ),
+}
+
+
+@cache
+def _compared(seeds: tuple[int, ...]) -> dict:
+    return replicate_together(COMPARED.get(seeds, ()), seeds, _scenario, _summary)
+
+
 @cache
 def replicate(name: str, seeds: tuple[int, ...] = SEEDS, **overrides) -> dict[str, np.ndarray]:
     """Summaries of one scenario over ``seeds``, as arrays by outcome."""
-    jobs = [(name, tuple(sorted(overrides.items())), seed) for seed in seeds]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=context) as pool:
-        rows = list(pool.map(_summary, jobs))
-    return {key: np.array([row[key] for row in rows]) for key in rows[0]}
+    spec = _spec(name, **overrides)
+    compared = _compared(seeds)
+    if spec in compared:
+        return compared[spec]
+    return replicate_together((spec,), seeds, _scenario, _summary)[spec]
 
 
 @pytest.mark.parametrize(
@@ -154,10 +191,9 @@ def test_pods_earn_less_than_the_silo_where_little_work_crosses_departments():
     partner department, pods pay their costs of collaboration (coordination, split queues,
     lost depth) for little gain. Same incentive scheme, so the structure alone differs;
     both start from the same settled silo. On held-out seeds."""
-    little = {"cases.cross_functional_share": 0.1}
-    silo = replicate("siloed", HELD_OUT, **little)
+    silo = replicate("siloed", HELD_OUT, **LITTLE)
     pods = replicate(
-        "collaborative", HELD_OUT, **little, **{"incentives.type": "individual_throughput"}
+        "collaborative", HELD_OUT, **LITTLE, **{"incentives.type": "individual_throughput"}
     )
     profit = paired_difference(pods["profit"], silo["profit"])
     assert profit.high < 0, profit
