@@ -8,18 +8,23 @@ tenure and an effort allocation over four uses of working time:
 * ``prevent``: fix root causes, so fewer problems arise;
 * ``game``: raise the measured metric without raising the experience.
 
-The per-case work is vectorised in :mod:`cxsim.core.service`; what an employee does with a
-week's outcome (morale, learning, effort reallocation, quitting) is the employee's own
-behaviour, one call per employee per week.
+The per-case work is vectorised in :mod:`cxsim.core.service`. What employees do with a
+week's outcome (morale, learning, effort reallocation, quitting) is their own behaviour,
+applied to the whole workforce at once: :func:`end_week` reads each agent's state,
+updates it with whole-array arithmetic (:func:`update_morale`, :func:`learn`,
+:func:`reallocate_effort`), and writes it back, so the week's Python work is a few
+passes over the agents rather than several method calls each.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from cxsim.validation.declare import param
 from cxsim.validation.limits import MAX_EMPLOYEES
@@ -27,10 +32,24 @@ from cxsim.validation.limits import MAX_EMPLOYEES
 if TYPE_CHECKING:
     from cxsim.core.parameters import ModelParameters
 
-__all__ = ["USES", "Department", "Employee", "WeekAtWork", "shares", "starting_allocation"]
+__all__ = [
+    "USES",
+    "Department",
+    "Employee",
+    "WeekAtWork",
+    "end_week",
+    "learn",
+    "quit_probability",
+    "reallocate_effort",
+    "shares",
+    "starting_allocation",
+    "update_morale",
+]
 
 USES: tuple[str, ...] = ("serve", "help", "prevent", "game")
 """The four uses of an employee's working time, in allocation order."""
+
+_SERVE_ONLY = np.array([1.0, 0.0, 0.0, 0.0])
 
 
 @dataclass(kw_only=True)
@@ -46,7 +65,9 @@ class Department:
 
 @dataclass(frozen=True, slots=True)
 class WeekAtWork:
-    """What one employee's week was like, as the morale and effort updates need it.
+    """What each employee's week was like, as the morale and effort updates need it.
+
+    Every attribute holds one value per employee, in the order the employees are given.
 
     Attributes:
         load: Cases assigned over serve capacity (1 = exactly full).
@@ -57,28 +78,25 @@ class WeekAtWork:
         partner_trust: The department's mean internal trust toward the others, 0-1.
         engagement_boost: Engagement programmes add this week (may be negative).
         change_strain: Strain the running changes add this week.
-        pull_serve: Incentive pull on serving.
-        pull_help: Incentive pull on helping.
-        pull_prevent: Incentive pull on preventing.
-        pull_game: Incentive pull on gaming.
+        pull: Incentive pull on each use of time (employees x :data:`USES`).
     """
 
-    load: float
-    conflict: float
-    success: float
-    support: float
-    achievement: float
-    partner_trust: float
-    engagement_boost: float
-    change_strain: float
-    pull_serve: float
-    pull_help: float
-    pull_prevent: float
-    pull_game: float
+    load: np.ndarray
+    conflict: np.ndarray
+    success: np.ndarray
+    support: np.ndarray
+    achievement: np.ndarray
+    partner_trust: np.ndarray
+    engagement_boost: np.ndarray
+    change_strain: np.ndarray
+    pull: np.ndarray
 
 
 class Employee(mesa.Agent):
     """An employee who serves, helps, prevents and (when rewarded for it) games.
+
+    The agent is the record of the person; the weekly behaviour (:func:`end_week`) acts
+    on all of them at once.
 
     Args:
         model: The organization model.
@@ -121,84 +139,151 @@ class Employee(mesa.Agent):
         """Morale M = engagement - strain, in [-1, 1]."""
         return self.engagement - self.strain
 
-    def update_morale(self, week: WeekAtWork, params: ModelParameters) -> None:
-        """Move engagement toward job resources and strain toward job demands.
-
-        Engagement rises with rewards, support and success (resources); strain with
-        overload, conflict in failed handoffs, the dissonance of gaming against one's
-        service orientation and the strain of change (demands). Programmes may add
-        engagement directly. Both adjust with a lag of ``adjustment_weeks``.
-        """
-        p = params.morale
-        game = self.allocation[3]
-        engagement_target = (
-            p.engagement_base
-            + p.reward_effect * (week.achievement - 0.5) * 2.0
-            + p.support_effect * week.support
-            + p.success_effect * week.success
-            + week.engagement_boost
-        )
-        strain_target = (
-            p.strain_base
-            + p.load_effect * max(0.0, week.load - p.load_threshold)
-            + p.conflict_effect * week.conflict
-            + p.dissonance_effect * game * self.orientation
-            + week.change_strain
-        )
-        rate = 1.0 / p.adjustment_weeks
-        self.engagement = _unit(self.engagement + rate * (engagement_target - self.engagement))
-        self.strain = _unit(self.strain + rate * (strain_target - self.strain))
-
-    def learn(self, params: ModelParameters) -> None:
-        """Close part of the gap to the skill ceiling (the learning curve)."""
-        p = params.employees
-        self.skill += p.learning_rate * max(0.0, p.skill_ceiling - self.skill)
-        self.tenure += 1
-
     def train(self, rate: float, target: float) -> None:
         """Learn in training: close a share ``rate`` of the gap to the target skill."""
         if target > self.skill:
             self.skill += rate * (target - self.skill)
 
-    def reallocate_effort(self, week: WeekAtWork, params: ModelParameters, help_norm: float):
-        """Shift effort toward what is rewarded and what the employee values.
 
-        The target allocation weighs each use by a base weight (help and prevention grow
-        with service orientation and shrink with low morale: discretionary effort), the
-        structure's help norm and the incentive pull; effort moves toward it with a lag.
-        Willingness to help other departments also follows internal trust (Carley 1991):
-        a department that trusts its partners less helps them less. Weights that are all
-        zero leave the employee serving only.
-        Unmeasured uses therefore decay toward their base (Holmstrom & Milgrom 1991).
-        """
-        p = params.allocation
-        discretionary = min(1.5, max(0.1, 1.0 + self.morale - p.discretionary_reference))
-        willingness = 1.0 - p.trust_effect + 2.0 * p.trust_effect * week.partner_trust
-        weights = (
-            p.serve_base + week.pull_serve,
-            (p.help_base + p.orientation_help * self.orientation) * discretionary * willingness
+def update_morale(
+    engagement: np.ndarray,
+    strain: np.ndarray,
+    game: np.ndarray,
+    orientation: np.ndarray,
+    week: WeekAtWork,
+    params: ModelParameters,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move engagement toward job resources and strain toward job demands.
+
+    Engagement rises with rewards, support and success (resources); strain with
+    overload, conflict in failed handoffs, the dissonance of gaming (``game``, the share
+    of time spent gaming) against one's service orientation and the strain of change
+    (demands). Programmes may add engagement directly. Both adjust with a lag of
+    ``adjustment_weeks`` and stay within 0-1.
+
+    Returns:
+        The new engagement and strain.
+    """
+    p = params.morale
+    engagement_target = (
+        p.engagement_base
+        + p.reward_effect * (week.achievement - 0.5) * 2.0
+        + p.support_effect * week.support
+        + p.success_effect * week.success
+        + week.engagement_boost
+    )
+    strain_target = (
+        p.strain_base
+        + p.load_effect * np.maximum(0.0, week.load - p.load_threshold)
+        + p.conflict_effect * week.conflict
+        + p.dissonance_effect * game * orientation
+        + week.change_strain
+    )
+    rate = 1.0 / p.adjustment_weeks
+    return (
+        np.clip(engagement + rate * (engagement_target - engagement), 0.0, 1.0),
+        np.clip(strain + rate * (strain_target - strain), 0.0, 1.0),
+    )
+
+
+def learn(skill: np.ndarray, params: ModelParameters) -> np.ndarray:
+    """Close part of the gap to the skill ceiling (the learning curve); the new skill."""
+    p = params.employees
+    return skill + p.learning_rate * np.maximum(0.0, p.skill_ceiling - skill)
+
+
+def reallocate_effort(
+    allocation: np.ndarray,
+    morale: np.ndarray,
+    orientation: np.ndarray,
+    week: WeekAtWork,
+    params: ModelParameters,
+    help_norm: float,
+) -> np.ndarray:
+    """Shift effort toward what is rewarded and what each employee values.
+
+    The target allocation weighs each use by a base weight (help and prevention grow
+    with service orientation and shrink with low morale: discretionary effort), the
+    structure's help norm and the incentive pull; effort moves toward it with a lag.
+    Willingness to help other departments also follows internal trust (Carley 1991):
+    a department that trusts its partners less helps them less. Weights that are all
+    zero leave the employee serving only.
+    Unmeasured uses therefore decay toward their base (Holmstrom & Milgrom 1991).
+
+    Args:
+        allocation: Effort shares (employees x :data:`USES`).
+        morale: Each employee's morale this week.
+        orientation: Each employee's service orientation.
+        week: The week at work.
+        params: Model parameters.
+        help_norm: The structure's help norm.
+
+    Returns:
+        The new effort shares (employees x :data:`USES`).
+    """
+    p = params.allocation
+    pull = week.pull
+    discretionary = np.minimum(1.5, np.maximum(0.1, 1.0 + morale - p.discretionary_reference))
+    willingness = 1.0 - p.trust_effect + 2.0 * p.trust_effect * week.partner_trust
+    weights = np.column_stack(
+        [
+            p.serve_base + pull[:, 0],
+            (p.help_base + p.orientation_help * orientation) * discretionary * willingness
             + help_norm
-            + week.pull_help,
-            (p.prevent_base + p.orientation_prevent * self.orientation) * discretionary
-            + week.pull_prevent,
-            week.pull_game * (1.0 - p.gaming_distaste * self.orientation),
-        )
-        target = shares(weights)
-        rate = 1.0 / p.adjustment_weeks
-        self.allocation = tuple(
-            a + rate * (t - a) for a, t in zip(self.allocation, target, strict=True)
-        )
+            + pull[:, 1],
+            (p.prevent_base + p.orientation_prevent * orientation) * discretionary + pull[:, 2],
+            pull[:, 3] * (1.0 - p.gaming_distaste * orientation),
+        ]
+    )
+    # normalised as shares() does: the total rounded correctly, the same on every Python
+    total = np.array([math.fsum(row) for row in weights.tolist()])
+    working = total > 0.0
+    target = np.where(
+        working[:, None], weights / np.where(working, total, 1.0)[:, None], _SERVE_ONLY
+    )
+    rate = 1.0 / p.adjustment_weeks
+    return allocation + rate * (target - allocation)
 
-    def quits(self, draw: float, params: ModelParameters) -> bool:
-        """Decide whether to quit this week: P = q0 exp(-k M) (Boushey & Glynn; Homer)."""
-        p = params.turnover
-        return draw < p.base_quit * math.exp(-p.morale_sensitivity * self.morale)
 
-    def end_week(self, week: WeekAtWork, params: ModelParameters, help_norm: float) -> None:
-        """The employee's own part of a week: morale, learning, effort reallocation."""
-        self.update_morale(week, params)
-        self.learn(params)
-        self.reallocate_effort(week, params, help_norm)
+def quit_probability(morale: np.ndarray, params: ModelParameters) -> np.ndarray:
+    """Each employee's chance of quitting this week: q0 exp(-k M) (Boushey & Glynn; Homer).
+
+    ``math.exp`` rather than NumPy's, which may round differently on some machines: the
+    same seed gives the same leavers everywhere.
+    """
+    p = params.turnover
+    return np.array([p.base_quit * math.exp(x) for x in (-p.morale_sensitivity * morale).tolist()])
+
+
+def end_week(
+    employees: Sequence[Employee], week: WeekAtWork, params: ModelParameters, help_norm: float
+) -> None:
+    """The employees' own part of a week: morale, learning, effort reallocation.
+
+    Reads each agent's state once, updates all of them with whole-array arithmetic and
+    writes the new state back to the agents.
+    """
+    state = np.array(
+        [(e.engagement, e.strain, e.skill, e.orientation, *e.allocation) for e in employees],
+        dtype=float,
+    ).reshape(len(employees), 8)
+    orientation, allocation = state[:, 3], state[:, 4:]
+    engagement, strain = update_morale(
+        state[:, 0], state[:, 1], allocation[:, 3], orientation, week, params
+    )
+    skill = learn(state[:, 2], params)
+    allocation = reallocate_effort(
+        allocation, engagement - strain, orientation, week, params, help_norm
+    )
+    for e, values, shares_ in zip(
+        employees,
+        np.column_stack([engagement, strain, skill]).tolist(),
+        allocation.tolist(),
+        strict=True,
+    ):
+        e.engagement, e.strain, e.skill = values
+        e.allocation = tuple(shares_)
+        e.tenure += 1
 
 
 def shares(weights: tuple[float, ...]) -> tuple[float, ...]:
@@ -224,7 +309,3 @@ def starting_allocation(orientation: float, params: ModelParameters) -> tuple[fl
             0.0,
         )
     )
-
-
-def _unit(x: float) -> float:
-    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x

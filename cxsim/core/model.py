@@ -19,7 +19,13 @@ import pandas as pd
 from cxsim.core.cases import CaseBatch, new_cases
 from cxsim.core.change import Changes
 from cxsim.core.customers import Customers, recommendation_score, repurchase_probability
-from cxsim.core.employees import Employee, WeekAtWork, starting_allocation
+from cxsim.core.employees import (
+    Employee,
+    WeekAtWork,
+    end_week,
+    quit_probability,
+    starting_allocation,
+)
 from cxsim.core.internal_trust import InternalTrust
 from cxsim.core.levers import StructureLevers, WeekLevers
 from cxsim.core.metrics import METRICS, Observation, RollingCounts
@@ -525,29 +531,34 @@ class OrganizationModel(mesa.Model):
         support = share * levers.team_support + (1.0 - share) * reliability
         partner_trust = self.internal_trust.toward_others()[self.slot_department]
         n = len(employees)
-        engagement = np.full(n, self.levers.engagement + self.changes.level["engagement"])
-        strain = np.full(n, self.levers.strain)
-        rows = np.column_stack(
-            [work.load, conflict, success, support, achievement, partner_trust, engagement, strain]
-            + [pull]
-        ).tolist()
-        help_norm = levers.help_norm
-        for employee, row in zip(employees, rows, strict=True):
-            employee.end_week(WeekAtWork(*row), p, help_norm)
+        week = WeekAtWork(
+            load=work.load,
+            conflict=conflict,
+            success=success,
+            support=support,
+            achievement=achievement,
+            partner_trust=partner_trust,
+            engagement_boost=np.full(n, self.levers.engagement + self.changes.level["engagement"]),
+            change_strain=np.full(n, self.levers.strain),
+            pull=pull,
+        )
+        end_week(employees, week, p, levers.help_norm)
 
         quit_draws = self.streams.keyed_uniform("turnover/quit", time, self.slot_key)
+        morale = np.array([e.engagement - e.strain for e in employees])
+        quitting = np.flatnonzero(quit_draws < quit_probability(morale, p)).tolist()
         self._quits = np.zeros(len(self.department_names))
         headcount = np.bincount(self.slot_department, minlength=len(self.department_names))
-        for slot, employee in enumerate(employees):
-            if employee.quits(float(quit_draws[slot]), p):
-                department = employee.department
-                self._quits[department] += 1
-                employee.remove()
-                if self.staffing.replaces(department, int(headcount[department])):
-                    employees[slot] = self._hire(slot, department, time, new_hire=True)
-                else:  # the position closes when the week is recorded (phase 10)
-                    headcount[department] -= 1
-                    self.vacated_.append(slot)
+        for slot in quitting:
+            employee = employees[slot]
+            department = employee.department
+            self._quits[department] += 1
+            employee.remove()
+            if self.staffing.replaces(department, int(headcount[department])):
+                employees[slot] = self._hire(slot, department, time, new_hire=True)
+            else:  # the position closes when the week is recorded (phase 10)
+                headcount[department] -= 1
+                self.vacated_.append(slot)
         return achievement
 
     # -- staffing --------------------------------------------------------------------------

@@ -110,7 +110,9 @@ def test_per_week_python_work_grows_with_employees_never_with_customers():
     """Counted, not timed: Python function calls per week."""
     base = _python_calls_per_week(4000)
     assert _python_calls_per_week(32000) / base < 1.01
-    assert _python_calls_per_week(4000, headcount_factor=3) / base > 1.3
+    # the counter sees per-employee work: since the employees' week went into arrays it is
+    # a few calls each (a correctly rounded sum, an exponential), no longer method calls
+    assert _python_calls_per_week(4000, headcount_factor=3) / base > 1.05
 
 
 def test_changing_one_department_leaves_other_employees_luck_alone():
