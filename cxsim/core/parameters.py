@@ -254,6 +254,7 @@ class ServiceParameters:
         unit="per unit gaming share",
         source="Campbell's law; Bevan & Hood 2006",
         help="quality lost per unit of effort spent gaming the metric",
+        plausible=Plausible.triangular(0.3, 0.6, 1.2),
     )
     gaming_screening: float = param(
         1.0,
@@ -604,6 +605,7 @@ class AllocationParameters:
         unit="weight",
         source="Holmstrom & Milgrom 1991; Kerr 1975",
         help="pull of the incentive scheme on effort",
+        plausible=Plausible.triangular(0.25, 0.5, 1.0),
     )
     trust_effect: float = param(
         0.5,
@@ -628,6 +630,7 @@ class AllocationParameters:
         unit="share",
         source="assumed",
         help="how much service orientation damps the pull toward gaming",
+        plausible=Plausible.triangular(0.3, 0.6, 0.9),
     )
     free_riding_size: float = param(
         10.0,
@@ -635,6 +638,7 @@ class AllocationParameters:
         unit="people",
         source="Garbers & Konradt 2014",
         help="reward group size at which a shared reward's pull halves",
+        plausible=Plausible.triangular(5.0, 10.0, 20.0),
     )
     adjustment_weeks: float = param(
         8.0, ge=1, unit="weeks", source="assumed", help="time for effort to follow rewards"
