@@ -304,18 +304,25 @@ class Scenario:
         data = self.to_dict()
         data["scenario"] = {"weeks": self.weeks}
         data.pop("uncertainty", None)  # what a comparison draws, not what a run sees
-        own = {type(c) for c in (self.structure, self.incentives, *self.interventions)}
-        own |= {
-            type(target)
-            for r in self.interventions
-            if isinstance(r, Restructure)
-            for target in r.targets().values()
-        }
+        own = {type(c) for c in (*self.components_in_play(), *self.interventions)}
         code = sorted(filter(None, (component_code(cls) for cls in own)))
         if code:
             data["component_code"] = code
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def components_in_play(self) -> list[Structure | IncentiveScheme]:
+        """The structures and incentive schemes a run of this scenario uses.
+
+        Its own, the ones it settles under (``[warm_up] structure`` / ``incentives``)
+        and the ones its restructures switch to.
+        """
+        found: list[Structure | IncentiveScheme] = [self.structure, self.incentives]
+        found += [c for c in (self.warm_up_structure, self.warm_up_incentives) if c is not None]
+        for intervention in self.interventions:
+            if isinstance(intervention, Restructure):
+                found += list(intervention.targets().values())
+        return found
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """Return a copy with values changed by dotted path (validated)."""

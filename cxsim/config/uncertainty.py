@@ -226,17 +226,7 @@ def component_path(path: str) -> tuple[str, str] | None:
 
 def components_in_play(scenarios: Iterable[Any]) -> list[Component]:
     """The structures and schemes of scenarios: their own, settled-as and restructured-to."""
-    found: list[Component] = []
-    for scenario in scenarios:
-        found += [scenario.structure, scenario.incentives]
-        found += [
-            c for c in (scenario.warm_up_structure, scenario.warm_up_incentives) if c is not None
-        ]
-        for intervention in scenario.interventions:
-            targets = getattr(intervention, "targets", None)
-            if callable(targets):
-                found += list(targets().values())
-    return found
+    return [c for scenario in scenarios for c in scenario.components_in_play()]
 
 
 def declared_components(scenarios: Iterable[Any]) -> dict[str, Plausible]:

@@ -212,13 +212,17 @@ def test_runs_of_a_users_component_are_keyed_by_its_code(tmp_path, monkeypatch):
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "keyed_policies", raising=False)
-    before = small({"structure.type": "keyed_policies:Keyed"}, weeks=2).model_hash()
-    assert before == small({"structure.type": "keyed_policies:Keyed"}, weeks=2).model_hash()
+    own = {"structure.type": "keyed_policies:Keyed"}
+    # settling under it counts as using it, though the scenario then runs as a silo
+    settled = {"warm_up.weeks": 4, "warm_up.structure": "keyed_policies:Keyed"}
+    before = small(own, weeks=2).model_hash()
+    before_settled = small(settled, weeks=2).model_hash()
+    assert before == small(own, weeks=2).model_hash()
     module.write_text(module.read_text() + "\nSTEPS = 2  # a changed model\n")
     importlib.reload(sys.modules["keyed_policies"])
     component_code.cache_clear()
-    after = small({"structure.type": "keyed_policies:Keyed"}, weeks=2).model_hash()
-    assert after != before
+    assert small(own, weeks=2).model_hash() != before
+    assert small(settled, weeks=2).model_hash() != before_settled
     assert component_code(Silo) is None  # cxsim's own code is in every run's key already
 
 
