@@ -20,6 +20,7 @@ from cxsim.core.cases import CaseBatch, new_cases
 from cxsim.core.change import Changes
 from cxsim.core.customers import Customers, recommendation_score, repurchase_probability
 from cxsim.core.employees import (
+    USES,
     Employee,
     WeekAtWork,
     end_week,
@@ -531,6 +532,9 @@ class OrganizationModel(mesa.Model):
         support = share * levers.team_support + (1.0 - share) * reliability
         partner_trust = self.internal_trust.toward_others()[self.slot_department]
         n = len(employees)
+        # one float per employee (and per use of time), whatever a user's scheme returns
+        achievement = np.asarray(achievement, dtype=float).reshape(n)
+        pull = np.asarray(pull, dtype=float).reshape(n, len(USES))
         week = WeekAtWork(
             load=work.load,
             conflict=conflict,

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from cxsim.core.simulation import RunResult, run_settled, settles_alike
+from cxsim.core.simulation import RunResult, release, run_settled, settles_alike
 
 __all__ = ["replicate_together"]
 
@@ -45,6 +45,7 @@ def _one_seed(job: tuple) -> list[dict]:
         results = run_settled([scenarios[i] for i in group], seed=seed, weeks=weeks)
         for i, result in zip(group, results, strict=True):
             rows[i] = summarize(result)
+            release(result.model)  # Mesa 3.3 would keep every finished model alive
     return rows
 
 
