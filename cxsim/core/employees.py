@@ -235,14 +235,8 @@ def reallocate_effort(
             pull[:, 3] * (1.0 - p.gaming_distaste * orientation),
         ]
     )
-    # normalised as shares() does: the total rounded correctly, the same on every Python
-    total = np.array([math.fsum(row) for row in weights.tolist()])
-    working = total > 0.0
-    target = np.where(
-        working[:, None], weights / np.where(working, total, 1.0)[:, None], _SERVE_ONLY
-    )
     rate = 1.0 / p.adjustment_weeks
-    return allocation + rate * (target - allocation)
+    return allocation + rate * (shares(weights) - allocation)
 
 
 def quit_probability(morale: np.ndarray, params: ModelParameters) -> np.ndarray:
@@ -286,26 +280,25 @@ def end_week(
         e.tenure += 1
 
 
-def shares(weights: tuple[float, ...]) -> tuple[float, ...]:
-    """Normalise allocation weights to shares; all to serving if every weight is zero.
+def shares(weights: np.ndarray) -> np.ndarray:
+    """Normalise allocation weights (employees x :data:`USES`) to shares, row by row.
 
-    ``math.fsum`` rounds the total correctly, so that it is the same on every Python
-    (3.12 changed how the built-in ``sum`` adds floats).
+    A row whose weights are all zero goes all to serving. ``math.fsum`` rounds each total
+    correctly, so that it is the same on every Python (3.12 changed how the built-in
+    ``sum`` adds floats).
     """
-    total = math.fsum(weights)
-    if total <= 0.0:
-        return (1.0,) + (0.0,) * (len(weights) - 1)
-    return tuple(w / total for w in weights)
+    total = np.array([math.fsum(row) for row in weights.tolist()])
+    working = total > 0.0
+    return np.where(working[:, None], weights / np.where(working, total, 1.0)[:, None], _SERVE_ONLY)
 
 
 def starting_allocation(orientation: float, params: ModelParameters) -> tuple[float, ...]:
     """The allocation an employee's orientation gives without incentives or norms."""
     p = params.allocation
-    return shares(
-        (
-            p.serve_base,
-            p.help_base + p.orientation_help * orientation,
-            p.prevent_base + p.orientation_prevent * orientation,
-            0.0,
-        )
+    weights = (
+        p.serve_base,
+        p.help_base + p.orientation_help * orientation,
+        p.prevent_base + p.orientation_prevent * orientation,
+        0.0,
     )
+    return tuple(shares(np.array([weights]))[0].tolist())
