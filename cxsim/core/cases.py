@@ -123,7 +123,9 @@ def new_cases(
     kind[:half] = TOUCHPOINT
     kind[half:] = PROBLEM
     rate = np.where(kind == TOUCHPOINT, touchpoint_rate / half, problem_rate / half)
-    customer, opportunity = np.nonzero((occurs < rate) & active[:, None])
+    rows = np.flatnonzero(active)
+    occurring = np.flatnonzero(occurs[rows] < rate)  # row-major: by slot, then opportunity
+    customer, opportunity = rows[occurring // OPPORTUNITIES], occurring % OPPORTUNITIES
     case_id = customer * OPPORTUNITIES + opportunity
 
     cdf = stage_cdf[phase[customer]]  # (candidates, stages)

@@ -719,9 +719,11 @@ class OrganizationModel(mesa.Model):
             quits=float(self._quits.sum()),
             headcount=float(len(employees)),
         )
-        promoters, detractors = self._promoters_detractors()
         if totals["surveyed"] > 0:
             self._last_csat = totals["survey_satisfied"] / totals["surveyed"]
+        if week < 0:  # warm-up weeks are neither reported nor costed: nothing to observe
+            return
+        promoters, detractors = self._promoters_detractors()
         econ = self.params.economics
         headcount = len(employees)
         self.observation = Observation(
@@ -747,9 +749,8 @@ class OrganizationModel(mesa.Model):
                 "programme_cost": self.programme_cost_,
             },
         )
-        if week >= 0:  # warm-up weeks are neither reported nor costed
-            self.datacollector.collect(self)
-            self._record_departments(work, staff, self.observation.morale, week)
+        self.datacollector.collect(self)
+        self._record_departments(work, staff, self.observation.morale, week)
 
     def _record_departments(
         self, work: WorkWeek, staff: Staff, morale: np.ndarray, week: int
