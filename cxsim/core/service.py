@@ -217,7 +217,7 @@ def handoff_failure_probability(
 
 def _cumulative(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Running totals of ``values`` over the slots in ``order``, starting at 0."""
-    return np.r_[0.0, np.cumsum(values[order])]
+    return np.concatenate(([0.0], np.cumsum(values[order])))
 
 
 def _range_sums(values: np.ndarray, order: np.ndarray, starts, stops) -> np.ndarray:
@@ -262,8 +262,8 @@ def _rank_within(groups_sorted: np.ndarray) -> np.ndarray:
     n = len(groups_sorted)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, groups_sorted[1:] != groups_sorted[:-1]])
-    run_start = np.repeat(starts, np.diff(np.r_[starts, n]))
+    starts = np.flatnonzero(np.concatenate(([True], groups_sorted[1:] != groups_sorted[:-1])))
+    run_start = np.repeat(starts, np.diff(starts, append=n))
     return np.arange(n) - run_start
 
 
