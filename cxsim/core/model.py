@@ -50,6 +50,7 @@ from cxsim.core.service import (
 )
 from cxsim.core.staffing import StaffingPlan
 from cxsim.core.streams import Streams, decision_key
+from cxsim.validation.errors import InputError
 
 __all__ = ["DEPARTMENT_COLUMNS", "OrganizationModel", "settled_setup"]
 
@@ -533,8 +534,8 @@ class OrganizationModel(mesa.Model):
         partner_trust = self.internal_trust.toward_others()[self.slot_department]
         n = len(employees)
         # one float per employee (and per use of time), whatever a user's scheme returns
-        achievement = np.asarray(achievement, dtype=float).reshape(n)
-        pull = np.asarray(pull, dtype=float).reshape(n, len(USES))
+        achievement = self._per_employee(achievement, (n,), "achievement")
+        pull = self._per_employee(pull, (n, len(USES)), "pull")
         week = WeekAtWork(
             load=work.load,
             conflict=conflict,
@@ -564,6 +565,19 @@ class OrganizationModel(mesa.Model):
                 headcount[department] -= 1
                 self.vacated_.append(slot)
         return achievement
+
+    def _per_employee(self, values: object, shape: tuple[int, ...], what: str) -> np.ndarray:
+        """A scheme's answer as floats of ``shape``, or an error naming the scheme."""
+        try:
+            array = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            array = None
+        if array is None or array.size != int(np.prod(shape)):
+            got = "a non-numeric value" if array is None else f"shape {array.shape}"
+            per = "one number per employee" if len(shape) == 1 else "one row per employee"
+            scheme = getattr(self.incentives, "type_name", lambda: type(self.incentives).__name__)
+            raise InputError(f"incentives ({scheme()}).{what}", f"{per}, shape {shape}, not {got}")
+        return array.reshape(shape)
 
     # -- staffing --------------------------------------------------------------------------
     def plan_staffing(self, work: WorkWeek, staff: Staff, time: int) -> None:

@@ -221,3 +221,53 @@ def test_interventions_run_in_reported_weeks_after_the_warm_up():
     cost = OrganizationModel(trained, seed=1, horizon=4)
     cost.run()
     assert list(cost.metrics_frame()["programme_cost"] > 0) == [False, False, True, False]
+
+
+ODD_SCHEMES = '''
+from dataclasses import dataclass
+import numpy as np
+from cxsim import IncentiveScheme
+
+@dataclass(kw_only=True)
+class ThreeNumbers(IncentiveScheme):
+    """Measures three numbers whatever the workforce."""
+    uses = (0.5, 0.5, 0.0, 0.0)
+
+    def measure(self, performance):
+        return np.ones(3)
+
+@dataclass(kw_only=True)
+class ShortPull(IncentiveScheme):
+    """Pulls two rows of effort whatever the workforce."""
+    uses = (0.5, 0.5, 0.0, 0.0)
+
+    def measure(self, performance):
+        return performance.work.help_given
+
+    def pull(self, group, strength, free_riding_size):
+        return np.zeros((2, 4))
+'''
+
+
+@pytest.mark.parametrize(
+    ("scheme", "message"),
+    [
+        (
+            "ThreeNumbers",
+            "achievement: expected one number per employee, shape (28,), not shape (3,)",
+        ),
+        ("ShortPull", "pull: expected one row per employee, shape (28, 4), not shape (2, 4)"),
+    ],
+)
+def test_a_users_scheme_of_the_wrong_shape_is_named_in_one_line(
+    tmp_path, monkeypatch, scheme, message
+):
+    from cxsim.validation.errors import InputError
+
+    (tmp_path / "odd_schemes.py").write_text(ODD_SCHEMES)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(__import__("sys").modules, "odd_schemes", raising=False)
+    scenario = small({"incentives.type": f"odd_schemes:{scheme}"}, weeks=2)  # 28 employees
+    with pytest.raises(InputError) as error:
+        run(scenario, seed=1)
+    assert str(error.value) == f"incentives (odd_schemes:{scheme}).{message}"
