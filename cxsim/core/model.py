@@ -573,11 +573,16 @@ class OrganizationModel(mesa.Model):
         except (TypeError, ValueError):
             array = None
         if array is None or array.size != int(np.prod(shape)):
-            got = "a non-numeric value" if array is None else f"shape {array.shape}"
-            per = "one number per employee" if len(shape) == 1 else "one row per employee"
-            scheme = getattr(self.incentives, "type_name", lambda: type(self.incentives).__name__)
-            raise InputError(f"incentives ({scheme()}).{what}", f"{per}, shape {shape}, not {got}")
-        return array.reshape(shape)
+            got = "got a non-numeric value" if array is None else f"got shape {array.shape}"
+        elif not np.isfinite(array).all():
+            got = f"{int(array.size - np.isfinite(array).sum())} of them NaN or infinite"
+        else:
+            return array.reshape(shape)
+        per = "one per employee" if len(shape) == 1 else "a row of four per employee"
+        scheme = getattr(self.incentives, "type_name", lambda: type(self.incentives).__name__)
+        raise InputError(
+            f"incentives ({scheme()}).{what}", f"finite numbers, {per}, shape {shape}; {got}"
+        )
 
     # -- staffing --------------------------------------------------------------------------
     def plan_staffing(self, work: WorkWeek, staff: Staff, time: int) -> None:

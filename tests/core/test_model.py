@@ -246,6 +246,19 @@ class ShortPull(IncentiveScheme):
 
     def pull(self, group, strength, free_riding_size):
         return np.zeros((2, 4))
+
+@dataclass(kw_only=True)
+class NanAchievement(IncentiveScheme):
+    """Divides by zero for the first three employees."""
+    uses = (0.5, 0.5, 0.0, 0.0)
+
+    def measure(self, performance):
+        return performance.work.help_given
+
+    def achievement(self, performance):
+        values = np.full(len(performance.work.help_given), 0.5)
+        values[:3] = np.nan
+        return values
 '''
 
 
@@ -254,12 +267,21 @@ class ShortPull(IncentiveScheme):
     [
         (
             "ThreeNumbers",
-            "achievement: expected one number per employee, shape (28,), not shape (3,)",
+            "achievement: expected finite numbers, one per employee, shape (28,); got shape (3,)",
         ),
-        ("ShortPull", "pull: expected one row per employee, shape (28, 4), not shape (2, 4)"),
+        (
+            "ShortPull",
+            "pull: expected finite numbers, a row of four per employee, shape (28, 4); "
+            "got shape (2, 4)",
+        ),
+        (
+            "NanAchievement",
+            "achievement: expected finite numbers, one per employee, shape (28,); "
+            "3 of them NaN or infinite",
+        ),
     ],
 )
-def test_a_users_scheme_of_the_wrong_shape_is_named_in_one_line(
+def test_a_users_scheme_of_the_wrong_shape_or_with_nan_is_named_in_one_line(
     tmp_path, monkeypatch, scheme, message
 ):
     from cxsim.validation.errors import InputError
