@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from cxsim.core import kernels
 from cxsim.core.streams import Streams
 
 __all__ = ["OPPORTUNITIES", "TOUCHPOINT", "PROBLEM", "CaseBatch", "new_cases"]
@@ -115,36 +116,26 @@ def new_cases(
     Returns:
         The new cases, ordered by customer slot and opportunity.
     """
-    slots = len(active)
+    occurs = streams.uniform("cases/occurrence", week, (len(active), OPPORTUNITIES))
     half = OPPORTUNITIES // 2
-    occurs = streams.uniform("cases/occurrence", week, (slots, OPPORTUNITIES))
-
-    kind = np.empty(OPPORTUNITIES, dtype=np.int64)
-    kind[:half] = TOUCHPOINT
-    kind[half:] = PROBLEM
+    kind = np.where(np.arange(OPPORTUNITIES) < half, TOUCHPOINT, PROBLEM)
     rate = np.where(kind == TOUCHPOINT, touchpoint_rate / half, problem_rate / half)
-    rows = np.flatnonzero(active)
-    occurring = np.flatnonzero(occurs[rows] < rate)  # row-major: by slot, then opportunity
-    customer, opportunity = rows[occurring // OPPORTUNITIES], occurring % OPPORTUNITIES
-    case_id = customer * OPPORTUNITIES + opportunity
-
-    cdf = stage_cdf[phase[customer]]  # (candidates, stages)
-    stage = (streams.keyed_uniform("cases/stage", week, case_id)[:, None] > cdf).sum(axis=1)
-    department = stage_owner[np.minimum(stage, stage_cdf.shape[1] - 1)]
-    kind = kind[opportunity]
-    prevented = streams.keyed_uniform("cases/prevented", week, case_id)
-    keep = (kind == TOUCHPOINT) | (prevented >= capability[department])
-    customer, case_id = customer[keep], case_id[keep]
-    kind, department = kind[keep], department[keep]
-    partner = np.full(len(customer), -1, dtype=np.int64)
-    n_departments = partner_cdf.shape[0]
-    if n_departments > 1:
-        draw = streams.keyed_uniform("cases/partner", week, case_id)
-        needs = (kind == PROBLEM) & (draw < cross_functional_share)
-        # the rest of the draw, rescaled, picks the partner department
-        pick = draw / max(cross_functional_share, 1e-12)
-        chosen = (pick[:, None] > partner_cdf[department]).sum(axis=1)
-        partner = np.where(needs, np.minimum(chosen, n_departments - 1), -1)
+    slot, opportunity = kernels.occurring(occurs, active, rate)  # by slot, then opportunity
+    keys = [streams.stream_key(f"cases/{d}", week) for d in ("stage", "prevented", "partner")]
+    customer, case_id, kind, department, partner = kernels.case_details(
+        slot,
+        opportunity,
+        phase,
+        stage_cdf,
+        stage_owner,
+        kind,
+        TOUCHPOINT,
+        PROBLEM,
+        capability,
+        cross_functional_share,
+        partner_cdf,
+        np.array(keys, dtype=np.uint64),
+    )
     return CaseBatch(
         case_id=case_id,
         customer=customer,

@@ -16,9 +16,10 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from cxsim.core import kernels
 from cxsim.core.cases import CaseBatch, new_cases
 from cxsim.core.change import Changes
-from cxsim.core.customers import Customers, recommendation_score, repurchase_probability
+from cxsim.core.customers import Customers, repurchase_probability
 from cxsim.core.employees import (
     USES,
     Employee,
@@ -707,15 +708,17 @@ class OrganizationModel(mesa.Model):
         return sums / np.bincount(self.slot_department, minlength=len(self.department_names))
 
     def _promoters_detractors(self) -> tuple[int, int]:
-        c = self.customers
-        active = c.active[c.slots]
-        score = recommendation_score(
-            c.trust[c.slots][active], c.satisfaction[c.slots][active], self.params.acquisition
+        c, a = self.customers, self.params.acquisition
+        promoters, detractors = kernels.recommenders(
+            c.active[c.slots],
+            c.trust[c.slots],
+            c.satisfaction[c.slots],
+            a.trust_in_recommendation,
+            a.recommendation_offset,
+            a.promoter_threshold,
+            a.detractor_threshold,
         )
-        a = self.params.acquisition
-        return int((score >= a.promoter_threshold).sum()), int(
-            (score < a.detractor_threshold).sum()
-        )
+        return int(promoters), int(detractors)
 
     def record(
         self,

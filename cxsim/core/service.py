@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cxsim.core import kernels
 from cxsim.core.cases import PROBLEM, TOUCHPOINT, CaseBatch
 from cxsim.core.customers import disconfirmation_satisfaction
 from cxsim.core.levers import StructureLevers
@@ -243,28 +244,8 @@ def _allocate(
     Returns:
         Whether each case is served, and the employee slot serving it (-1 if none).
     """
-    queue = np.lexsort((priority, -age, group))
-    rank = np.empty(len(queue), dtype=np.int64)
-    rank[queue] = _rank_within(group[queue])
-    cum = _cumulative(capacity, order)
-    group_capacity = cum[stops] - cum[starts]
-    demand = np.bincount(group, minlength=len(starts)).astype(float)
-    spacing = np.maximum(1.0, group_capacity / np.maximum(demand, 1.0))
-    served = rank + 0.5 < group_capacity[group]
-    position = cum[starts[group]] + (rank + 0.5) * spacing[group]
-    index = np.searchsorted(cum, position, side="right") - 1
-    index = np.clip(index, starts[group], stops[group] - 1)
-    return served, np.where(served, order[index], -1)
-
-
-def _rank_within(groups_sorted: np.ndarray) -> np.ndarray:
-    """Position of each element within its run of equal values (input sorted)."""
-    n = len(groups_sorted)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], groups_sorted[1:] != groups_sorted[:-1])))
-    run_start = np.repeat(starts, np.diff(starts, append=n))
-    return np.arange(n) - run_start
+    queue = kernels.serving_order(group, age, priority, len(starts))
+    return kernels.allocate(group, queue, capacity, order, starts, stops)
 
 
 # -- the week's work, step by step (docs/ODD.md, "Routing and work") -------------------

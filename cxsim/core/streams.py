@@ -20,12 +20,9 @@ import zlib
 
 import numpy as np
 
-__all__ = ["Streams", "decision_key"]
+from cxsim.core import kernels
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_UNIT = 1.0 / float(1 << 53)
+__all__ = ["Streams", "decision_key"]
 
 
 def decision_key(name: str) -> int:
@@ -80,12 +77,10 @@ class Streams:
             week: The week the draws belong to.
             keys: Non-negative integer identities (for example case ids).
         """
+        stream = self.stream_key(decision, week)
+        return kernels.keyed_uniform(np.asarray(keys, dtype=np.int64), stream)
+
+    def stream_key(self, decision: str, week: int) -> np.uint64:
+        """The 64-bit key of a decision's keyed draws in a week (its ``SeedSequence``)."""
         sequence = np.random.SeedSequence([self.seed, decision_key(decision), int(week)])
-        stream = sequence.generate_state(1, dtype=np.uint64)[0]
-        x = np.asarray(keys).astype(np.uint64) * _GOLDEN + stream
-        x ^= x >> np.uint64(30)
-        x *= _MIX1
-        x ^= x >> np.uint64(27)
-        x *= _MIX2
-        x ^= x >> np.uint64(31)
-        return (x >> np.uint64(11)).astype(np.float64) * _UNIT
+        return sequence.generate_state(1, dtype=np.uint64)[0]

@@ -1,0 +1,246 @@
+"""The week's inner loops, compiled (Numba).
+
+Each kernel does in one pass over cases or slots what NumPy does in several whole-array
+passes, with the same arithmetic in the same order: comparisons, integer mixing and
+running sums taken element by element, no fused multiply-adds (Numba compiles without
+fast-math), so a run's results are the same bit for bit as the NumPy formulation's
+(`tests/core/test_kernels.py` checks each kernel against it). Kernels are compiled on
+first use and cached on disk next to this module, so only the first run after an install
+pays for compiling.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "allocate",
+    "case_details",
+    "keyed_uniform",
+    "occurring",
+    "recommenders",
+    "serving_order",
+]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_UNIT = 1.0 / float(1 << 53)
+
+
+@njit(cache=True, nogil=True)
+def _splitmix(key: int, stream: np.uint64) -> float:
+    """One uniform on [0, 1) from an identity and a stream key (SplitMix64 finalizer)."""
+    x = np.uint64(key) * _GOLDEN + stream
+    x ^= x >> np.uint64(30)
+    x *= _MIX1
+    x ^= x >> np.uint64(27)
+    x *= _MIX2
+    x ^= x >> np.uint64(31)
+    return float(x >> np.uint64(11)) * _UNIT
+
+
+@njit(cache=True, nogil=True)
+def keyed_uniform(keys: np.ndarray, stream: np.uint64) -> np.ndarray:
+    """One uniform on [0, 1) per non-negative integer key, for the stream ``stream``."""
+    out = np.empty(len(keys))
+    for i in range(len(keys)):
+        out[i] = _splitmix(keys[i], stream)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def occurring(
+    draws: np.ndarray, active: np.ndarray, rate: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (slot, opportunity) pairs of active slots whose draw falls below the rate.
+
+    ``draws`` holds one row per slot and one column per opportunity; pairs come out by
+    slot, then opportunity.
+    """
+    slots, width = draws.shape
+    slot = np.empty(slots * width, dtype=np.int64)
+    opportunity = np.empty(slots * width, dtype=np.int64)
+    n = 0
+    for s in range(slots):
+        if active[s]:
+            for j in range(width):
+                if draws[s, j] < rate[j]:
+                    slot[n] = s
+                    opportunity[n] = j
+                    n += 1
+    return slot[:n], opportunity[:n]
+
+
+@njit(cache=True, nogil=True)
+def _count_below(u: float, cdf: np.ndarray, row: int) -> int:
+    """How many entries of ``cdf[row]`` lie below ``u``."""
+    count = 0
+    for j in range(cdf.shape[1]):
+        if u > cdf[row, j]:
+            count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def case_details(
+    customer: np.ndarray,
+    opportunity: np.ndarray,
+    phase: np.ndarray,
+    stage_cdf: np.ndarray,
+    stage_owner: np.ndarray,
+    opportunity_kind: np.ndarray,
+    touchpoint: int,
+    problem: int,
+    capability: np.ndarray,
+    cross_functional_share: float,
+    partner_cdf: np.ndarray,
+    streams: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What each occurring opportunity is about, and which ones prevention stopped.
+
+    ``streams`` holds the stream keys of the stage, prevention and partner draws.
+    Returns the kept cases' customer, case id, kind, department and partner (-1 for
+    none).
+    """
+    n = len(customer)
+    opportunities = len(opportunity_kind)
+    last_stage = stage_cdf.shape[1] - 1
+    n_departments = partner_cdf.shape[0]
+    scale = max(cross_functional_share, 1e-12)
+    kept_customer = np.empty(n, dtype=np.int64)
+    case_id = np.empty(n, dtype=np.int64)
+    kind = np.empty(n, dtype=np.int64)
+    department = np.empty(n, dtype=np.int64)
+    partner = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        case = customer[i] * opportunities + opportunity[i]
+        stage = _count_below(_splitmix(case, streams[0]), stage_cdf, phase[customer[i]])
+        owner = stage_owner[min(stage, last_stage)]
+        this_kind = opportunity_kind[opportunity[i]]
+        if this_kind != touchpoint and _splitmix(case, streams[1]) < capability[owner]:
+            continue  # prevented
+        chosen = -1
+        if n_departments > 1:
+            draw = _splitmix(case, streams[2])
+            if this_kind == problem and draw < cross_functional_share:
+                # the rest of the draw, rescaled, picks the partner department
+                picked = _count_below(draw / scale, partner_cdf, owner)
+                chosen = min(picked, n_departments - 1)
+        kept_customer[k], case_id[k], kind[k] = customer[i], case, this_kind
+        department[k], partner[k] = owner, chosen
+        k += 1
+    return kept_customer[:k], case_id[:k], kind[:k], department[:k], partner[:k]
+
+
+@njit(cache=True, nogil=True)
+def serving_order(
+    group: np.ndarray, age: np.ndarray, priority: np.ndarray, n_groups: int
+) -> np.ndarray:
+    """Cases by group, oldest first, then by priority; ties in their given order.
+
+    The order ``np.lexsort((priority, -age, group))`` gives, for non-negative ages and
+    priorities, by radix sorts: the priorities' bits a byte at a time (a non-negative
+    float's bits sort as the float does), then groups and ages counted out.
+    """
+    n = len(group)
+    bits = priority.view(np.uint64)
+    order, spare = np.arange(n), np.empty(n, dtype=np.int64)
+    count = np.empty(257, dtype=np.int64)
+    for shift in range(0, 64, 8):
+        count[:] = 0
+        for i in range(n):
+            count[((bits[order[i]] >> np.uint64(shift)) & np.uint64(255)) + 1] += 1
+        for k in range(1, 257):
+            count[k] += count[k - 1]
+        for i in range(n):
+            digit = (bits[order[i]] >> np.uint64(shift)) & np.uint64(255)
+            spare[count[digit]] = order[i]
+            count[digit] += 1
+        order, spare = spare, order
+    oldest = 0
+    for i in range(n):
+        oldest = max(oldest, age[i])
+    width = oldest + 1
+    start = np.zeros(n_groups * width + 1, dtype=np.int64)
+    for i in range(n):
+        start[group[i] * width + oldest - age[i] + 1] += 1
+    for k in range(1, len(start)):
+        start[k] += start[k - 1]
+    for j in range(n):
+        i = order[j]
+        bucket = group[i] * width + oldest - age[i]
+        spare[start[bucket]] = i
+        start[bucket] += 1
+    return spare
+
+
+@njit(cache=True, nogil=True)
+def recommenders(
+    active: np.ndarray,
+    trust: np.ndarray,
+    satisfaction: np.ndarray,
+    trust_weight: float,
+    offset: float,
+    promoter_threshold: float,
+    detractor_threshold: float,
+) -> tuple[int, int]:
+    """Promoters and detractors among the active slots (``recommendation_score``)."""
+    promoters = detractors = 0
+    for i in range(len(active)):
+        if active[i]:
+            score = 10.0 * (trust_weight * trust[i] + (1.0 - trust_weight) * satisfaction[i])
+            score = min(max(score + offset, 0.0), 10.0)
+            promoters += score >= promoter_threshold
+            detractors += score < detractor_threshold
+    return promoters, detractors
+
+
+@njit(cache=True, nogil=True)
+def allocate(
+    group: np.ndarray,
+    queue: np.ndarray,
+    capacity: np.ndarray,
+    order: np.ndarray,
+    starts: np.ndarray,
+    stops: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Serve queued cases from pooled group capacity (see ``service._allocate``).
+
+    ``queue`` lists the cases in serving order, grouped by ``group``. Returns whether
+    each case is served and the slot serving it (-1 if none).
+    """
+    n, n_groups, n_members = len(group), len(starts), len(order)
+    cum = np.empty(n_members + 1)
+    cum[0] = 0.0
+    for i in range(n_members):
+        cum[i + 1] = cum[i] + capacity[order[i]]
+    demand = np.zeros(n_groups)
+    for i in range(n):
+        demand[group[i]] += 1.0
+    group_capacity = np.empty(n_groups)
+    spacing = np.empty(n_groups)
+    for g in range(n_groups):
+        group_capacity[g] = cum[stops[g]] - cum[starts[g]]
+        spacing[g] = max(1.0, group_capacity[g] / max(demand[g], 1.0))
+    served = np.zeros(n, dtype=np.bool_)
+    owner = np.full(n, -1, dtype=np.int64)
+    rank = 0
+    for position_in_queue in range(n):
+        case = queue[position_in_queue]
+        g = group[case]
+        if position_in_queue > 0 and group[queue[position_in_queue - 1]] == g:
+            rank += 1
+        else:
+            rank = 0
+        if not rank + 0.5 < group_capacity[g]:
+            continue
+        served[case] = True
+        position = cum[starts[g]] + (rank + 0.5) * spacing[g]
+        # the last running total at or below the position (searchsorted, side right)
+        index = np.searchsorted(cum, position, side="right") - 1
+        index = min(max(index, starts[g]), stops[g] - 1)
+        owner[case] = order[index]
+    return served, owner

@@ -1,0 +1,212 @@
+"""The compiled kernels give exactly what their whole-array NumPy formulations give.
+
+Each reference below is the NumPy code the kernel replaced; results must be equal bit
+for bit (``array_equal``, not ``allclose``), so that runs are unchanged by compiling.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxsim.core import kernels
+from cxsim.core.customers import recommendation_score
+from cxsim.core.parameters import AcquisitionParameters
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _splitmix_reference(keys: np.ndarray, stream: np.uint64) -> np.ndarray:
+    x = keys.astype(np.uint64) * _GOLDEN + stream
+    x ^= x >> np.uint64(30)
+    x *= _MIX1
+    x ^= x >> np.uint64(27)
+    x *= _MIX2
+    x ^= x >> np.uint64(31)
+    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / float(1 << 53))
+
+
+def test_keyed_uniform_is_splitmix64_bit_for_bit():
+    keys = np.concatenate([np.arange(1000), [2**62 - 1, 2**40 + 7]]).astype(np.int64)
+    for stream in (np.uint64(0), np.uint64(2**64 - 1), np.uint64(0x1234567890ABCDEF)):
+        assert np.array_equal(
+            kernels.keyed_uniform(keys, stream), _splitmix_reference(keys, stream)
+        )
+    assert len(kernels.keyed_uniform(np.zeros(0, dtype=np.int64), np.uint64(1))) == 0
+
+
+def _occurring_reference(draws, active, rate):
+    rows = np.flatnonzero(active)
+    hits = np.flatnonzero(draws[rows] < rate)
+    return rows[hits // draws.shape[1]], hits % draws.shape[1]
+
+
+@pytest.mark.parametrize("share_active", [0.0, 0.4, 1.0])
+def test_occurring_picks_the_same_slots_and_opportunities(share_active):
+    rng = np.random.default_rng(1)
+    draws = rng.random((3000, 4))
+    active = rng.random(3000) < share_active
+    rate = np.array([0.3, 0.3, 0.05, 0.05])
+    slot, opportunity = kernels.occurring(draws, active, rate)
+    expected_slot, expected_opportunity = _occurring_reference(draws, active, rate)
+    assert np.array_equal(slot, expected_slot)
+    assert np.array_equal(opportunity, expected_opportunity)
+
+
+def _details_reference(
+    customer, opportunity, phase, stage_cdf, owner, kinds, capability, share, partner_cdf, streams
+):
+    case_id = customer * len(kinds) + opportunity
+    cdf = stage_cdf[phase[customer]]
+    stage = (_splitmix_reference(case_id, streams[0])[:, None] > cdf).sum(axis=1)
+    department = owner[np.minimum(stage, stage_cdf.shape[1] - 1)]
+    kind = kinds[opportunity]
+    prevented = _splitmix_reference(case_id, streams[1])
+    keep = (kind == 0) | (prevented >= capability[department])
+    customer, case_id, kind, department = (
+        customer[keep],
+        case_id[keep],
+        kind[keep],
+        department[keep],
+    )
+    partner = np.full(len(customer), -1, dtype=np.int64)
+    n = partner_cdf.shape[0]
+    if n > 1:
+        draw = _splitmix_reference(case_id, streams[2])
+        needs = (kind == 1) & (draw < share)
+        pick = draw / max(share, 1e-12)
+        chosen = (pick[:, None] > partner_cdf[department]).sum(axis=1)
+        partner = np.where(needs, np.minimum(chosen, n - 1), -1)
+    return customer, case_id, kind, department, partner
+
+
+@pytest.mark.parametrize("departments", [1, 6])
+@pytest.mark.parametrize("share", [0.0, 0.1, 0.8, 1.0])
+def test_case_details_match_the_whole_array_formulation(departments, share):
+    rng = np.random.default_rng(departments)
+    n = 5000
+    customer = np.sort(rng.integers(0, 2000, n))
+    opportunity = rng.integers(0, 4, n)
+    phase = rng.integers(0, 3, 2000)
+    stage_cdf = np.cumsum(rng.dirichlet(np.ones(7), size=3), axis=1)
+    stage_cdf[:, -1] = 1.0
+    owner = rng.integers(0, departments, 7)
+    kinds = np.array([0, 0, 1, 1])
+    capability = rng.random(departments) * 0.5
+    weights = rng.random((departments, departments))
+    np.fill_diagonal(weights, 0.0)
+    partner_cdf = np.cumsum(weights, axis=1) / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+    streams = np.array([11, 22, 33], dtype=np.uint64)
+    got = kernels.case_details(
+        customer,
+        opportunity,
+        phase,
+        stage_cdf,
+        owner,
+        kinds,
+        0,
+        1,
+        capability,
+        share,
+        partner_cdf,
+        streams,
+    )
+    expected = _details_reference(
+        customer,
+        opportunity,
+        phase,
+        stage_cdf,
+        owner,
+        kinds,
+        capability,
+        share,
+        partner_cdf,
+        streams,
+    )
+    for a, b in zip(got, expected, strict=True):
+        assert np.array_equal(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 400),
+    groups=st.integers(1, 30),
+    oldest=st.integers(0, 40),
+    ties=st.booleans(),
+    seed=st.integers(0, 2**31),
+)
+def test_serving_order_is_lexsort_by_group_age_and_priority(n, groups, oldest, ties, seed):
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, groups, n)
+    age = rng.integers(0, oldest + 1, n)
+    priority = rng.random(n)
+    if ties and n:
+        priority = np.round(priority, 1)  # many exact ties, kept in their given order
+        priority[0] = 0.0
+    expected = np.lexsort((priority, -age, group))
+    assert np.array_equal(kernels.serving_order(group, age, priority, groups), expected)
+
+
+def _allocate_reference(group, age, priority, capacity, order, starts, stops):
+    queue = np.lexsort((priority, -age, group))
+    sorted_groups = group[queue]
+    n = len(queue)
+    run = (
+        np.flatnonzero(np.concatenate(([True], sorted_groups[1:] != sorted_groups[:-1])))
+        if n
+        else []
+    )
+    rank = np.empty(n, dtype=np.int64)
+    if n:
+        rank[queue] = np.arange(n) - np.repeat(run, np.diff(run, append=n))
+    cum = np.concatenate(([0.0], np.cumsum(capacity[order])))
+    group_capacity = cum[stops] - cum[starts]
+    demand = np.bincount(group, minlength=len(starts)).astype(float)
+    spacing = np.maximum(1.0, group_capacity / np.maximum(demand, 1.0))
+    served = rank + 0.5 < group_capacity[group]
+    position = cum[starts[group]] + (rank + 0.5) * spacing[group]
+    index = np.clip(
+        np.searchsorted(cum, position, side="right") - 1, starts[group], stops[group] - 1
+    )
+    return served, np.where(served, order[index], -1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 600), units=st.integers(1, 12), seed=st.integers(0, 2**31))
+def test_allocate_serves_the_same_cases_with_the_same_people(n, units, seed):
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 8, units)
+    stops = np.cumsum(sizes)
+    starts = stops - sizes
+    order = rng.permutation(int(stops[-1]))
+    capacity = rng.random(len(order)) * 40 * (rng.random(len(order)) < 0.9)
+    group = rng.integers(0, units, n)
+    age = rng.integers(0, 5, n) * 7
+    priority = rng.random(n)
+    queue = kernels.serving_order(group, age, priority, units)
+    served, owner = kernels.allocate(group, queue, capacity, order, starts, stops)
+    expected_served, expected_owner = _allocate_reference(
+        group, age, priority, capacity, order, starts, stops
+    )
+    assert np.array_equal(served, expected_served)
+    assert np.array_equal(owner, expected_owner)
+
+
+def test_recommenders_count_as_the_recommendation_score_does():
+    rng = np.random.default_rng(3)
+    p = AcquisitionParameters()
+    trust, satisfaction = rng.random(20000), rng.random(20000)
+    active = rng.random(20000) < 0.6
+    score = recommendation_score(trust[active], satisfaction[active], p)
+    got = kernels.recommenders(
+        active,
+        trust,
+        satisfaction,
+        p.trust_in_recommendation,
+        p.recommendation_offset,
+        p.promoter_threshold,
+        p.detractor_threshold,
+    )
+    assert got == ((score >= p.promoter_threshold).sum(), (score < p.detractor_threshold).sum())
