@@ -21,6 +21,7 @@ __all__ = [
     "occurring",
     "recommenders",
     "serving_order",
+    "tally_cases",
 ]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -244,3 +245,79 @@ def allocate(
         index = min(max(index, starts[g]), stops[g] - 1)
         owner[case] = order[index]
     return served, owner
+
+
+@njit(cache=True, nogil=True)
+def tally_cases(
+    owner: np.ndarray,
+    helper: np.ndarray,
+    customer: np.ndarray,
+    pair: np.ndarray,
+    flags: np.ndarray,
+    weights: np.ndarray,
+    n_staff: int,
+    n_customers: int,
+    n_pairs: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The week's outcomes counted per employee slot, customer slot and department pair.
+
+    ``flags`` has one row per case: handled, problem, first contact, resolved, failed,
+    handed off, handoff failed, surveyed, experienced, recovered. ``weights`` has one row
+    per case: survey score, performance, effort, joint work. Weighted sums add the cases
+    in their order, as ``np.bincount`` does.
+
+    Returns per employee slot (rows: handled, problems, resolved, first contact, failed,
+    handoffs, handoff failures, help given, help failed, survey sum, survey count), per
+    customer slot (performance sum, cases, recoveries, effort), the weighted joint work
+    per pair, and per pair the counts of failed and of all handoffs.
+    """
+    staff = np.zeros((11, n_staff))
+    customers = np.zeros((4, n_customers))
+    pair_success = np.zeros(n_pairs)
+    pair_counts = np.zeros((2, n_pairs), dtype=np.int64)
+    for i in range(len(owner)):
+        handled, problem, first, resolved, failed = (
+            flags[i, 0],
+            flags[i, 1],
+            flags[i, 2],
+            flags[i, 3],
+            flags[i, 4],
+        )
+        cross, cross_failed, surveyed, experienced, recovered = (
+            flags[i, 5],
+            flags[i, 6],
+            flags[i, 7],
+            flags[i, 8],
+            flags[i, 9],
+        )
+        o, c = owner[i], customer[i]
+        if handled:
+            staff[0, o] += 1.0
+            if problem:
+                staff[1, o] += 1.0
+        if resolved:
+            staff[2, o] += 1.0
+            if first:
+                staff[3, o] += 1.0
+        if failed:
+            staff[4, o] += 1.0
+        if cross:
+            staff[5, o] += 1.0
+            pair_counts[1, pair[i]] += 1
+            if cross_failed:
+                staff[6, o] += 1.0
+                staff[8, helper[i]] += 1.0
+                pair_counts[0, pair[i]] += 1
+            else:
+                staff[7, helper[i]] += 1.0
+                pair_success[pair[i]] += weights[i, 3]
+        if surveyed:
+            staff[9, o] += weights[i, 0]
+            staff[10, o] += 1.0
+        if experienced:
+            customers[0, c] += weights[i, 1]
+            customers[1, c] += 1.0
+        if recovered:
+            customers[2, c] += 1.0
+        customers[3, c] += weights[i, 2]
+    return staff, customers, pair_success, pair_counts

@@ -640,20 +640,33 @@ def tally(
     first = cases.attempts == 0
     cross, handoff_failed = handoffs.cross, handoffs.failed
 
-    def per_staff(mask: np.ndarray, who: np.ndarray = owner, weights=None) -> np.ndarray:
-        w = None if weights is None else weights[mask]
-        return np.bincount(who[mask], weights=w, minlength=n_staff).astype(float)
-
-    def per_customer(mask: np.ndarray, weights=None) -> np.ndarray:
-        w = None if weights is None else weights[mask]
-        return np.bincount(cases.customer[mask], weights=w, minlength=clientele.size).astype(float)
-
-    def per_pair(mask: np.ndarray, weights=None) -> np.ndarray:
-        w = None if weights is None else weights[mask]
-        return np.bincount(pair[mask], weights=w, minlength=n_dept * n_dept).reshape(n_dept, -1)
-
     pair = cases.department * n_dept + np.maximum(cases.partner, 0)
-    handoff_ok = cross & ~handoff_failed
+    flags = np.column_stack(
+        [
+            handled,
+            is_problem,
+            first,
+            o.resolved,
+            o.failed,
+            cross,
+            handoff_failed,
+            o.surveyed,
+            o.experienced,
+            o.recovery,
+        ]
+    )
+    weights = np.column_stack([o.survey_score, o.performance, o.effort, handoffs.joint])
+    staff, per_customer, pair_success, pair_counts = kernels.tally_cases(
+        owner,
+        handoffs.partner_slot,
+        cases.customer,
+        pair,
+        flags,
+        weights,
+        n_staff,
+        clientele.size,
+        n_dept * n_dept,
+    )
     carried = cases.take(o.repeat | o.still_waiting)
     carried.attempts = carried.attempts + o.repeat[o.repeat | o.still_waiting]
     carried.waited = np.where(o.still_waiting[o.repeat | o.still_waiting], carried.waited + 1, 0)
@@ -675,26 +688,26 @@ def tally(
         carried=carried,
         # help asked of an employee beyond their help time is extra load (overload)
         load=routed.load + handoffs.overload / np.maximum(routed.serve_capacity, 1.0),
-        handled=per_staff(handled),
-        problems=per_staff(handled & is_problem),
-        resolved=per_staff(o.resolved),
-        first_contact=per_staff(o.resolved & first),
-        failed=per_staff(o.failed),
-        handoffs=per_staff(cross),
-        handoff_failures=per_staff(handoff_failed),
-        help_given=per_staff(handoff_ok, handoffs.partner_slot),
-        help_failed=per_staff(handoff_failed, handoffs.partner_slot),
-        survey_sum=per_staff(o.surveyed, owner, o.survey_score),
-        survey_count=per_staff(o.surveyed),
+        handled=staff[0],
+        problems=staff[1],
+        resolved=staff[2],
+        first_contact=staff[3],
+        failed=staff[4],
+        handoffs=staff[5],
+        handoff_failures=staff[6],
+        help_given=staff[7],
+        help_failed=staff[8],
+        survey_sum=staff[9],
+        survey_count=staff[10],
         help_used=handoffs.help_used,
-        performance_sum=per_customer(o.experienced, o.performance),
-        cases=per_customer(o.experienced),
-        recoveries=per_customer(o.recovery),
-        effort=per_customer(np.ones(len(cases), dtype=bool), o.effort),
+        performance_sum=per_customer[0],
+        cases=per_customer[1],
+        recoveries=per_customer[2],
+        effort=per_customer[3],
         # a handoff is joint work to the extent the partner unit had time to help with it
-        pair_success=per_pair(handoff_ok, handoffs.joint),
-        pair_failure=per_pair(handoff_failed),
-        pair_handoffs=per_pair(cross),
+        pair_success=pair_success.reshape(n_dept, n_dept),
+        pair_failure=pair_counts[0].reshape(n_dept, n_dept),
+        pair_handoffs=pair_counts[1].reshape(n_dept, n_dept),
         department_cases=np.bincount(cases.department, minlength=n_dept).astype(float),
         department_waiting=np.bincount(cases.department[o.still_waiting], minlength=n_dept).astype(
             float

@@ -210,3 +210,81 @@ def test_recommenders_count_as_the_recommendation_score_does():
         p.detractor_threshold,
     )
     assert got == ((score >= p.promoter_threshold).sum(), (score < p.detractor_threshold).sum())
+
+
+def _tally_reference(owner, helper, customer, pair, flags, weights, n_staff, n_customers, n_pairs):
+    handled, problem, first, resolved, failed, cross, cross_failed, surveyed, seen, recovered = (
+        flags.T
+    )
+    score, performance, effort, joint = weights.T
+
+    def count(mask, who, n, w=None):
+        return np.bincount(who[mask], weights=None if w is None else w[mask], minlength=n)
+
+    staff = [
+        count(handled, owner, n_staff),
+        count(handled & problem, owner, n_staff),
+        count(resolved, owner, n_staff),
+        count(resolved & first, owner, n_staff),
+        count(failed, owner, n_staff),
+        count(cross, owner, n_staff),
+        count(cross_failed, owner, n_staff),
+        count(cross & ~cross_failed, helper, n_staff),
+        count(cross_failed, helper, n_staff),
+        count(surveyed, owner, n_staff, score),
+        count(surveyed, owner, n_staff),
+    ]
+    customers = [
+        count(seen, customer, n_customers, performance),
+        count(seen, customer, n_customers),
+        count(recovered, customer, n_customers),
+        count(np.ones(len(owner), dtype=bool), customer, n_customers, effort),
+    ]
+    return (
+        np.array(staff, dtype=float),
+        np.array(customers, dtype=float),
+        # (NumPy gives integers for no cases at all, even with weights)
+        count(cross & ~cross_failed, pair, n_pairs, joint).astype(float),
+        np.array([count(cross_failed, pair, n_pairs), count(cross, pair, n_pairs)]),
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 400), seed=st.integers(0, 2**32 - 1))
+def test_tally_counts_as_bincount_does(n, seed):
+    rng = np.random.default_rng(seed)
+    n_staff, n_customers, n_pairs = 17, 60, 9
+    handled = rng.random(n) < 0.8
+    problem = rng.random(n) < 0.5
+    resolved = handled & problem & (rng.random(n) < 0.7)
+    cross = handled & problem & (rng.random(n) < 0.4)
+    cross_failed = cross & (rng.random(n) < 0.3)
+    flags = np.column_stack(
+        [
+            handled,
+            problem,
+            rng.random(n) < 0.6,
+            resolved,
+            handled & problem & ~resolved,
+            cross,
+            cross_failed,
+            handled & problem & (rng.random(n) < 0.2),
+            handled | (rng.random(n) < 0.05),
+            resolved & (rng.random(n) < 0.3),
+        ]
+    ).reshape(n, 10)
+    weights = rng.random((n, 4))
+    args = (
+        np.where(handled, rng.integers(0, n_staff, n), -1),
+        rng.integers(0, n_staff, n),
+        rng.integers(0, n_customers, n),
+        rng.integers(0, n_pairs, n),
+        flags,
+        weights,
+        n_staff,
+        n_customers,
+        n_pairs,
+    )
+    for got, expected in zip(kernels.tally_cases(*args), _tally_reference(*args), strict=True):
+        assert got.dtype == expected.dtype
+        assert np.array_equal(got, expected)
