@@ -32,8 +32,9 @@ class CaseBatch:
     """Cases as parallel arrays, one row per case.
 
     Attributes:
-        case_id: Identity for keyed draws: customer slot * OPPORTUNITIES + opportunity.
-        customer: Customer slot.
+        case_id: Identity for keyed draws: customer slot number * OPPORTUNITIES +
+            opportunity.
+        customer: Customer row (see :class:`~cxsim.core.customers.Customers`).
         kind: TOUCHPOINT or PROBLEM.
         department: Owning department.
         partner: Partner department a problem needs, or -1.
@@ -88,6 +89,8 @@ def new_cases(
     streams: Streams,
     week: int,
     active: np.ndarray,
+    slot_id: np.ndarray,
+    slots_issued: int,
     phase: np.ndarray,
     stage_cdf: np.ndarray,
     stage_owner: np.ndarray,
@@ -102,8 +105,12 @@ def new_cases(
     Args:
         streams: The run's random streams.
         week: The week.
-        active: Boolean mask of active customer slots.
-        phase: Journey phase of each slot (row of ``stage_cdf``).
+        active: Boolean mask of active customers, one entry per customer row.
+        slot_id: Slot number of each customer row (rows in slot order).
+        slots_issued: Slot numbers given so far: each has its draws, whether its
+            customer is still here or not, so that the k-th customer's luck never depends
+            on who else has left.
+        phase: Journey phase of each row (row of ``stage_cdf``).
         stage_cdf: Cumulative stage mix, one row per phase.
         stage_owner: Department owning each stage.
         touchpoint_rate: Touchpoints per customer-week.
@@ -114,16 +121,16 @@ def new_cases(
             (zero weight on the owner itself).
 
     Returns:
-        The new cases, ordered by customer slot and opportunity.
+        The new cases, ordered by customer and opportunity.
     """
-    occurs = streams.uniform("cases/occurrence", week, (len(active), OPPORTUNITIES))
+    occurs = streams.uniform("cases/occurrence", week, (slots_issued, OPPORTUNITIES))
     half = OPPORTUNITIES // 2
     kind = np.where(np.arange(OPPORTUNITIES) < half, TOUCHPOINT, PROBLEM)
     rate = np.where(kind == TOUCHPOINT, touchpoint_rate / half, problem_rate / half)
-    slot, opportunity = kernels.occurring(occurs, active, rate)  # by slot, then opportunity
+    row, opportunity = kernels.occurring(occurs, active, rate, slot_id)  # by row, opportunity
     keys = [streams.stream_key(f"cases/{d}", week) for d in ("stage", "prevented", "partner")]
     customer, case_id, kind, department, partner = kernels.case_details(
-        slot,
+        row,
         opportunity,
         phase,
         stage_cdf,
@@ -135,6 +142,7 @@ def new_cases(
         cross_functional_share,
         partner_cdf,
         np.array(keys, dtype=np.uint64),
+        slot_id,
     )
     return CaseBatch(
         case_id=case_id,

@@ -1,10 +1,14 @@
-"""Customers: a vectorised population, one row per customer slot.
+"""Customers: a vectorised population, one row per customer.
 
 Customers are not agents: they are NumPy arrays (active, trust, expectation,
 satisfaction, accumulated effort, tenure, renewal week, margin, pod), updated for all
-customers at once. A slot's traits (starting trust and expectation, renewal phase,
-margin, pod draw) are drawn by slot number, not by the week it is filled, so the k-th
-customer acquired is the same person under every policy (common random numbers).
+customers at once. Each customer has a slot number, given in order of arrival and never
+reused; a slot's traits (starting trust and expectation, renewal phase, margin, pod
+draw) and its weekly draws depend on its slot number, not on the week it is filled, so
+the k-th customer acquired is the same person under every policy (common random
+numbers). Rows hold the customers in slot order; the rows of customers who have left are
+dropped from time to time (:meth:`Customers.compact`), so that the week's work follows
+the customers there are, not every customer there has ever been.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ __all__ = [
 
 ONBOARDING, USAGE, RENEWAL = 0, 1, 2
 _BLOCK = 4096
+_COMPACT_SHARE = 8
+"""Rows are compacted once more than one in this many belong to customers who have left."""
 
 
 def disconfirmation_satisfaction(
@@ -122,6 +128,22 @@ def recommendation_score(
     return np.clip(10.0 * (w * trust + (1.0 - w) * satisfaction) + p.recommendation_offset, 0, 10)
 
 
+_COLUMNS = (
+    "pod_draw",
+    "active",
+    "initial",
+    "trust",
+    "expectation",
+    "satisfaction",
+    "effort",
+    "margin",
+    "tenure",
+    "renewal_week",
+    "pod",
+    "slot_id",
+)
+
+
 class Customers:
     """The customer population as struct-of-arrays with room to grow.
 
@@ -144,6 +166,7 @@ class Customers:
         self.streams = streams
         self.pods = max(1, pods)
         self.size = 0
+        self.issued = 0  # slot numbers given so far
         self._cached_block: tuple[int, dict[str, np.ndarray]] | None = None
         capacity = max(_BLOCK, int(params.count * 1.5))
         self._allocate(capacity)
@@ -165,7 +188,7 @@ class Customers:
         grow("initial", bool, False)
         for name in ("trust", "expectation", "satisfaction", "effort", "margin"):
             grow(name, float, 0.0)
-        for name in ("tenure", "renewal_week", "pod"):
+        for name in ("tenure", "renewal_week", "pod", "slot_id"):
             grow(name, np.int64, 0)
 
     def _traits(self, start: int, stop: int) -> dict[str, np.ndarray]:
@@ -207,7 +230,7 @@ class Customers:
         start, stop = self.size, self.size + n
         if stop > len(self.active):
             self._allocate(max(stop, 2 * len(self.active)))
-        traits = self._traits(start, stop)
+        traits = self._traits(self.issued, self.issued + n)
         p = self.params
         sl = slice(start, stop)
         self.active[sl] = True
@@ -230,8 +253,35 @@ class Customers:
         else:
             self.tenure[sl] = 0
             self.renewal_week[sl] = week + p.renewal_weeks
+        self.slot_id[sl] = np.arange(self.issued, self.issued + n)
         self.size = stop
+        self.issued += n
         self.ever_acquired += n
+
+    def compact(self) -> np.ndarray | None:
+        """Drop the rows of customers who have left, once they are many enough.
+
+        Rows keep their order, so every sum over the active customers adds the same
+        numbers in the same order as before, and results do not depend on when rows are
+        dropped. Anything holding rows across the call (the cases carried to next week)
+        must be moved to the new rows.
+
+        Returns:
+            The new row of each old row (-1 for a dropped one), or None when nothing moved.
+        """
+        n = self.size
+        keep = self.active[:n].copy()
+        kept = int(np.count_nonzero(keep))
+        if (n - kept) * _COMPACT_SHARE <= n:
+            return None
+        moved = np.full(n, -1, dtype=np.int64)
+        moved[keep] = np.arange(kept)
+        for name in _COLUMNS:
+            column = getattr(self, name)
+            column[:kept] = column[:n][keep]
+        self.active[kept:n] = False
+        self.size = kept
+        return moved
 
     def assign_pods(self, pods: int) -> None:
         """Spread the customers over a new number of pods (after a restructure)."""
@@ -251,7 +301,7 @@ class Customers:
     # -- views -----------------------------------------------------------------
     @property
     def slots(self) -> slice:
-        """The used slots."""
+        """The rows in use (by slot number: ``slot_id``)."""
         return slice(0, self.size)
 
     @property
@@ -317,7 +367,7 @@ class Customers:
         return disconfirmation
 
     def due_for_renewal(self, week: int) -> np.ndarray:
-        """Slots of active customers whose renewal falls in this week."""
+        """Rows of active customers whose renewal falls in this week."""
         n = self.size
         return np.flatnonzero(self.active[:n] & (self.renewal_week[:n] == week))
 

@@ -53,25 +53,27 @@ def keyed_uniform(keys: np.ndarray, stream: np.uint64) -> np.ndarray:
 
 @njit(cache=True, nogil=True)
 def occurring(
-    draws: np.ndarray, active: np.ndarray, rate: np.ndarray
+    draws: np.ndarray, active: np.ndarray, rate: np.ndarray, slot_id: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The (slot, opportunity) pairs of active slots whose draw falls below the rate.
+    """The (row, opportunity) pairs of active customers whose draw falls below the rate.
 
-    ``draws`` holds one row per slot and one column per opportunity; pairs come out by
-    slot, then opportunity.
+    ``draws`` holds one row per slot number and one column per opportunity; ``active``
+    and ``slot_id`` one entry per customer row, rows in slot order. Pairs come out by
+    row, then opportunity.
     """
-    slots, width = draws.shape
-    slot = np.empty(slots * width, dtype=np.int64)
-    opportunity = np.empty(slots * width, dtype=np.int64)
+    rows, width = len(active), draws.shape[1]
+    row = np.empty(rows * width, dtype=np.int64)
+    opportunity = np.empty(rows * width, dtype=np.int64)
     n = 0
-    for s in range(slots):
-        if active[s]:
+    for r in range(rows):
+        if active[r]:
+            s = slot_id[r]
             for j in range(width):
                 if draws[s, j] < rate[j]:
-                    slot[n] = s
+                    row[n] = r
                     opportunity[n] = j
                     n += 1
-    return slot[:n], opportunity[:n]
+    return row[:n], opportunity[:n]
 
 
 @njit(cache=True, nogil=True)
@@ -98,11 +100,14 @@ def case_details(
     cross_functional_share: float,
     partner_cdf: np.ndarray,
     streams: np.ndarray,
+    slot_id: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """What each occurring opportunity is about, and which ones prevention stopped.
 
-    ``streams`` holds the stream keys of the stage, prevention and partner draws.
-    Returns the kept cases' customer, case id, kind, department and partner (-1 for
+    ``customer`` holds customer rows, ``phase`` and ``slot_id`` one entry per row, and
+    ``streams`` the stream keys of the stage, prevention and partner draws, which are
+    keyed by the case's identity: slot number times opportunities plus opportunity.
+    Returns the kept cases' customer row, case id, kind, department and partner (-1 for
     none).
     """
     n = len(customer)
@@ -117,7 +122,7 @@ def case_details(
     partner = np.empty(n, dtype=np.int64)
     k = 0
     for i in range(n):
-        case = customer[i] * opportunities + opportunity[i]
+        case = slot_id[customer[i]] * opportunities + opportunity[i]
         stage = _count_below(_splitmix(case, streams[0]), stage_cdf, phase[customer[i]])
         owner = stage_owner[min(stage, last_stage)]
         this_kind = opportunity_kind[opportunity[i]]

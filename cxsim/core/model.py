@@ -106,7 +106,7 @@ class OrganizationModel(mesa.Model):
         internal_trust: Department-by-department trust.
         prevention: Prevention capability by department.
         datacollector: Mesa DataCollector with one row of metrics per week.
-        disconfirmation_: D = P - E of each customer slot last week (NaN without cases).
+        disconfirmation_: D = P - E of each customer row last week (NaN without cases).
         cases_seen_: Cases (new, repeat and waiting) worked through so far.
         handoff_volume_: Handoffs so far, owner department x partner department.
     """
@@ -391,10 +391,16 @@ class OrganizationModel(mesa.Model):
         """Phase 2: new cases for active customers, after last week's carried cases."""
         c = self.customers
         p = self.params.cases
+        carried = self.backlog.take(c.active[self.backlog.customer])
+        moved = c.compact()  # rows of customers who left are dropped now and then
+        if moved is not None:
+            carried.customer = moved[carried.customer]
         fresh = new_cases(
             streams=self.streams,
             week=time,
             active=c.active[c.slots],
+            slot_id=c.slot_id[c.slots],
+            slots_issued=c.issued,
             phase=c.phase(time),
             stage_cdf=self.stage_cdf,
             stage_owner=self.stage_owner,
@@ -404,7 +410,6 @@ class OrganizationModel(mesa.Model):
             cross_functional_share=p.cross_functional_share,
             partner_cdf=self.partner_cdf,
         )
-        carried = self.backlog.take(c.active[self.backlog.customer])
         return CaseBatch.concat(carried, fresh)
 
     def staff_snapshot(self, employees: list[Employee] | None = None) -> Staff:
@@ -465,7 +470,7 @@ class OrganizationModel(mesa.Model):
         """Phase 6: renewals decide, churners leave, new customers arrive."""
         c = self.customers
         due = c.due_for_renewal(time)
-        draws = self.streams.keyed_uniform("customers/renewal", time, due)
+        draws = self.streams.keyed_uniform("customers/renewal", time, c.slot_id[due])
         probability = repurchase_probability(
             c.trust[due],
             c.satisfaction[due],

@@ -152,7 +152,7 @@ class WorkWeek:
     ``load``, ``handled``, ``problems``, ``resolved``, ``first_contact``, ``failed``,
     ``handoffs`` and ``handoff_failures`` (as owner), ``help_given``, ``help_failed`` (as partner),
     ``survey_sum``, ``survey_count``, ``help_used`` (help time spent on handoffs, in
-    cases). Per customer slot: ``performance_sum``, ``cases``,
+    cases). Per customer row: ``performance_sum``, ``cases``,
     ``recoveries``, ``effort``. Per department pair: ``pair_handoffs``, ``pair_failure`` and
     ``pair_success`` (successful handoffs weighted by the partner unit's help coverage:
     joint work).
@@ -266,12 +266,12 @@ class Conditions:
 
 @dataclass(frozen=True)
 class Clientele:
-    """What the work needs to know of the customers, one entry per customer slot.
+    """What the work needs to know of the customers, one entry per customer row.
 
     Attributes:
-        pod: Pod of each customer slot (0 without pods).
+        pod: Pod of each customer row (0 without pods).
         expectation: Expectation of each slot (survey scores are disconfirmation).
-        size: Number of used customer slots.
+        size: Number of customer rows in use.
     """
 
     pod: np.ndarray
@@ -634,7 +634,7 @@ def tally(
     handoffs: Handoffs,
     outcomes: Outcomes,
 ) -> WorkWeek:
-    """Count the week's outcomes per employee slot, customer slot and department pair."""
+    """Count the week's outcomes per employee slot, customer row and department pair."""
     owner, handled, is_problem = routed.owner, routed.handled, routed.is_problem
     o, n_dept = outcomes, n_departments
     first = cases.attempts == 0
@@ -732,7 +732,7 @@ def work_week(
         staff: The workforce snapshot.
         routing: The run's routing.
         conditions: The structure's levers and internal trust this week.
-        clientele: Pods and expectations of the customer slots.
+        clientele: Pods and expectations of the customer rows.
         params: Model parameters.
         draws: The week's draws for each case.
 

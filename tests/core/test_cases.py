@@ -14,6 +14,8 @@ def generate(capability=(0.0, 0.0), share=0.7, seed=1, active=None, week=0):
         streams=Streams(seed),
         week=week,
         active=np.ones(N, bool) if active is None else active,
+        slot_id=np.arange(N),
+        slots_issued=N,
         phase=np.ones(N, dtype=np.int64),
         stage_cdf=STAGE_CDF,
         stage_owner=OWNER,
@@ -62,3 +64,30 @@ def test_batches_concatenate_and_select():
     both = CaseBatch.concat(a, b)
     assert len(both) == len(a) + len(b)
     assert len(CaseBatch.empty()) == 0
+
+
+def test_dropping_the_rows_of_customers_who_left_changes_no_case():
+    """Cases are keyed by slot number, so the rows a customer sits in do not matter."""
+    rng = np.random.default_rng(4)
+    active = rng.random(N) < 0.45
+    every_row = generate(active=active, week=3)
+    here = np.flatnonzero(active)
+    compacted = new_cases(
+        streams=Streams(1),
+        week=3,
+        active=np.ones(len(here), bool),
+        slot_id=here,
+        slots_issued=N,
+        phase=np.ones(len(here), dtype=np.int64),
+        stage_cdf=STAGE_CDF,
+        stage_owner=OWNER,
+        touchpoint_rate=0.2,
+        problem_rate=0.1,
+        capability=np.zeros(2),
+        cross_functional_share=0.7,
+        partner_cdf=PARTNER_CDF,
+    )
+    assert len(compacted) > 1000
+    assert np.array_equal(here[compacted.customer], every_row.customer)
+    for name in ("case_id", "kind", "department", "partner"):
+        assert np.array_equal(getattr(compacted, name), getattr(every_row, name))

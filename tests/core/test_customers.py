@@ -121,6 +121,26 @@ def test_renewal_keeps_stayers_and_conserves_customers():
     assert np.all(c.renewal_week[due[stays]] == 1 + P.customers.renewal_weeks)
 
 
+def test_compacting_drops_the_leavers_and_keeps_everyone_else_in_order():
+    c = make(count=2000)
+    assert c.compact() is None  # nobody has left yet
+    for week in range(1, 11):  # everyone due in ten weeks leaves: about a fifth
+        due = c.due_for_renewal(week)
+        c.renew(due, np.zeros(len(due), dtype=bool), week)
+    here = np.flatnonzero(c.active[: c.size])
+    trust, margin = c.trust[here].copy(), c.margin[here].copy()
+    moved = c.compact()
+    assert moved is not None and np.array_equal(moved[here], np.arange(len(here)))
+    assert np.all(moved[np.setdiff1d(np.arange(len(moved)), here)] == -1)
+    assert c.size == len(here) == c.active_count
+    assert np.array_equal(c.slot_id[: c.size], here)
+    assert np.array_equal(c.trust[: c.size], trust)
+    assert np.array_equal(c.margin[: c.size], margin)
+    c.acquire(10, week=4)  # newcomers take the next slot numbers, after the compacted rows
+    assert np.array_equal(c.slot_id[c.size - 10 : c.size], np.arange(2000, 2010))
+    assert c.active_count + c.churned == c.ever_acquired
+
+
 def test_experience_only_moves_customers_who_had_cases():
     c = make(count=10)
     before = c.trust[:10].copy()

@@ -37,28 +37,42 @@ def test_keyed_uniform_is_splitmix64_bit_for_bit():
     assert len(kernels.keyed_uniform(np.zeros(0, dtype=np.int64), np.uint64(1))) == 0
 
 
-def _occurring_reference(draws, active, rate):
+def _occurring_reference(draws, active, rate, slot_id):
     rows = np.flatnonzero(active)
-    hits = np.flatnonzero(draws[rows] < rate)
+    hits = np.flatnonzero(draws[slot_id[rows]] < rate)
     return rows[hits // draws.shape[1]], hits % draws.shape[1]
 
 
 @pytest.mark.parametrize("share_active", [0.0, 0.4, 1.0])
-def test_occurring_picks_the_same_slots_and_opportunities(share_active):
+@pytest.mark.parametrize("compacted", [False, True])
+def test_occurring_picks_the_same_rows_and_opportunities(share_active, compacted):
     rng = np.random.default_rng(1)
     draws = rng.random((3000, 4))
-    active = rng.random(3000) < share_active
+    slot_id = np.arange(3000)
+    if compacted:  # rows hold some of the slots, in slot order
+        slot_id = np.flatnonzero(rng.random(3000) < 0.6)
+    active = rng.random(len(slot_id)) < share_active
     rate = np.array([0.3, 0.3, 0.05, 0.05])
-    slot, opportunity = kernels.occurring(draws, active, rate)
-    expected_slot, expected_opportunity = _occurring_reference(draws, active, rate)
-    assert np.array_equal(slot, expected_slot)
+    row, opportunity = kernels.occurring(draws, active, rate, slot_id)
+    expected_row, expected_opportunity = _occurring_reference(draws, active, rate, slot_id)
+    assert np.array_equal(row, expected_row)
     assert np.array_equal(opportunity, expected_opportunity)
 
 
 def _details_reference(
-    customer, opportunity, phase, stage_cdf, owner, kinds, capability, share, partner_cdf, streams
+    customer,
+    opportunity,
+    phase,
+    stage_cdf,
+    owner,
+    kinds,
+    capability,
+    share,
+    partner_cdf,
+    streams,
+    slot_id,
 ):
-    case_id = customer * len(kinds) + opportunity
+    case_id = slot_id[customer] * len(kinds) + opportunity
     cdf = stage_cdf[phase[customer]]
     stage = (_splitmix_reference(case_id, streams[0])[:, None] > cdf).sum(axis=1)
     department = owner[np.minimum(stage, stage_cdf.shape[1] - 1)]
@@ -99,6 +113,7 @@ def test_case_details_match_the_whole_array_formulation(departments, share):
     np.fill_diagonal(weights, 0.0)
     partner_cdf = np.cumsum(weights, axis=1) / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
     streams = np.array([11, 22, 33], dtype=np.uint64)
+    slot_id = np.sort(rng.choice(6000, 2000, replace=False))
     got = kernels.case_details(
         customer,
         opportunity,
@@ -112,6 +127,7 @@ def test_case_details_match_the_whole_array_formulation(departments, share):
         share,
         partner_cdf,
         streams,
+        slot_id,
     )
     expected = _details_reference(
         customer,
@@ -124,6 +140,7 @@ def test_case_details_match_the_whole_array_formulation(departments, share):
         share,
         partner_cdf,
         streams,
+        slot_id,
     )
     for a, b in zip(got, expected, strict=True):
         assert np.array_equal(a, b)

@@ -5,7 +5,7 @@ import pytest
 from cxsim import OrganizationModel, Scenario, run
 from cxsim.core.cases import TOUCHPOINT
 from cxsim.core.metrics import metric_names
-from tests.conftest import small
+from tests.conftest import SCENARIOS, small
 
 
 def test_a_run_collects_every_metric_every_week():
@@ -51,18 +51,43 @@ def test_policies_share_every_draw_they_do_not_touch():
 
     for model in (throughput, survey):
         model.run(9)
-    both = throughput.customers.active[: throughput.customers.size].copy()
-    n = min(throughput.customers.size, survey.customers.size)
-    both = both[:n] & survey.customers.active[:n]
+
+    def here(model):
+        c = model.customers
+        return set(c.slot_id[c.slots][c.active[c.slots]])
+
+    both = here(throughput) & here(survey)
 
     def touchpoints(model):
         cases = model.generate_cases(model.week)
+        slot = model.customers.slot_id[cases.customer]
         keep = (cases.kind == TOUCHPOINT) & (cases.attempts == 0) & (cases.waited == 0)
-        keep &= (cases.customer < n) & both[np.minimum(cases.customer, n - 1)]
+        keep &= np.isin(slot, list(both))
         return set(cases.case_id[keep])
 
     shared = touchpoints(throughput)
     assert len(shared) > 100 and shared == touchpoints(survey)
+
+
+@pytest.mark.parametrize("scenario", ["siloed", "collaborative"])
+def test_dropping_the_rows_of_customers_who_left_changes_nothing(monkeypatch, scenario):
+    """Rows are compacted now and then; a run compacting every week or never is the same."""
+    from cxsim.core import customers
+
+    loaded = Scenario.load(
+        SCENARIOS / f"{scenario}.toml",
+        overrides={"customers.count": 3000, "warm_up.weeks": 30, "scenario.weeks": 30},
+    )
+    monkeypatch.setattr(customers, "_COMPACT_SHARE", 10**9)  # any leaver: compact
+    often = OrganizationModel(loaded, seed=4)
+    often.run(30)
+    assert often.customers.size < often.customers.issued  # rows were dropped
+    monkeypatch.setattr(customers.Customers, "compact", lambda self: None)
+    never = OrganizationModel(loaded, seed=4)
+    never.run(30)
+    assert never.customers.size == never.customers.issued
+    pd.testing.assert_frame_equal(often.metrics_frame(), never.metrics_frame(), check_exact=True)
+    pd.testing.assert_frame_equal(often.departments_frame(), never.departments_frame())
 
 
 def test_structures_change_outcomes_under_the_same_seed():
