@@ -10,10 +10,11 @@ tenure and an effort allocation over four uses of working time:
 
 The per-case work is vectorised in :mod:`cxsim.core.service`. What employees do with a
 week's outcome (morale, learning, effort reallocation, quitting) is their own behaviour,
-applied to the whole workforce at once: :func:`end_week` reads each agent's state,
-updates it with whole-array arithmetic (:func:`update_morale`, :func:`learn`,
-:func:`reallocate_effort`), and writes it back, so the week's Python work is a few
-passes over the agents rather than several method calls each.
+applied to the whole workforce at once: each agent's state lives in its slot's row of the
+model's :class:`Workforce` arrays (the agent's attributes read and write that row), and
+:func:`end_week` updates every row with whole-array arithmetic (:func:`update_morale`,
+:func:`learn`, :func:`reallocate_effort`), so the week's work does not pass over the
+agents at all.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ __all__ = [
     "Department",
     "Employee",
     "WeekAtWork",
+    "Workforce",
     "end_week",
     "learn",
     "quit_probability",
@@ -92,11 +94,57 @@ class WeekAtWork:
     pull: np.ndarray
 
 
+_ENGAGEMENT, _STRAIN, _SKILL, _ORIENTATION, _SOUGHT = 0, 1, 2, 3, 8
+_ALLOCATION = slice(4, 8)
+
+
+class Workforce:
+    """The employees' state, one row per slot, for whole-array updates.
+
+    Columns: engagement, strain, skill, service orientation, the four effort shares over
+    :data:`USES`, and how much colleagues seek the employee's help; ``tenure`` holds weeks
+    of service. Rows ``[0, size)`` are the slots in use. A model's employees share one
+    workforce (``model.workforce``), created with the first of them.
+    """
+
+    def __init__(self) -> None:
+        self.state = np.zeros((0, 9))
+        self.tenure = np.zeros(0, dtype=np.int64)
+        self.size = 0
+
+    def place(self, slot: int, values: Sequence[float]) -> None:
+        """Write a new employee's state into ``slot``, growing the arrays if needed."""
+        if slot >= len(self.state):
+            capacity = max(slot + 1, 2 * len(self.state), 16)
+            state = np.zeros((capacity, self.state.shape[1]))
+            state[: len(self.state)] = self.state
+            tenure = np.zeros(capacity, dtype=np.int64)
+            tenure[: len(self.tenure)] = self.tenure
+            self.state, self.tenure = state, tenure
+        self.state[slot] = values
+        self.tenure[slot] = 0
+        self.size = max(self.size, slot + 1)
+
+    def keep(self, kept: np.ndarray) -> None:
+        """Keep the rows of the slots ``kept`` marks (one flag per slot in use), in order."""
+        n = int(np.count_nonzero(kept))
+        self.state[:n] = self.state[: self.size][kept]
+        self.tenure[:n] = self.tenure[: self.size][kept]
+        self.size = n
+
+    @property
+    def morale(self) -> np.ndarray:
+        """Morale M = engagement - strain of each slot in use."""
+        rows = self.state[: self.size]
+        return rows[:, _ENGAGEMENT] - rows[:, _STRAIN]
+
+
 class Employee(mesa.Agent):
     """An employee who serves, helps, prevents and (when rewarded for it) games.
 
-    The agent is the record of the person; the weekly behaviour (:func:`end_week`) acts
-    on all of them at once.
+    The agent is the record of the person; its state lives in its slot's row of the
+    model's :class:`Workforce`, which the weekly behaviour (:func:`end_week`) updates for
+    all employees at once.
 
     Args:
         model: The organization model.
@@ -124,15 +172,59 @@ class Employee(mesa.Agent):
         sought: float = 1.0,
     ) -> None:
         super().__init__(model)
+        workforce = getattr(model, "workforce", None)
+        if workforce is None:
+            workforce = model.workforce = Workforce()
+        self.workforce = workforce
         self.slot = slot
         self.department = department
-        self.skill = skill
-        self.orientation = orientation
-        self.engagement = engagement
-        self.strain = strain
-        self.allocation = allocation
-        self.sought = sought
-        self.tenure = 0
+        workforce.place(slot, (engagement, strain, skill, orientation, *allocation, sought))
+
+    def _get(self, column: int) -> float:
+        return float(self.workforce.state[self.slot, column])
+
+    def _set(self, column: int, value: float) -> None:
+        self.workforce.state[self.slot, column] = value
+
+    engagement = property(
+        lambda self: self._get(_ENGAGEMENT),
+        lambda self, v: self._set(_ENGAGEMENT, v),
+        doc="Engagement, 0-1.",
+    )
+    strain = property(
+        lambda self: self._get(_STRAIN), lambda self, v: self._set(_STRAIN, v), doc="Strain, 0-1."
+    )
+    skill = property(
+        lambda self: self._get(_SKILL), lambda self, v: self._set(_SKILL, v), doc="Skill, 0-1."
+    )
+    orientation = property(
+        lambda self: self._get(_ORIENTATION),
+        lambda self, v: self._set(_ORIENTATION, v),
+        doc="Service orientation, 0-1.",
+    )
+    sought = property(
+        lambda self: self._get(_SOUGHT),
+        lambda self, v: self._set(_SOUGHT, v),
+        doc="How much colleagues seek this employee's help, relative to others (mean 1).",
+    )
+
+    @property
+    def allocation(self) -> tuple[float, ...]:
+        """Effort shares over :data:`USES`."""
+        return tuple(self.workforce.state[self.slot, _ALLOCATION].tolist())
+
+    @allocation.setter
+    def allocation(self, shares_: Sequence[float]) -> None:
+        self.workforce.state[self.slot, _ALLOCATION] = shares_
+
+    @property
+    def tenure(self) -> int:
+        """Weeks of service."""
+        return int(self.workforce.tenure[self.slot])
+
+    @tenure.setter
+    def tenure(self, weeks: int) -> None:
+        self.workforce.tenure[self.slot] = weeks
 
     @property
     def morale(self) -> float:
@@ -250,34 +342,25 @@ def quit_probability(morale: np.ndarray, params: ModelParameters) -> np.ndarray:
 
 
 def end_week(
-    employees: Sequence[Employee], week: WeekAtWork, params: ModelParameters, help_norm: float
+    workforce: Workforce, week: WeekAtWork, params: ModelParameters, help_norm: float
 ) -> None:
     """The employees' own part of a week: morale, learning, effort reallocation.
 
-    Reads each agent's state once, updates all of them with whole-array arithmetic and
-    writes the new state back to the agents.
+    Updates every slot in use of ``workforce`` with whole-array arithmetic; ``week`` holds
+    one value per slot.
     """
-    state = np.array(
-        [(e.engagement, e.strain, e.skill, e.orientation, *e.allocation) for e in employees],
-        dtype=float,
-    ).reshape(len(employees), 8)
-    orientation, allocation = state[:, 3], state[:, 4:]
+    rows = workforce.state[: workforce.size]
+    orientation, allocation = rows[:, _ORIENTATION], rows[:, _ALLOCATION]
     engagement, strain = update_morale(
-        state[:, 0], state[:, 1], allocation[:, 3], orientation, week, params
+        rows[:, _ENGAGEMENT], rows[:, _STRAIN], allocation[:, 3], orientation, week, params
     )
-    skill = learn(state[:, 2], params)
+    skill = learn(rows[:, _SKILL], params)
     allocation = reallocate_effort(
         allocation, engagement - strain, orientation, week, params, help_norm
     )
-    for e, values, shares_ in zip(
-        employees,
-        np.column_stack([engagement, strain, skill]).tolist(),
-        allocation.tolist(),
-        strict=True,
-    ):
-        e.engagement, e.strain, e.skill = values
-        e.allocation = tuple(shares_)
-        e.tenure += 1
+    rows[:, _ENGAGEMENT], rows[:, _STRAIN], rows[:, _SKILL] = engagement, strain, skill
+    rows[:, _ALLOCATION] = allocation
+    workforce.tenure[: workforce.size] += 1
 
 
 def shares(weights: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ from cxsim.core.employees import (
     USES,
     Employee,
     WeekAtWork,
+    Workforce,
     end_week,
     quit_probability,
     starting_allocation,
@@ -102,6 +103,7 @@ class OrganizationModel(mesa.Model):
         departments: The departments, their headcounts and the stages they own.
         customers: The customer population.
         employees: The employees (Mesa agents), by slot; a new hire takes a leaver's slot.
+        workforce: The employees' state as arrays, one row per slot.
         observation: The latest week as the metrics see it.
         internal_trust: Department-by-department trust.
         prevention: Prevention capability by department.
@@ -158,6 +160,7 @@ class OrganizationModel(mesa.Model):
         # each department numbers its positions in order of opening, never reusing one
         self.positions_opened_ = np.array([d.headcount for d in scenario.departments])
         self.vacated_: list[int] = []  # slots whose leaver is not replaced this week
+        self.workforce = Workforce()  # the employees' state, a row per slot
         self.staffing = StaffingPlan(
             np.array([d.headcount for d in scenario.departments]), self.params.staffing
         )
@@ -278,7 +281,7 @@ class OrganizationModel(mesa.Model):
         self.update_policies(week)
         cases = self.generate_cases(time)
         employees = self.employees  # by slot, listed once a week
-        staff = self.staff_snapshot(employees)
+        staff = self.staff_snapshot()
         work = self.serve(cases, staff, time)
         self.update_customers(work)
         renewals = self.renew_and_acquire(time)
@@ -412,13 +415,11 @@ class OrganizationModel(mesa.Model):
         )
         return CaseBatch.concat(carried, fresh)
 
-    def staff_snapshot(self, employees: list[Employee] | None = None) -> Staff:
+    def staff_snapshot(self) -> Staff:
         """The workforce (the employees by slot) as arrays, for the week's vectorised work."""
-        employees = self.employees if employees is None else employees
-        rows = np.array(
-            [(e.skill, e.morale, *e.allocation, e.sought) for e in employees], dtype=float
-        )
-        skill, morale, allocation = rows[:, 0], rows[:, 1], rows[:, 2:6]
+        rows = self.workforce.state[: self.workforce.size].copy()  # as the week begins
+        skill, allocation = rows[:, 2], rows[:, 4:8]
+        morale = rows[:, 0] - rows[:, 1]
         # one person covering a department's whole case mix works with less depth
         depth_loss = self.structure_levers_.specialization_loss * self.routing.breadth
         ep = self.params.employees
@@ -435,7 +436,7 @@ class OrganizationModel(mesa.Model):
             help_capacity=working * allocation[:, 1],
             working=working,
             depth_loss=depth_loss,
-            sought=rows[:, 6],
+            sought=rows[:, 8],
         )
 
     def serve(self, cases: CaseBatch, staff: Staff, time: int) -> WorkWeek:
@@ -553,10 +554,10 @@ class OrganizationModel(mesa.Model):
             change_strain=np.full(n, self.levers.strain),
             pull=pull,
         )
-        end_week(employees, week, p, levers.help_norm)
+        end_week(self.workforce, week, p, levers.help_norm)
 
         quit_draws = self.streams.keyed_uniform("turnover/quit", time, self.slot_key)
-        morale = np.array([e.engagement - e.strain for e in employees])
+        morale = self.workforce.morale
         quitting = np.flatnonzero(quit_draws < quit_probability(morale, p)).tolist()
         self._quits = np.zeros(len(self.department_names))
         headcount = np.bincount(self.slot_department, minlength=len(self.department_names))
@@ -632,6 +633,7 @@ class OrganizationModel(mesa.Model):
         self.slot_department = self.slot_department[keep]
         self.slot_pod = self.slot_pod[keep]
         self.slot_key = self.slot_key[keep]
+        self.workforce.keep(keep)
         for slot, employee in enumerate(self.employees):
             employee.slot = slot
 
@@ -764,7 +766,7 @@ class OrganizationModel(mesa.Model):
             retained=int((active & c.initial[c.slots]).sum()),
             starting_customers=self.starting_customers,
             rolling=self.rolling,
-            morale=np.array([e.morale for e in employees]),
+            morale=self.workforce.morale,
             revenue=econ.margin_per_customer_week * float(c.margin[c.slots][active].sum()),
             costs={
                 "salary_cost": headcount * econ.salary_per_employee / 52.0,

@@ -192,7 +192,7 @@ def test_a_week_updates_every_employee_as_each_alone():
         twin.skill = float(learn(np.array([twin.skill]), P)[0])
         reallocated(twin, single, help_norm=0.05)
         alone.append(twin)
-    end_week(staff, week, P, help_norm=0.05)
+    end_week(model.workforce, week, P, help_norm=0.05)
     for e, twin in zip(staff, alone, strict=True):
         assert (e.engagement, e.strain, e.skill, e.allocation) == (
             twin.engagement,
@@ -221,3 +221,24 @@ def test_an_employee_with_nothing_to_weigh_only_serves():
     rate = 1.0 / params.allocation.adjustment_weeks
     assert allocation[0] == pytest.approx(start[0] + rate * (np.array([1, 0, 0, 0]) - start[0]))
     assert allocation[1] == pytest.approx(start[1] + rate * (np.array([0, 1, 0, 0]) - start[1]))
+
+
+def test_an_employee_reads_and_writes_the_row_of_its_slot():
+    model = mesa.Model(rng=1)
+    traits = dict(orientation=0.5, engagement=0.5, strain=0.2)
+    first = Employee(
+        model, slot=0, department=0, skill=0.4, allocation=(0.85, 0.08, 0.07, 0.0), **traits
+    )
+    second = Employee(
+        model, slot=1, department=1, skill=0.6, allocation=(0.7, 0.1, 0.1, 0.1), **traits
+    )
+    workforce = model.workforce
+    assert workforce.size == 2 and first.workforce is second.workforce is workforce
+    second.skill, second.allocation = 0.65, (0.6, 0.2, 0.1, 0.1)
+    assert workforce.state[1, 2] == 0.65 and tuple(workforce.state[1, 4:8]) == (0.6, 0.2, 0.1, 0.1)
+    workforce.state[0, 0] = 0.9  # the week's arithmetic writes the arrays...
+    assert first.engagement == 0.9 and first.morale == 0.9 - 0.2  # ...which the agent reads
+    assert list(workforce.morale) == [first.morale, second.morale]
+    workforce.keep(np.array([False, True]))  # the first position closes
+    second.slot = 0
+    assert workforce.size == 1 and second.skill == 0.65 and second.tenure == 0

@@ -80,6 +80,10 @@ def test_any_valid_scenario_runs_with_metrics_in_range_and_customers_conserved(c
     model = result.model
     assert len(model.employees) == len(model.slot_department)
     assert [e.slot for e in model.employees] == list(range(len(model.employees)))
+    # each agent's state is its slot's row, through hires, leavers and closed positions
+    assert model.workforce.size == len(model.employees)
+    assert [e.department for e in model.employees] == model.slot_department.tolist()
+    assert np.array_equal(model.workforce.morale, [e.morale for e in model.employees])
     for d, department in enumerate(scenario.departments):
         hired = int((model.slot_department == d).sum())
         staffing = scenario.parameters.staffing
