@@ -332,6 +332,26 @@ class Store:
                 chosen[seed] = (replicate, seed, value)
         return sorted(chosen.values())
 
+    def finished(self, scenario_hash: str, seed: int) -> dict[str, dict[str, Any]] | None:
+        """This code's finished run of a scenario and seed, as plain data, or None.
+
+        Its ``final`` metrics, ``weekly`` metrics (metric -> list of weeks) and
+        ``scenario`` (as a plain dict), read in one query: what an analysis of many
+        single runs (one per draw) needs without building a frame per run.
+        """
+        row = self._db.execute(
+            "select final, weekly, scenario from runs where run_key = ? and status = 'done'",
+            (run_key(scenario_hash, seed),),
+        ).fetchone()
+        if row is None:
+            return None
+        final, weekly, scenario = row
+        return {
+            "final": _decoded(final, "final"),
+            "weekly": _decoded(weekly, "weekly"),
+            "scenario": _decoded(scenario, "scenario"),
+        }
+
     def scenario(self, scenario_hash: str, seed: int) -> dict[str, Any] | None:
         """The scenario (as a plain dict) of this code's run of a scenario and seed."""
         row = self._db.execute(

@@ -96,21 +96,19 @@ def _outcomes(store: Store, plan: list[tuple[str, str, int, int]]) -> pd.DataFra
     """Final metrics and money of each planned (scenario name, hash, draw, seed) run."""
     rows = []
     for name, digest, draw, seed in plan:
-        final = store.finals(digest, [seed])
-        stored = store.scenario(digest, seed)
-        if final.empty or stored is None:
+        run = store.finished(digest, seed)
+        if run is None:
             continue
-        weekly = store.weekly(digest, [seed])
         money = run_economics(
-            {metric: frame.iloc[0].to_numpy() for metric, frame in weekly.items()},
+            {metric: np.asarray(weeks, dtype=float) for metric, weeks in run["weekly"].items()},
             # the economics alone, validated: reading a store imports no component
-            build(EconomicsParameters, stored.get("economics", {}), "economics"),
+            build(EconomicsParameters, run["scenario"].get("economics", {}), "economics"),
         )
         rows.append(
             {
                 "draw": draw,
                 "scenario": name,
-                **final.iloc[0].to_dict(),
+                **run["final"],
                 "profit_total": money.profit,
                 "npv": money.npv,
                 "programme_cost_total": money.costs["programme_cost"],

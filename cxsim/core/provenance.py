@@ -12,6 +12,7 @@ from typing import Any
 __all__ = ["DECIDING", "code_fingerprint", "fingerprinted_files", "package_versions", "provenance"]
 
 
+@functools.cache  # installed versions do not change while a process runs
 def _version(name: str) -> str:
     try:
         return metadata.version(name)

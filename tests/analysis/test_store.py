@@ -41,6 +41,20 @@ def test_runs_are_stored_once_and_read_back(tmp_path):
     assert len(frame) == 2 and json.loads(frame.loc[0, "provenance"])["seed"] == 7
 
 
+def test_one_finished_run_reads_back_as_plain_data(tmp_path):
+    with Store(tmp_path / "runs.db") as store:
+        store.record([record(run_key("h", 7))])
+        run = store.finished("h", 7)
+        assert run == {
+            "final": {"trust": 0.5},
+            "weekly": {"trust": [0.5, 0.5]},
+            "scenario": {"scenario": {"name": "s"}},
+        }
+        assert store.finished("h", 8) is None  # another seed: not run
+        store.record([record(run_key("g", 7), status="failed")])
+        assert store.finished("g", 7) is None  # failed runs are not results
+
+
 def test_a_retried_failure_replaces_the_failed_row(tmp_path):
     with Store(tmp_path / "runs.db") as store:
         store.record([record(run_key("h", 7), status="failed")])
