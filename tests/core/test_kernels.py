@@ -66,6 +66,8 @@ def _details_reference(
     stage_cdf,
     owner,
     kinds,
+    touchpoint,
+    problem,
     capability,
     share,
     partner_cdf,
@@ -78,7 +80,7 @@ def _details_reference(
     department = owner[np.minimum(stage, stage_cdf.shape[1] - 1)]
     kind = kinds[opportunity]
     prevented = _splitmix_reference(case_id, streams[1])
-    keep = (kind == 0) | (prevented >= capability[department])
+    keep = (kind == touchpoint) | (prevented >= capability[department])
     customer, case_id, kind, department = (
         customer[keep],
         case_id[keep],
@@ -89,7 +91,7 @@ def _details_reference(
     n = partner_cdf.shape[0]
     if n > 1:
         draw = _splitmix_reference(case_id, streams[2])
-        needs = (kind == 1) & (draw < share)
+        needs = (kind == problem) & (draw < share)
         pick = draw / max(share, 1e-12)
         chosen = (pick[:, None] > partner_cdf[department]).sum(axis=1)
         partner = np.where(needs, np.minimum(chosen, n - 1), -1)
@@ -114,34 +116,22 @@ def test_case_details_match_the_whole_array_formulation(departments, share):
     partner_cdf = np.cumsum(weights, axis=1) / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
     streams = np.array([11, 22, 33], dtype=np.uint64)
     slot_id = np.sort(rng.choice(6000, 2000, replace=False))
-    got = kernels.case_details(
+    args = (
         customer,
         opportunity,
         phase,
         stage_cdf,
         owner,
         kinds,
-        0,
-        1,
+        0,  # touchpoint
+        1,  # problem
         capability,
         share,
         partner_cdf,
         streams,
         slot_id,
     )
-    expected = _details_reference(
-        customer,
-        opportunity,
-        phase,
-        stage_cdf,
-        owner,
-        kinds,
-        capability,
-        share,
-        partner_cdf,
-        streams,
-        slot_id,
-    )
+    got, expected = kernels.case_details(*args), _details_reference(*args)
     for a, b in zip(got, expected, strict=True):
         assert np.array_equal(a, b)
 
