@@ -166,7 +166,6 @@ class Customers:
         self.streams = streams
         self.pods = max(1, pods)
         self.size = 0
-        self.issued = 0  # slot numbers given so far
         self._cached_block: tuple[int, dict[str, np.ndarray]] | None = None
         capacity = max(_BLOCK, int(params.count * 1.5))
         self._allocate(capacity)
@@ -230,7 +229,8 @@ class Customers:
         start, stop = self.size, self.size + n
         if stop > len(self.active):
             self._allocate(max(stop, 2 * len(self.active)))
-        traits = self._traits(self.issued, self.issued + n)
+        first = self.ever_acquired  # slot numbers run 0, 1, ... in order of arrival
+        traits = self._traits(first, first + n)
         p = self.params
         sl = slice(start, stop)
         self.active[sl] = True
@@ -253,9 +253,8 @@ class Customers:
         else:
             self.tenure[sl] = 0
             self.renewal_week[sl] = week + p.renewal_weeks
-        self.slot_id[sl] = np.arange(self.issued, self.issued + n)
+        self.slot_id[sl] = np.arange(first, first + n)
         self.size = stop
-        self.issued += n
         self.ever_acquired += n
 
     def compact(self) -> np.ndarray | None:

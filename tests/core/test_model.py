@@ -81,11 +81,11 @@ def test_dropping_the_rows_of_customers_who_left_changes_nothing(monkeypatch, sc
     monkeypatch.setattr(customers, "_COMPACT_SHARE", 10**9)  # any leaver: compact
     often = OrganizationModel(loaded, seed=4)
     often.run(30)
-    assert often.customers.size < often.customers.issued  # rows were dropped
+    assert often.customers.size < often.customers.ever_acquired  # rows were dropped
     monkeypatch.setattr(customers.Customers, "compact", lambda self: None)
     never = OrganizationModel(loaded, seed=4)
     never.run(30)
-    assert never.customers.size == never.customers.issued
+    assert never.customers.size == never.customers.ever_acquired
     pd.testing.assert_frame_equal(often.metrics_frame(), never.metrics_frame(), check_exact=True)
     pd.testing.assert_frame_equal(often.departments_frame(), never.departments_frame())
 
