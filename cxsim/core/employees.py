@@ -107,6 +107,15 @@ class Workforce:
     workforce (``model.workforce``), created with the first of them.
     """
 
+    ENGAGEMENT, STRAIN, SKILL, ORIENTATION, SOUGHT = (
+        _ENGAGEMENT,
+        _STRAIN,
+        _SKILL,
+        _ORIENTATION,
+        _SOUGHT,
+    )
+    ALLOCATION = _ALLOCATION
+
     def __init__(self) -> None:
         self.state = np.zeros((0, 9))
         self.tenure = np.zeros(0, dtype=np.int64)

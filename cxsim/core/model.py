@@ -417,9 +417,10 @@ class OrganizationModel(mesa.Model):
 
     def staff_snapshot(self) -> Staff:
         """The workforce (the employees by slot) as arrays, for the week's vectorised work."""
+        w = Workforce
         rows = self.workforce.state[: self.workforce.size].copy()  # as the week begins
-        skill, allocation = rows[:, 2], rows[:, 4:8]
-        morale = rows[:, 0] - rows[:, 1]
+        skill, allocation = rows[:, w.SKILL], rows[:, w.ALLOCATION]
+        morale = rows[:, w.ENGAGEMENT] - rows[:, w.STRAIN]
         # one person covering a department's whole case mix works with less depth
         depth_loss = self.structure_levers_.specialization_loss * self.routing.breadth
         ep = self.params.employees
@@ -436,7 +437,7 @@ class OrganizationModel(mesa.Model):
             help_capacity=working * allocation[:, 1],
             working=working,
             depth_loss=depth_loss,
-            sought=rows[:, 8],
+            sought=rows[:, w.SOUGHT],
         )
 
     def serve(self, cases: CaseBatch, staff: Staff, time: int) -> WorkWeek:
