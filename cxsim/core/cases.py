@@ -66,7 +66,10 @@ class CaseBatch:
 
     def take(self, mask_or_index: np.ndarray) -> CaseBatch:
         """Return the cases selected by a boolean mask or index array."""
-        return CaseBatch(**{f.name: getattr(self, f.name)[mask_or_index] for f in fields(self)})
+        index = np.asarray(mask_or_index)
+        if index.dtype == bool:
+            index = np.flatnonzero(index)  # found once, not once per field
+        return CaseBatch(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
     @staticmethod
     def concat(*batches: CaseBatch) -> CaseBatch:

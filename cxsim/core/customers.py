@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cxsim.core import kernels
 from cxsim.core.parameters import (
     AcquisitionParameters,
     CustomerParameters,
@@ -46,14 +47,14 @@ def disconfirmation_satisfaction(
 
     S = s0 + bP P + b+ max(D, 0) - b- max(-D, 0), with D = P - E, clipped to [0, 1].
     """
-    d = performance - expectation
-    s = (
-        p.intercept
-        + p.performance_weight * performance
-        + p.positive_weight * np.maximum(d, 0.0)
-        - p.negative_weight * np.maximum(-d, 0.0)
+    performance, expectation = np.broadcast_arrays(
+        np.asarray(performance, dtype=float), np.asarray(expectation, dtype=float)
     )
-    return np.clip(s, 0.0, 1.0)
+    weights = np.array(
+        [p.intercept, p.performance_weight, p.positive_weight, p.negative_weight], dtype=float
+    )
+    scores = kernels.satisfaction_scores(performance.ravel(), expectation.ravel(), weights)
+    return scores.reshape(performance.shape)
 
 
 def update_trust(
@@ -124,8 +125,16 @@ def recommendation_score(
     trust: np.ndarray, satisfaction: np.ndarray, p: AcquisitionParameters
 ) -> np.ndarray:
     """Likelihood to recommend on 0-10, from trust and satisfaction."""
-    w = p.trust_in_recommendation
-    return np.clip(10.0 * (w * trust + (1.0 - w) * satisfaction) + p.recommendation_offset, 0, 10)
+    trust, satisfaction = np.broadcast_arrays(
+        np.asarray(trust, dtype=float), np.asarray(satisfaction, dtype=float)
+    )
+    scores = kernels.recommendations(
+        trust.ravel(),
+        satisfaction.ravel(),
+        float(p.trust_in_recommendation),
+        float(p.recommendation_offset),
+    )
+    return scores.reshape(trust.shape)
 
 
 _COLUMNS = (

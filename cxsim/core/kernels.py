@@ -19,7 +19,11 @@ __all__ = [
     "case_details",
     "keyed_uniform",
     "occurring",
+    "recommendation",
+    "recommendations",
     "recommenders",
+    "satisfaction_score",
+    "satisfaction_scores",
     "serving_order",
     "tally_cases",
 ]
@@ -40,6 +44,39 @@ def _splitmix(key: int, stream: np.uint64) -> float:
     x *= _MIX2
     x ^= x >> np.uint64(31)
     return float(x >> np.uint64(11)) * _UNIT
+
+
+@njit(cache=True, nogil=True)
+def satisfaction_score(
+    performance: float,
+    expectation: float,
+    intercept: float,
+    performance_weight: float,
+    positive_weight: float,
+    negative_weight: float,
+) -> float:
+    """S = s0 + bP P + b+ max(D, 0) - b- max(-D, 0), D = P - E, clipped to [0, 1]."""
+    d = performance - expectation
+    s = (
+        intercept
+        + performance_weight * performance
+        + positive_weight * max(d, 0.0)
+        - negative_weight * max(-d, 0.0)
+    )
+    return min(max(s, 0.0), 1.0)
+
+
+@njit(cache=True, nogil=True)
+def satisfaction_scores(
+    performance: np.ndarray, expectation: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """:func:`satisfaction_score` of each pair; ``weights``: s0, bP, b+, b-."""
+    out = np.empty(len(performance))
+    for i in range(len(performance)):
+        out[i] = satisfaction_score(
+            performance[i], expectation[i], weights[0], weights[1], weights[2], weights[3]
+        )
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -184,6 +221,24 @@ def serving_order(
 
 
 @njit(cache=True, nogil=True)
+def recommendation(trust: float, satisfaction: float, trust_weight: float, offset: float) -> float:
+    """Likelihood to recommend on 0-10, from trust and satisfaction."""
+    score = 10.0 * (trust_weight * trust + (1.0 - trust_weight) * satisfaction)
+    return min(max(score + offset, 0.0), 10.0)
+
+
+@njit(cache=True, nogil=True)
+def recommendations(
+    trust: np.ndarray, satisfaction: np.ndarray, trust_weight: float, offset: float
+) -> np.ndarray:
+    """:func:`recommendation` of each customer."""
+    out = np.empty(len(trust))
+    for i in range(len(trust)):
+        out[i] = recommendation(trust[i], satisfaction[i], trust_weight, offset)
+    return out
+
+
+@njit(cache=True, nogil=True)
 def recommenders(
     active: np.ndarray,
     trust: np.ndarray,
@@ -197,8 +252,7 @@ def recommenders(
     promoters = detractors = 0
     for i in range(len(active)):
         if active[i]:
-            score = 10.0 * (trust_weight * trust[i] + (1.0 - trust_weight) * satisfaction[i])
-            score = min(max(score + offset, 0.0), 10.0)
+            score = recommendation(trust[i], satisfaction[i], trust_weight, offset)
             promoters += score >= promoter_threshold
             detractors += score < detractor_threshold
     return promoters, detractors
@@ -213,7 +267,7 @@ def allocate(
     starts: np.ndarray,
     stops: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Serve queued cases from pooled group capacity (see ``service._allocate``).
+    """Serve queued cases from pooled group capacity, oldest first (``service.route``).
 
     ``queue`` lists the cases in serving order, grouped by ``group``. Returns whether
     each case is served and the slot serving it (-1 if none).
@@ -252,77 +306,129 @@ def allocate(
     return served, owner
 
 
+TALLY_FLAGS = (
+    "handled",
+    "problem",
+    "first",
+    "resolved",
+    "failed",
+    "cross",
+    "cross_failed",
+    "surveyed",
+    "experienced",
+    "recovered",
+    "satisfied",
+    "abandoned",
+    "still_waiting",
+    "fresh",
+)
+"""The rows of ``tally_cases``' flags, in order (``fresh``: a case that never waited)."""
+
+TALLY_TOTALS = (
+    "handled",
+    "problems_new",
+    "first_contact_problems",
+    "first_contact_resolved",
+    "handoffs",
+    "handoff_failures",
+    "surveyed",
+    "survey_satisfied",
+    "abandoned",
+    "waiting",
+)
+"""The week's counts ``tally_cases`` returns, in order."""
+
+
 @njit(cache=True, nogil=True)
 def tally_cases(
     owner: np.ndarray,
     helper: np.ndarray,
     customer: np.ndarray,
+    department: np.ndarray,
     pair: np.ndarray,
     flags: np.ndarray,
     weights: np.ndarray,
     n_staff: int,
     n_customers: int,
+    n_departments: int,
     n_pairs: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+):
     """The week's outcomes counted per employee slot, customer slot and department pair.
 
-    ``flags`` has one row per case: handled, problem, first contact, resolved, failed,
-    handed off, handoff failed, surveyed, experienced, recovered. ``weights`` has one row
-    per case: survey score, performance, effort, joint work. Weighted sums add the cases
-    in their order, as ``np.bincount`` does.
+    ``flags`` has one row per flag of :data:`TALLY_FLAGS` and one column per case;
+    ``weights`` one row for each of survey score, performance, effort and joint work. Weighted
+    sums add the cases in their order, as ``np.bincount`` does.
 
     Returns per employee slot (rows: handled, problems, resolved, first contact, failed,
     handoffs, handoff failures, help given, help failed, survey sum, survey count), per
     customer slot (performance sum, cases, recoveries, effort), the weighted joint work
-    per pair, and per pair the counts of failed and of all handoffs.
+    per pair, per pair the counts of failed and of all handoffs, the counts of
+    :data:`TALLY_TOTALS`, and per department the cases and those still waiting.
     """
     staff = np.zeros((11, n_staff))
     customers = np.zeros((4, n_customers))
     pair_success = np.zeros(n_pairs)
     pair_counts = np.zeros((2, n_pairs), dtype=np.int64)
+    totals = np.zeros(len(TALLY_TOTALS), dtype=np.int64)
+    departments = np.zeros((2, n_departments))
     for i in range(len(owner)):
         handled, problem, first, resolved, failed = (
-            flags[i, 0],
-            flags[i, 1],
-            flags[i, 2],
-            flags[i, 3],
-            flags[i, 4],
+            flags[0, i],
+            flags[1, i],
+            flags[2, i],
+            flags[3, i],
+            flags[4, i],
         )
         cross, cross_failed, surveyed, experienced, recovered = (
-            flags[i, 5],
-            flags[i, 6],
-            flags[i, 7],
-            flags[i, 8],
-            flags[i, 9],
+            flags[5, i],
+            flags[6, i],
+            flags[7, i],
+            flags[8, i],
+            flags[9, i],
         )
-        o, c = owner[i], customer[i]
+        o, c, d = owner[i], customer[i], department[i]
+        departments[0, d] += 1.0
         if handled:
             staff[0, o] += 1.0
+            totals[0] += 1
             if problem:
                 staff[1, o] += 1.0
+                if first:
+                    totals[2] += 1
+        if problem and first and flags[13, i]:
+            totals[1] += 1
         if resolved:
             staff[2, o] += 1.0
             if first:
                 staff[3, o] += 1.0
+                totals[3] += 1
         if failed:
             staff[4, o] += 1.0
         if cross:
             staff[5, o] += 1.0
             pair_counts[1, pair[i]] += 1
+            totals[4] += 1
             if cross_failed:
                 staff[6, o] += 1.0
                 staff[8, helper[i]] += 1.0
                 pair_counts[0, pair[i]] += 1
+                totals[5] += 1
             else:
                 staff[7, helper[i]] += 1.0
-                pair_success[pair[i]] += weights[i, 3]
+                pair_success[pair[i]] += weights[3, i]
         if surveyed:
-            staff[9, o] += weights[i, 0]
+            staff[9, o] += weights[0, i]
             staff[10, o] += 1.0
+            totals[6] += 1
         if experienced:
-            customers[0, c] += weights[i, 1]
+            customers[0, c] += weights[1, i]
             customers[1, c] += 1.0
         if recovered:
             customers[2, c] += 1.0
-        customers[3, c] += weights[i, 2]
-    return staff, customers, pair_success, pair_counts
+        customers[3, c] += weights[2, i]
+        totals[7] += flags[10, i]
+        totals[8] += flags[11, i]
+        if flags[12, i]:
+            totals[9] += 1
+            departments[1, d] += 1.0
+    return staff, customers, pair_success, pair_counts, totals, departments

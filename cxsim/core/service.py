@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cxsim.core import kernels
+from cxsim.core import casework, kernels
 from cxsim.core.cases import PROBLEM, TOUCHPOINT, CaseBatch
-from cxsim.core.customers import disconfirmation_satisfaction
 from cxsim.core.levers import StructureLevers
 from cxsim.core.parameters import ModelParameters
 from cxsim.core.streams import Streams
@@ -205,47 +204,22 @@ def handoff_failure_probability(
         relief: Share of failures shared customer information prevents, 0-1.
     """
     h = params.handoffs
-    p = (
-        base
-        * np.asarray(friction)
-        * (1.0 - h.trust_effect * np.asarray(internal_trust))
-        * (1.0 - h.structured_effect * float(structured))
-        * (1.0 - h.help_effect * np.asarray(coverage))
-        * (1.0 - relief)
+    friction, internal_trust, coverage = np.broadcast_arrays(
+        np.asarray(friction, dtype=float),
+        np.asarray(internal_trust, dtype=float),
+        np.asarray(coverage, dtype=float),
     )
-    return np.clip(p, 0.0, 1.0)
-
-
-def _cumulative(values: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Running totals of ``values`` over the slots in ``order``, starting at 0."""
-    return np.concatenate(([0.0], np.cumsum(values[order])))
-
-
-def _range_sums(values: np.ndarray, order: np.ndarray, starts, stops) -> np.ndarray:
-    """Sum of ``values`` over each range ``order[starts[g]:stops[g]]`` (a unit's members)."""
-    cum = _cumulative(values, order)
-    return cum[stops] - cum[starts]
-
-
-def _allocate(
-    group: np.ndarray,
-    age: np.ndarray,
-    priority: np.ndarray,
-    capacity: np.ndarray,
-    order: np.ndarray,
-    starts: np.ndarray,
-    stops: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Serve cases from pooled group capacity: oldest first, then in random order.
-
-    Each group's members are ``order[starts[g]:stops[g]]``. Cases beyond the group's
-    capacity wait; served cases are spread over the members in proportion to capacity.
-
-    Returns:
-        Whether each case is served, and the employee slot serving it (-1 if none).
-    """
-    queue = kernels.serving_order(group, age, priority, len(starts))
-    return kernels.allocate(group, queue, capacity, order, starts, stops)
+    p = casework.failure_probabilities(
+        float(base),
+        friction.ravel(),
+        internal_trust.ravel(),
+        float(h.trust_effect),
+        1.0 - h.structured_effect * float(structured),
+        float(h.help_effect),
+        coverage.ravel(),
+        float(relief),
+    )
+    return p.reshape(friction.shape)
 
 
 # -- the week's work, step by step (docs/ODD.md, "Routing and work") -------------------
@@ -389,56 +363,29 @@ def route(
     units' spare capacity: one queue served by all of a department pools its capacity,
     pods borrow from one another only at a cost (Whitt 1992).
     """
-    n_staff = len(staff.department)
-    n_dept = len(routing.department_start)
-    age = cases.attempts * 7 + cases.waited
-    pod = clientele.pod[cases.customer]
-    n_units = len(routing.unit_start)
-    unit = routing.unit_of[cases.department, pod]
     is_problem = cases.kind == PROBLEM
-    needs_partner = is_problem & (cases.partner >= 0)
-    partner_unit = routing.unit_of[np.maximum(cases.partner, 0), pod]
-    expected = np.bincount(partner_unit[needs_partner], minlength=n_units).astype(float)
-    unit_help = _range_sums(
-        staff.help_capacity, routing.order, routing.unit_start, routing.unit_stop
-    )
-    if routing.pods > 1 and specialist_share > 0:
-        unit_department = staff.department[routing.order[routing.unit_start]]
-        department_help = np.bincount(unit_department, weights=unit_help, minlength=n_dept)
-        department_expected = np.bincount(unit_department, weights=expected, minlength=n_dept)
-        spread = unit_help / np.maximum(department_help[unit_department], 1e-9)
-        expected = (1.0 - specialist_share) * expected + (
-            specialist_share * department_expected[unit_department] * spread
+    (unit, needs_partner, partner_unit, handled, owner, serve_capacity, help_capacity, load) = (
+        casework.route_cases(
+            cases.department,
+            cases.partner,
+            is_problem,
+            clientele.pod[cases.customer],
+            cases.attempts * 7 + cases.waited,  # age: attempts first, then weeks waited
+            draws("service/priority"),
+            staff.department,
+            np.asarray(staff.serve_capacity, dtype=float),
+            np.asarray(staff.help_capacity, dtype=float),
+            routing.order,
+            routing.unit_start,
+            routing.unit_stop,
+            routing.unit_of,
+            routing.slot_unit,
+            routing.department_start,
+            routing.department_stop,
+            routing.pods,
+            float(borrowing),
+            float(specialist_share),
         )
-    idle = np.where(unit_help > 0, np.maximum(0.0, 1.0 - expected / np.maximum(unit_help, 1e-9)), 0)
-    help_capacity = staff.help_capacity * (1.0 - idle[routing.slot_unit])
-    serve_capacity = staff.serve_capacity + staff.help_capacity * idle[routing.slot_unit]
-
-    priority = draws("service/priority")
-    handled, owner = _allocate(
-        unit, age, priority, serve_capacity, routing.order, routing.unit_start, routing.unit_stop
-    )
-    used = np.bincount(owner[handled], minlength=n_staff)
-    spare = borrowing * np.maximum(0.0, serve_capacity - used)
-    overflow = np.flatnonzero(~handled)
-    handled_2, owner_2 = _allocate(
-        cases.department[overflow],
-        age[overflow],
-        priority[overflow],
-        spare,
-        routing.order,
-        routing.department_start,
-        routing.department_stop,
-    )
-    handled[overflow] = handled_2
-    owner[overflow] = owner_2
-    owner = np.where(handled, owner, routing.order[routing.department_start[cases.department]])
-    assigned = np.bincount(owner[handled], minlength=n_staff)
-    left_waiting = np.bincount(cases.department[~handled], minlength=n_dept)
-    department_capacity = np.bincount(staff.department, weights=serve_capacity, minlength=n_dept)
-    load = (
-        assigned / np.maximum(serve_capacity, 1e-9)
-        + (left_waiting / np.maximum(department_capacity, 1e-9))[staff.department]
     )
     return Routed(
         unit=unit,
@@ -496,49 +443,46 @@ def hand_off(
     (lower coverage) and the excess is overload. A handoff fails with the probability
     :func:`handoff_failure_probability` gives, at the helper's coverage.
     """
-    levers = conditions.levers
-    n_staff = len(routed.help_capacity)
-    partner_unit = routed.partner_unit
+    levers, h = conditions.levers, params.handoffs
     cross = routed.handled & routed.needs_partner
-    pull_cum = _cumulative(routed.help_capacity * staff.sought, routing.order)
-    start, stop = routing.unit_start[partner_unit], routing.unit_stop[partner_unit]
-    share = params.cases.specialist_share
-    if routing.pods > 1 and share > 0:
+    if routing.pods > 1 and params.cases.specialist_share > 0:
         # the step needs a particular specialist, who may sit in any pod (Borgatti & Cross 2003)
-        partner = np.maximum(cases.partner, 0)
-        specialist = draws("service/specialist") < share
-        start = np.where(specialist, routing.department_start[partner], start)
-        stop = np.where(specialist, routing.department_stop[partner], stop)
-    pull = pull_cum[stop] - pull_cum[start]
-    pick = draws("service/partner")
-    index = np.where(
-        pull > 0,
-        np.searchsorted(pull_cum, pull_cum[start] + pick * pull, side="right") - 1,
-        start + (pick * (stop - start)).astype(np.int64),
+        specialist = draws("service/specialist") < params.cases.specialist_share
+    else:
+        specialist = np.zeros(len(cross), dtype=bool)
+    helper, failed, joint, requests = casework.handoff_cases(
+        cross,
+        cases.department,
+        cases.partner,
+        routed.partner_unit,
+        routed.owner,
+        specialist,
+        draws("service/partner"),
+        draws("service/handoff"),
+        routed.help_capacity * staff.sought,
+        routed.help_capacity,
+        routing.order,
+        routing.unit_start,
+        routing.unit_stop,
+        routing.department_start,
+        routing.department_stop,
+        routing.slot_unit,
+        routing.unit_pod,
+        routing.functioning,
+        np.asarray(conditions.internal_trust, dtype=float),
+        float(h.base_failure),
+        float(levers.pod_friction),
+        float(levers.handoff_friction),
+        float(h.trust_effect),
+        1.0 - h.structured_effect * float(levers.structured),
+        float(h.help_effect),
+        float(levers.handoff_relief),
     )
-    helper = routing.order[np.clip(index, start, stop - 1)]
-    requests = np.bincount(helper[cross], minlength=n_staff).astype(float)
-    coverage = np.minimum(1.0, routed.help_capacity / np.maximum(requests, 1.0))
-    owner_pod = routing.unit_pod[routing.slot_unit[routed.owner]]
-    same_pod = (owner_pod >= 0) & (owner_pod == routing.unit_pod[routing.slot_unit[helper]])
-    # a pod that does not work as a team hands off as departments do (Tabrizi 2015)
-    same_pod &= routing.functioning[np.maximum(owner_pod, 0)]
-    friction = np.where(same_pod, levers.pod_friction, levers.handoff_friction)
-    p_fail = handoff_failure_probability(
-        params.handoffs.base_failure,
-        friction,
-        conditions.internal_trust[cases.department, np.maximum(cases.partner, 0)],
-        levers.structured,
-        coverage[helper],
-        params,
-        levers.handoff_relief,
-    )
-    failed = cross & (draws("service/handoff") < p_fail)
     return Handoffs(
         cross=cross,
         failed=failed,
         partner_slot=helper,
-        joint=coverage[helper],
+        joint=joint,
         help_used=np.minimum(routed.help_capacity, requests),
         overload=np.maximum(0.0, requests - routed.help_capacity),
     )
@@ -560,55 +504,46 @@ def settle(
     Also the performance and effort the customer experiences, and the survey score as
     measured.
     """
-    sp, cp, ep = params.service, params.cases, params.effort
-    handled, is_problem = routed.handled, routed.is_problem
-    q, first = resolution.quality, cases.attempts == 0
-    resolved = handled & is_problem & resolution.solved & ~handoffs.failed
-    failed = handled & is_problem & ~resolved
-    abandoned_contact = failed & (cases.attempts + 1 >= cp.max_attempts)
-    repeat = failed & ~abandoned_contact
-    waiting = ~handled
-    abandoned_wait = waiting & (cases.waited + 1 > cp.max_wait_weeks)
-    still_waiting = waiting & ~abandoned_wait
-    abandoned = abandoned_contact | abandoned_wait
-    recovery = resolved & ~first
-
-    performance = np.select(
-        [
-            abandoned,
-            failed,
-            resolved,
-            handled & (cases.kind == TOUCHPOINT),
-        ],
-        [
-            np.full(len(q), sp.abandoned_performance),
-            np.full(len(q), sp.failed_performance),
-            # each earlier contact on the problem costs the customer (SQM Group)
-            sp.resolved_performance + q - sp.repeat_contact_cost * cases.attempts,
-            sp.touch_performance + q,
-        ],
-        default=0.0,
+    sp, ep, sat = params.service, params.effort, params.satisfaction
+    flags, performance, effort, survey_score = casework.case_outcomes(
+        routed.handled,
+        routed.is_problem,
+        cases.kind == TOUCHPOINT,
+        resolution.solved,
+        handoffs.failed,
+        cases.attempts,
+        cases.waited,
+        resolution.quality,
+        resolution.noise,
+        staff.allocation[routed.owner, 3],  # the owner's gaming
+        clientele.expectation[cases.customer],
+        draws("service/survey"),
+        float(levers.information),
+        int(params.cases.max_attempts),
+        int(params.cases.max_wait_weeks),
+        np.array(
+            [
+                sp.abandoned_performance,
+                sp.failed_performance,
+                sp.resolved_performance,
+                sp.touch_performance,
+                sp.repeat_contact_cost,
+            ],
+            dtype=float,
+        ),
+        np.array(
+            [ep.per_repeat, ep.per_transfer, ep.per_wait, ep.per_abandon, ep.repeat_information],
+            dtype=float,
+        ),
+        np.array(
+            [sp.gaming_screening, sp.survey_rate, sp.gaming_lift, sp.satisfied_rating], dtype=float
+        ),
+        np.array(
+            [sat.intercept, sat.performance_weight, sat.positive_weight, sat.negative_weight],
+            dtype=float,
+        ),
     )
-    performance = np.clip(performance + resolution.noise * handled, 0.0, 1.0)
-    effort = (
-        ep.per_repeat * (handled & ~first)
-        + ep.per_transfer * handoffs.failed
-        + ep.per_wait * still_waiting
-        + ep.per_abandon * abandoned
-        + ep.repeat_information * (1.0 - levers.information) * (handled & is_problem)
-    )
-    gaming = staff.allocation[routed.owner, 3]
-    # gaming keeps some contacts that went badly away from the survey (survey steering)
-    screened = failed * np.minimum(sp.gaming_screening * gaming, 1.0)
-    surveyed = handled & is_problem & (draws("service/survey") < sp.survey_rate * (1 - screened))
-    survey_score = np.clip(
-        disconfirmation_satisfaction(
-            performance, clientele.expectation[cases.customer], params.satisfaction
-        )
-        + sp.gaming_lift * gaming,
-        0.0,
-        1.0,
-    )
+    resolved, failed, repeat, still_waiting, abandoned, recovery, experienced, surveyed = flags[:8]
     return Outcomes(
         resolved=resolved,
         failed=failed,
@@ -617,11 +552,11 @@ def settle(
         abandoned=abandoned,
         recovery=recovery,
         performance=performance,
-        experienced=handled | abandoned,
+        experienced=experienced,
         effort=effort,
         surveyed=surveyed,
         survey_score=survey_score,
-        satisfied=surveyed & (survey_score >= sp.satisfied_rating),
+        satisfied=flags[8],
     )
 
 
@@ -641,7 +576,7 @@ def tally(
     cross, handoff_failed = handoffs.cross, handoffs.failed
 
     pair = cases.department * n_dept + np.maximum(cases.partner, 0)
-    flags = np.column_stack(
+    flags = np.stack(
         [
             handled,
             is_problem,
@@ -653,37 +588,34 @@ def tally(
             o.surveyed,
             o.experienced,
             o.recovery,
+            o.satisfied,
+            o.abandoned,
+            o.still_waiting,
+            cases.waited == 0,
         ]
-    )
-    weights = np.column_stack([o.survey_score, o.performance, o.effort, handoffs.joint])
-    staff, per_customer, pair_success, pair_counts = kernels.tally_cases(
+    )  # the rows of kernels.TALLY_FLAGS
+    weights = np.stack([o.survey_score, o.performance, o.effort, handoffs.joint])
+    staff, per_customer, pair_success, pair_counts, counts, departments = kernels.tally_cases(
         owner,
         handoffs.partner_slot,
         cases.customer,
+        cases.department,
         pair,
         flags,
         weights,
         n_staff,
         clientele.size,
+        n_dept,
         n_dept * n_dept,
     )
-    carried = cases.take(o.repeat | o.still_waiting)
-    carried.attempts = carried.attempts + o.repeat[o.repeat | o.still_waiting]
-    carried.waited = np.where(o.still_waiting[o.repeat | o.still_waiting], carried.waited + 1, 0)
-    totals = {
-        "cases": float(len(cases)),
-        "handled": float(handled.sum()),
-        "problems_new": float((is_problem & first & (cases.waited == 0)).sum()),
-        "first_contact_problems": float((handled & is_problem & first).sum()),
-        "first_contact_resolved": float((o.resolved & first).sum()),
-        "handoffs": float(cross.sum()),
-        "handoff_failures": float(handoff_failed.sum()),
-        "surveyed": float(o.surveyed.sum()),
-        "survey_sum": float(o.survey_score[o.surveyed].sum()),
-        "survey_satisfied": float(o.satisfied.sum()),
-        "abandoned": float(o.abandoned.sum()),
-        "waiting": float(o.still_waiting.sum()),
-    }
+    kept = np.flatnonzero(o.repeat | o.still_waiting)
+    carried = cases.take(kept)
+    carried.attempts = carried.attempts + o.repeat[kept]
+    carried.waited = np.where(o.still_waiting[kept], carried.waited + 1, 0)
+    totals = {"cases": float(len(cases))}
+    totals.update(zip(kernels.TALLY_TOTALS, map(float, counts.tolist()), strict=True))
+    # a float sum, by NumPy's pairwise summation as before
+    totals["survey_sum"] = float(o.survey_score[o.surveyed].sum())
     return WorkWeek(
         carried=carried,
         # help asked of an employee beyond their help time is extra load (overload)
@@ -708,10 +640,8 @@ def tally(
         pair_success=pair_success.reshape(n_dept, n_dept),
         pair_failure=pair_counts[0].reshape(n_dept, n_dept),
         pair_handoffs=pair_counts[1].reshape(n_dept, n_dept),
-        department_cases=np.bincount(cases.department, minlength=n_dept).astype(float),
-        department_waiting=np.bincount(cases.department[o.still_waiting], minlength=n_dept).astype(
-            float
-        ),
+        department_cases=departments[0],
+        department_waiting=departments[1],
         totals=totals,
     )
 

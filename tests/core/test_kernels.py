@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxsim.core import kernels
-from cxsim.core.customers import recommendation_score
-from cxsim.core.parameters import AcquisitionParameters
+from cxsim.core.customers import disconfirmation_satisfaction, recommendation_score
+from cxsim.core.parameters import AcquisitionParameters, SatisfactionParameters
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -206,7 +206,13 @@ def test_recommenders_count_as_the_recommendation_score_does():
     p = AcquisitionParameters()
     trust, satisfaction = rng.random(20000), rng.random(20000)
     active = rng.random(20000) < 0.6
-    score = recommendation_score(trust[active], satisfaction[active], p)
+    w = p.trust_in_recommendation
+    score = np.clip(
+        10.0 * (w * trust[active] + (1.0 - w) * satisfaction[active]) + p.recommendation_offset,
+        0,
+        10,
+    )
+    assert np.array_equal(recommendation_score(trust[active], satisfaction[active], p), score)
     got = kernels.recommenders(
         active,
         trust,
@@ -219,11 +225,26 @@ def test_recommenders_count_as_the_recommendation_score_does():
     assert got == ((score >= p.promoter_threshold).sum(), (score < p.detractor_threshold).sum())
 
 
-def _tally_reference(owner, helper, customer, pair, flags, weights, n_staff, n_customers, n_pairs):
-    handled, problem, first, resolved, failed, cross, cross_failed, surveyed, seen, recovered = (
-        flags.T
-    )
-    score, performance, effort, joint = weights.T
+def _tally_reference(
+    owner, helper, customer, department, pair, flags, weights, n_staff, n_customers, n_dept, n_pairs
+):
+    (
+        handled,
+        problem,
+        first,
+        resolved,
+        failed,
+        cross,
+        cross_failed,
+        surveyed,
+        seen,
+        recovered,
+        satisfied,
+        abandoned,
+        waiting,
+        fresh,
+    ) = flags
+    score, performance, effort, joint = weights
 
     def count(mask, who, n, w=None):
         return np.bincount(who[mask], weights=None if w is None else w[mask], minlength=n)
@@ -247,12 +268,27 @@ def _tally_reference(owner, helper, customer, pair, flags, weights, n_staff, n_c
         count(recovered, customer, n_customers),
         count(np.ones(len(owner), dtype=bool), customer, n_customers, effort),
     ]
+    totals = [
+        handled.sum(),
+        (problem & first & fresh).sum(),
+        (handled & problem & first).sum(),
+        (resolved & first).sum(),
+        cross.sum(),
+        cross_failed.sum(),
+        surveyed.sum(),
+        satisfied.sum(),
+        abandoned.sum(),
+        waiting.sum(),
+    ]
+    everyone = np.ones(len(owner), dtype=bool)
     return (
         np.array(staff, dtype=float),
         np.array(customers, dtype=float),
         # (NumPy gives integers for no cases at all, even with weights)
         count(cross & ~cross_failed, pair, n_pairs, joint).astype(float),
         np.array([count(cross_failed, pair, n_pairs), count(cross, pair, n_pairs)]),
+        np.array(totals, dtype=np.int64),
+        np.array([count(everyone, department, n_dept), count(waiting, department, n_dept)], float),
     )
 
 
@@ -260,38 +296,67 @@ def _tally_reference(owner, helper, customer, pair, flags, weights, n_staff, n_c
 @given(n=st.integers(0, 400), seed=st.integers(0, 2**32 - 1))
 def test_tally_counts_as_bincount_does(n, seed):
     rng = np.random.default_rng(seed)
-    n_staff, n_customers, n_pairs = 17, 60, 9
+    n_staff, n_customers, n_dept = 17, 60, 3
     handled = rng.random(n) < 0.8
     problem = rng.random(n) < 0.5
     resolved = handled & problem & (rng.random(n) < 0.7)
     cross = handled & problem & (rng.random(n) < 0.4)
     cross_failed = cross & (rng.random(n) < 0.3)
-    flags = np.column_stack(
+    surveyed = handled & problem & (rng.random(n) < 0.2)
+    failed = handled & problem & ~resolved
+    abandoned = (failed | ~handled) & (rng.random(n) < 0.2)
+    flags = np.stack(
         [
             handled,
             problem,
             rng.random(n) < 0.6,
             resolved,
-            handled & problem & ~resolved,
+            failed,
             cross,
             cross_failed,
-            handled & problem & (rng.random(n) < 0.2),
-            handled | (rng.random(n) < 0.05),
+            surveyed,
+            handled | abandoned,
             resolved & (rng.random(n) < 0.3),
+            surveyed & (rng.random(n) < 0.5),
+            abandoned,
+            ~handled & ~abandoned,
+            rng.random(n) < 0.7,
         ]
-    ).reshape(n, 10)
-    weights = rng.random((n, 4))
+    ).reshape(len(kernels.TALLY_FLAGS), n)
+    weights = rng.random((4, n))
     args = (
         np.where(handled, rng.integers(0, n_staff, n), -1),
         rng.integers(0, n_staff, n),
         rng.integers(0, n_customers, n),
-        rng.integers(0, n_pairs, n),
+        rng.integers(0, n_dept, n),
+        rng.integers(0, n_dept * n_dept, n),
         flags,
         weights,
         n_staff,
         n_customers,
-        n_pairs,
+        n_dept,
+        n_dept * n_dept,
     )
     for got, expected in zip(kernels.tally_cases(*args), _tally_reference(*args), strict=True):
         assert got.dtype == expected.dtype
         assert np.array_equal(got, expected)
+
+
+def test_satisfaction_is_the_numpy_disconfirmation_formula_bit_for_bit():
+    rng = np.random.default_rng(4)
+    p = SatisfactionParameters()
+    performance, expectation = rng.random(5000), rng.random(5000)
+    performance[:10] = expectation[:10]  # no disconfirmation at all
+    d = performance - expectation
+    expected = np.clip(
+        p.intercept
+        + p.performance_weight * performance
+        + p.positive_weight * np.maximum(d, 0.0)
+        - p.negative_weight * np.maximum(-d, 0.0),
+        0.0,
+        1.0,
+    )
+    assert np.array_equal(disconfirmation_satisfaction(performance, expectation, p), expected)
+    grid = disconfirmation_satisfaction(performance.reshape(50, 100), 0.6, p)
+    assert grid.shape == (50, 100)
+    assert np.array_equal(grid.ravel(), disconfirmation_satisfaction(performance, 0.6, p))
