@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from scipy.stats import rankdata
 
 from cxsim.components.registry import Component, register
+from cxsim.core import kernels
 from cxsim.core.policies import Performance
 from cxsim.validation.declare import param
 
@@ -42,7 +42,7 @@ def percentile(values: np.ndarray) -> np.ndarray:
     n = len(values)
     if n == 0:
         return values.astype(float)
-    return (rankdata(values, method="average") - 0.5) / n
+    return (kernels.average_ranks(np.asarray(values, dtype=float)) - 0.5) / n
 
 
 def _group_mean(values: np.ndarray, group: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ from numba import njit
 
 __all__ = [
     "allocate",
+    "average_ranks",
     "case_details",
     "keyed_uniform",
     "occurring",
@@ -24,6 +25,7 @@ __all__ = [
     "recommenders",
     "satisfaction_score",
     "satisfaction_scores",
+    "seed_words",
     "serving_order",
     "tally_cases",
 ]
@@ -44,6 +46,78 @@ def _splitmix(key: int, stream: np.uint64) -> float:
     x *= _MIX2
     x ^= x >> np.uint64(31)
     return float(x >> np.uint64(11)) * _UNIT
+
+
+_INIT_A, _MULT_A = np.uint64(0x43B0D7E5), np.uint64(0x931E8875)
+_INIT_B, _MULT_B = np.uint64(0x8B51F9DD), np.uint64(0x58F38DED)
+_MIX_L, _MIX_R = np.uint64(0xCA01F9DD), np.uint64(0x4973F715)
+_WORD, _HALF = np.uint64(0xFFFFFFFF), np.uint64(16)
+
+
+@njit(cache=True, nogil=True)
+def _hashmix(value: np.uint64, multiplier: np.uint64) -> tuple[np.uint64, np.uint64]:
+    """One step of SeedSequence's hash: the mixed word and the next multiplier."""
+    value = np.uint64(value) ^ multiplier
+    multiplier = (multiplier * _MULT_A) & _WORD
+    value = (value * multiplier) & _WORD
+    return value ^ (value >> _HALF), multiplier
+
+
+@njit(cache=True, nogil=True)
+def _mix(x: np.uint64, y: np.uint64) -> np.uint64:
+    result = (_MIX_L * x - _MIX_R * y) & _WORD
+    return result ^ (result >> _HALF)
+
+
+@njit(cache=True, nogil=True)
+def seed_words(entropy: np.ndarray, n_words: int) -> np.ndarray:
+    """What ``numpy.random.SeedSequence(entropy).generate_state(n_words)`` gives.
+
+    NumPy's SeedSequence (O'Neill's seed_seq_fe, a pool of four 32-bit words), without
+    its Python-level overhead: ``entropy`` is the sequence already as 32-bit words, each
+    integer of the entropy in little-endian words (one word for 0). Words are held in 64
+    bits and masked, as Numba widens 32-bit products.
+    """
+    pool = np.empty(4, dtype=np.uint64)
+    multiplier = _INIT_A
+    for i in range(4):
+        word = np.uint64(entropy[i]) if i < len(entropy) else np.uint64(0)
+        pool[i], multiplier = _hashmix(word, multiplier)
+    for source in range(4):
+        for target in range(4):
+            if source != target:
+                hashed, multiplier = _hashmix(pool[source], multiplier)
+                pool[target] = _mix(pool[target], hashed)
+    for source in range(4, len(entropy)):
+        for target in range(4):
+            hashed, multiplier = _hashmix(np.uint64(entropy[source]), multiplier)
+            pool[target] = _mix(pool[target], hashed)
+    out = np.empty(n_words, dtype=np.uint32)
+    multiplier = _INIT_B
+    for i in range(n_words):
+        word = pool[i % 4] ^ multiplier
+        multiplier = (multiplier * _MULT_B) & _WORD
+        word = (word * multiplier) & _WORD
+        out[i] = np.uint32(word ^ (word >> _HALF))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n of ``values``, ties sharing their mean rank (``rankdata``'s "average")."""
+    n = len(values)
+    order = np.argsort(values, kind="mergesort")
+    ranks = np.empty(n)
+    start = 0
+    while start < n:
+        stop = start + 1
+        while stop < n and values[order[stop]] == values[order[start]]:
+            stop += 1
+        shared = 0.5 * (start + 1 + stop)  # the mean of ranks start + 1 .. stop
+        for j in range(start, stop):
+            ranks[order[j]] = shared
+        start = stop
+    return ranks
 
 
 @njit(cache=True, nogil=True)

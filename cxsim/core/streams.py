@@ -1,7 +1,8 @@
 """Random streams keyed by decision, so that policies share every draw they do not touch.
 
 Each stochastic decision in the model has a name ("cases/occurrence", "turnover/quit",
-...). Its draws for a given week come from ``SeedSequence([seed, crc32(name), week])``:
+...). Its draws for a given week come from ``SeedSequence([seed, crc32(name), week])`` (computed
+by a compiled copy of NumPy's algorithm, :func:`cxsim.core.kernels.seed_words`):
 
 * per-slot decisions draw for every customer or employee slot before indexing
   (:meth:`Streams.uniform`);
@@ -53,9 +54,8 @@ class Streams:
         Returns:
             A fresh ``numpy.random.Generator``; the same arguments always give the same draws.
         """
-        entropy = [self.seed, decision_key(decision), int(week), *(int(k) for k in keys)]
-        sequence = np.random.SeedSequence(entropy)
-        return np.random.Generator(np.random.PCG64(sequence))
+        entropy = _Entropy(_words(self.seed, decision_key(decision), int(week), *keys))
+        return np.random.Generator(np.random.PCG64(entropy))
 
     def uniform(self, decision: str, week: int, size: int | tuple[int, ...]) -> np.ndarray:
         """Draw uniforms on [0, 1) for every slot of a decision in a week."""
@@ -82,5 +82,31 @@ class Streams:
 
     def stream_key(self, decision: str, week: int) -> np.uint64:
         """The 64-bit key of a decision's keyed draws in a week (its ``SeedSequence``)."""
-        sequence = np.random.SeedSequence([self.seed, decision_key(decision), int(week)])
-        return sequence.generate_state(1, dtype=np.uint64)[0]
+        words = _words(self.seed, decision_key(decision), int(week))
+        return kernels.seed_words(words, 2).view(np.uint64)[0]
+
+
+def _words(*entropy: int) -> np.ndarray:
+    """Non-negative integers as the 32-bit words SeedSequence reads (little-endian)."""
+    if all(0 <= int(n) <= 0xFFFFFFFF for n in entropy):
+        return np.array(entropy, dtype=np.uint32)
+    words = []
+    for n in map(int, entropy):
+        if n < 0:
+            raise ValueError(f"entropy must be non-negative, got {n}")
+        words.append(n & 0xFFFFFFFF)
+        while n > 0xFFFFFFFF:
+            n >>= 32
+            words.append(n & 0xFFFFFFFF)
+    return np.array(words, dtype=np.uint32)
+
+
+class _Entropy(np.random.bit_generator.ISeedSequence):
+    """The state a ``SeedSequence`` of the same entropy gives, computed compiled."""
+
+    def __init__(self, words: np.ndarray) -> None:
+        self.words = words
+
+    def generate_state(self, n_words: int, dtype=np.uint32) -> np.ndarray:
+        per_word = 2 if np.dtype(dtype) == np.dtype(np.uint64) else 1
+        return kernels.seed_words(self.words, n_words * per_word).view(dtype)

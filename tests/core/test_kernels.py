@@ -360,3 +360,17 @@ def test_satisfaction_is_the_numpy_disconfirmation_formula_bit_for_bit():
     grid = disconfirmation_satisfaction(performance.reshape(50, 100), 0.6, p)
     assert grid.shape == (50, 100)
     assert np.array_equal(grid.ravel(), disconfirmation_satisfaction(performance, 0.6, p))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.sampled_from([0.0, 0.25, 1.0, -3.5, 7.0]) | st.floats(-1e6, 1e6), max_size=60
+    )
+)
+def test_average_ranks_are_scipys_rankdata(values):
+    from scipy.stats import rankdata
+
+    values = np.array(values, dtype=float)
+    got = kernels.average_ranks(values)
+    assert np.array_equal(got, rankdata(values, method="average").astype(float))

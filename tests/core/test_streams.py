@@ -55,3 +55,26 @@ def test_keyed_draws_are_uniform_and_independent_across_decisions():
     assert stats.kstest(a, "uniform").pvalue > 0.001
     assert abs(np.corrcoef(a, b)[0, 1]) < 0.01
     assert abs(np.corrcoef(a[:-1], a[1:])[0, 1]) < 0.01
+
+
+def test_streams_are_numpys_seed_sequence_bit_for_bit():
+    """The compiled SeedSequence gives NumPy's state for any entropy, so draws are
+    NumPy's ``Generator(PCG64(SeedSequence([seed, crc32(name), week, *keys])))``."""
+    rng = np.random.default_rng(8)
+    for trial in range(400):
+        high = (2**20, 2**32, 2**63)[trial % 3]
+        seed, week, *keys = (int(v) for v in rng.integers(0, high, 2 + trial % 3))
+        if trial % 5 == 0:
+            seed, week = 0, 0
+        streams = Streams(seed)
+        entropy = [seed, decision_key("cases/occurrence"), week, *keys]
+        sequence = np.random.SeedSequence(entropy)
+        expected = np.random.Generator(np.random.PCG64(sequence)).random(7)
+        assert np.array_equal(
+            streams.generator("cases/occurrence", week, *keys).random(7), expected
+        )
+        if not keys:
+            assert (
+                streams.stream_key("cases/occurrence", week)
+                == (sequence.generate_state(1, dtype=np.uint64)[0])
+            )
