@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from cxsim.core import kernels
+from cxsim.core import kernels, pcg
 from cxsim.core.streams import Streams
 
 __all__ = ["OPPORTUNITIES", "TOUCHPOINT", "PROBLEM", "CaseBatch", "new_cases"]
@@ -93,7 +93,6 @@ def new_cases(
     week: int,
     active: np.ndarray,
     slot_id: np.ndarray,
-    slots_issued: int,
     phase: np.ndarray,
     stage_cdf: np.ndarray,
     stage_owner: np.ndarray,
@@ -110,9 +109,6 @@ def new_cases(
         week: The week.
         active: Boolean mask of active customers, one entry per customer row.
         slot_id: Slot number of each customer row (rows in slot order).
-        slots_issued: Slot numbers given so far: each has its draws, whether its
-            customer is still here or not, so that the k-th customer's luck never depends
-            on who else has left.
         phase: Journey phase of each row (row of ``stage_cdf``).
         stage_cdf: Cumulative stage mix, one row per phase.
         stage_owner: Department owning each stage.
@@ -126,11 +122,14 @@ def new_cases(
     Returns:
         The new cases, ordered by customer and opportunity.
     """
-    occurs = streams.uniform("cases/occurrence", week, (slots_issued, OPPORTUNITIES))
+    # one draw per slot number ever given and opportunity, in slot order, whether its
+    # customer is still here or not, so that the k-th customer's luck never depends on who
+    # else has left; the draws of slots nobody holds are jumped over, not made
+    state = pcg.numpy_state(streams.generator("cases/occurrence", week))
     half = OPPORTUNITIES // 2
     kind = np.where(np.arange(OPPORTUNITIES) < half, TOUCHPOINT, PROBLEM)
     rate = np.where(kind == TOUCHPOINT, touchpoint_rate / half, problem_rate / half)
-    row, opportunity = kernels.occurring(occurs, active, rate, slot_id)  # by row, opportunity
+    row, opportunity = pcg.occurring(*state, active, rate, slot_id)  # by row, opportunity
     keys = [streams.stream_key(f"cases/{d}", week) for d in ("stage", "prevented", "partner")]
     customer, case_id, kind, department, partner = kernels.case_details(
         row,

@@ -19,7 +19,6 @@ __all__ = [
     "average_ranks",
     "case_details",
     "keyed_uniform",
-    "occurring",
     "recommendation",
     "recommendations",
     "recommenders",
@@ -160,31 +159,6 @@ def keyed_uniform(keys: np.ndarray, stream: np.uint64) -> np.ndarray:
     for i in range(len(keys)):
         out[i] = _splitmix(keys[i], stream)
     return out
-
-
-@njit(cache=True, nogil=True)
-def occurring(
-    draws: np.ndarray, active: np.ndarray, rate: np.ndarray, slot_id: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The (row, opportunity) pairs of active customers whose draw falls below the rate.
-
-    ``draws`` holds one row per slot number and one column per opportunity; ``active``
-    and ``slot_id`` one entry per customer row, rows in slot order. Pairs come out by
-    row, then opportunity.
-    """
-    rows, width = len(active), draws.shape[1]
-    row = np.empty(rows * width, dtype=np.int64)
-    opportunity = np.empty(rows * width, dtype=np.int64)
-    n = 0
-    for r in range(rows):
-        if active[r]:
-            s = slot_id[r]
-            for j in range(width):
-                if draws[s, j] < rate[j]:
-                    row[n] = r
-                    opportunity[n] = j
-                    n += 1
-    return row[:n], opportunity[:n]
 
 
 @njit(cache=True, nogil=True)

@@ -403,7 +403,6 @@ class OrganizationModel(mesa.Model):
             week=time,
             active=c.active[c.slots],
             slot_id=c.slot_id[c.slots],
-            slots_issued=c.ever_acquired,
             phase=c.phase(time),
             stage_cdf=self.stage_cdf,
             stage_owner=self.stage_owner,

@@ -37,28 +37,6 @@ def test_keyed_uniform_is_splitmix64_bit_for_bit():
     assert len(kernels.keyed_uniform(np.zeros(0, dtype=np.int64), np.uint64(1))) == 0
 
 
-def _occurring_reference(draws, active, rate, slot_id):
-    rows = np.flatnonzero(active)
-    hits = np.flatnonzero(draws[slot_id[rows]] < rate)
-    return rows[hits // draws.shape[1]], hits % draws.shape[1]
-
-
-@pytest.mark.parametrize("share_active", [0.0, 0.4, 1.0])
-@pytest.mark.parametrize("compacted", [False, True])
-def test_occurring_picks_the_same_rows_and_opportunities(share_active, compacted):
-    rng = np.random.default_rng(1)
-    draws = rng.random((3000, 4))
-    slot_id = np.arange(3000)
-    if compacted:  # rows hold some of the slots, in slot order
-        slot_id = np.flatnonzero(rng.random(3000) < 0.6)
-    active = rng.random(len(slot_id)) < share_active
-    rate = np.array([0.3, 0.3, 0.05, 0.05])
-    row, opportunity = kernels.occurring(draws, active, rate, slot_id)
-    expected_row, expected_opportunity = _occurring_reference(draws, active, rate, slot_id)
-    assert np.array_equal(row, expected_row)
-    assert np.array_equal(opportunity, expected_opportunity)
-
-
 def _details_reference(
     customer,
     opportunity,
