@@ -227,30 +227,69 @@ def case_details(
 
 
 @njit(cache=True, nogil=True)
+def _radix_pass(keys: np.ndarray, order: np.ndarray, spare: np.ndarray, shift: int) -> None:
+    """Stable counting sort of ``order`` by byte ``shift`` of ``keys``, into ``spare``."""
+    count = np.zeros(257, dtype=np.int64)
+    for i in range(len(order)):
+        count[((keys[order[i]] >> np.uint64(shift)) & np.uint64(255)) + 1] += 1
+    for k in range(1, 257):
+        count[k] += count[k - 1]
+    for i in range(len(order)):
+        digit = (keys[order[i]] >> np.uint64(shift)) & np.uint64(255)
+        spare[count[digit]] = order[i]
+        count[digit] += 1
+
+
+@njit(cache=True, nogil=True)
+def _by_priority(priority: np.ndarray) -> np.ndarray:
+    """Indices in order of priority, ties in their given order (a stable sort).
+
+    Priorities in [0, 1) (the week's uniform draws) are sorted by the top 16 of their
+    53 bits in two radix passes, then an insertion pass puts the few that share those
+    bits in order; others by all eight bytes of their bits (a non-negative float's bits
+    sort as the float does).
+    """
+    n = len(priority)
+    order, spare = np.arange(n), np.empty(n, dtype=np.int64)
+    unit = True
+    for i in range(n):
+        if not 0.0 <= priority[i] < 1.0:
+            unit = False
+            break
+    if not unit:
+        bits = priority.view(np.uint64)
+        for shift in range(0, 64, 8):
+            _radix_pass(bits, order, spare, shift)
+            order, spare = spare, order
+        return order
+    top = np.empty(n, dtype=np.uint64)
+    for i in range(n):
+        top[i] = np.uint64(priority[i] * 65536.0)  # exact: a power of two, then truncation
+    _radix_pass(top, order, spare, 0)
+    _radix_pass(top, spare, order, 8)
+    for i in range(1, n):
+        current = order[i]
+        j = i
+        while j > 0 and priority[order[j - 1]] > priority[current]:
+            order[j] = order[j - 1]
+            j -= 1
+        order[j] = current
+    return order
+
+
+@njit(cache=True, nogil=True)
 def serving_order(
     group: np.ndarray, age: np.ndarray, priority: np.ndarray, n_groups: int
 ) -> np.ndarray:
     """Cases by group, oldest first, then by priority; ties in their given order.
 
     The order ``np.lexsort((priority, -age, group))`` gives, for non-negative ages and
-    priorities, by radix sorts: the priorities' bits a byte at a time (a non-negative
-    float's bits sort as the float does), then groups and ages counted out.
+    priorities: a stable sort by priority (:func:`_by_priority`), then groups and ages
+    counted out.
     """
     n = len(group)
-    bits = priority.view(np.uint64)
-    order, spare = np.arange(n), np.empty(n, dtype=np.int64)
-    count = np.empty(257, dtype=np.int64)
-    for shift in range(0, 64, 8):
-        count[:] = 0
-        for i in range(n):
-            count[((bits[order[i]] >> np.uint64(shift)) & np.uint64(255)) + 1] += 1
-        for k in range(1, 257):
-            count[k] += count[k - 1]
-        for i in range(n):
-            digit = (bits[order[i]] >> np.uint64(shift)) & np.uint64(255)
-            spare[count[digit]] = order[i]
-            count[digit] += 1
-        order, spare = spare, order
+    order = _by_priority(priority)
+    spare = np.empty(n, dtype=np.int64)
     oldest = 0
     for i in range(n):
         oldest = max(oldest, age[i])

@@ -10,7 +10,6 @@ the customers (:mod:`cxsim.core.customers`) and the policies (:mod:`cxsim.compon
 from __future__ import annotations
 
 import copy
-import operator
 
 import mesa
 import numpy as np
@@ -161,6 +160,7 @@ class OrganizationModel(mesa.Model):
         self.positions_opened_ = np.array([d.headcount for d in scenario.departments])
         self.vacated_: list[int] = []  # slots whose leaver is not replaced this week
         self.workforce = Workforce()  # the employees' state, a row per slot
+        self._roster: list[Employee] = []  # Mesa's agents in slot order, kept as slots change
         self.staffing = StaffingPlan(
             np.array([d.headcount for d in scenario.departments]), self.params.staffing
         )
@@ -267,8 +267,12 @@ class OrganizationModel(mesa.Model):
 
     @property
     def employees(self) -> list[Employee]:
-        """The employees by slot: Mesa's agents, the one record of them, in slot order."""
-        return sorted(self.agents, key=_SLOT)
+        """The employees by slot: Mesa's agents, the one record of them, in slot order.
+
+        Kept as hires and closed positions change the slots, rather than sorted from
+        the agents every week (``tests/core/test_model.py`` checks they agree).
+        """
+        return list(self._roster)
 
     def step(self) -> None:
         """Simulate one week, in the order of docs/ODD.md.
@@ -634,7 +638,8 @@ class OrganizationModel(mesa.Model):
         self.slot_pod = self.slot_pod[keep]
         self.slot_key = self.slot_key[keep]
         self.workforce.keep(keep)
-        for slot, employee in enumerate(self.employees):
+        self._roster = [e for e, kept in zip(self._roster, keep.tolist(), strict=True) if kept]
+        for slot, employee in enumerate(self._roster):
             employee.slot = slot
 
     def _add_slot(self, department: int, time: int) -> None:
@@ -674,7 +679,7 @@ class OrganizationModel(mesa.Model):
             skill = float(np.clip(rng.normal(ep.initial_skill, ep.skill_spread), 0.0, 1.0))
         spread = ep.help_concentration  # log-normal with mean 1 (Cross, Rebele & Grant 2016)
         sought = float(np.exp(spread * rng.standard_normal() - spread * spread / 2.0))
-        return Employee(
+        employee = Employee(
             self,
             slot=slot,
             department=department,
@@ -685,6 +690,11 @@ class OrganizationModel(mesa.Model):
             allocation=starting_allocation(orientation, self.params),
             sought=sought,
         )
+        if slot == len(self._roster):
+            self._roster.append(employee)
+        else:  # a new hire takes a leaver's slot
+            self._roster[slot] = employee
+        return employee
 
     # -- measurement -----------------------------------------------------------------------
     def _stage_cdf(self) -> np.ndarray:
@@ -832,6 +842,3 @@ class OrganizationModel(mesa.Model):
     def departments_frame(self) -> pd.DataFrame:
         """Weekly per-department figures, one row per department and week."""
         return self.datacollector.get_table_dataframe("departments")
-
-
-_SLOT = operator.attrgetter("slot")

@@ -106,6 +106,28 @@ def test_quitters_are_replaced_by_new_hires_who_learn():
     assert all(e.skill < model.params.employees.initial_skill for e in new)
 
 
+@pytest.mark.parametrize("shrink", [False, True])
+def test_the_roster_is_mesas_agents_in_slot_order_as_people_leave_and_join(shrink):
+    """Hires, leavers replaced and positions closed keep the roster as Mesa's agents."""
+    scenario = small(
+        {
+            "turnover.base_quit": 0.05,
+            "staffing.shrink_by_attrition": shrink,
+            "cases.problem_rate": 0.25,  # enough work that some departments grow
+        },
+        weeks=30,
+    )
+    model = OrganizationModel(scenario, seed=5)
+    sizes = set()
+    for _ in range(30):
+        model.step()
+        agents = sorted(model.agents, key=lambda e: e.slot)
+        assert model.employees == agents
+        assert [e.slot for e in model.employees] == list(range(len(agents)))
+        sizes.add(len(agents))
+    assert len(sizes) > 1  # the workforce changed size: positions opened or closed
+
+
 @pytest.mark.parametrize("seed", [-1, 1.5, True])
 def test_bad_seeds_are_refused(seed):
     from cxsim.validation.errors import InputError
