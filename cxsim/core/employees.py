@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from cxsim.core import kernels
 from cxsim.validation.declare import param
 from cxsim.validation.limits import MAX_EMPLOYEES
 
@@ -50,8 +51,6 @@ __all__ = [
 
 USES: tuple[str, ...] = ("serve", "help", "prevent", "game")
 """The four uses of an employee's working time, in allocation order."""
-
-_SERVE_ONLY = np.array([1.0, 0.0, 0.0, 0.0])
 
 
 @dataclass(kw_only=True)
@@ -375,13 +374,11 @@ def end_week(
 def shares(weights: np.ndarray) -> np.ndarray:
     """Normalise allocation weights (employees x :data:`USES`) to shares, row by row.
 
-    A row whose weights are all zero goes all to serving. ``math.fsum`` rounds each total
-    correctly, so that it is the same on every Python (3.12 changed how the built-in
-    ``sum`` adds floats).
+    A row whose weights are all zero goes all to serving. Each total is rounded correctly
+    (:func:`cxsim.core.kernels.exact_sum`, ``math.fsum``'s algorithm), so that it is the
+    same on every Python (3.12 changed how the built-in ``sum`` adds floats).
     """
-    total = np.array([math.fsum(row) for row in weights.tolist()])
-    working = total > 0.0
-    return np.where(working[:, None], weights / np.where(working, total, 1.0)[:, None], _SERVE_ONLY)
+    return kernels.allocation_shares(np.ascontiguousarray(weights, dtype=float))
 
 
 def starting_allocation(orientation: float, params: ModelParameters) -> tuple[float, ...]:

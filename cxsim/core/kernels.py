@@ -16,9 +16,11 @@ from numba import njit
 
 __all__ = [
     "allocate",
+    "allocation_shares",
     "average_ranks",
     "case_details",
     "keyed_uniform",
+    "exact_sum",
     "recommendation",
     "recommendations",
     "recommenders",
@@ -117,6 +119,69 @@ def average_ranks(values: np.ndarray) -> np.ndarray:
             ranks[order[j]] = shared
         start = stop
     return ranks
+
+
+@njit(cache=True, nogil=True)
+def exact_sum(values: np.ndarray) -> float:
+    """The correctly rounded sum of finite floats, as ``math.fsum`` gives it.
+
+    CPython's algorithm: Shewchuk's exact partial sums (1997), then the rounding of
+    their total, half to even across partials.
+    """
+    partials = np.empty(len(values) + 1)
+    used = 0
+    for value in values:
+        x = value
+        i = 0
+        for p in range(used):
+            y = partials[p]
+            if abs(x) < abs(y):
+                x, y = y, x
+            high = x + y
+            low = y - (high - x)
+            if low != 0.0:
+                partials[i] = low
+                i += 1
+            x = high
+        partials[i] = x
+        used = i + 1
+    total = 0.0
+    n = used
+    if n > 0:
+        n -= 1
+        total = partials[n]
+        low = 0.0
+        while n > 0:
+            x = total
+            n -= 1
+            y = partials[n]
+            total = x + y
+            low = y - (total - x)
+            if low != 0.0:
+                break
+        # half-way cases: round to even across the remaining partials
+        if n > 0 and (
+            (low < 0.0 and partials[n - 1] < 0.0) or (low > 0.0 and partials[n - 1] > 0.0)
+        ):
+            y = low * 2.0
+            x = total + y
+            if y == x - total:
+                total = x
+    return total
+
+
+@njit(cache=True, nogil=True)
+def allocation_shares(weights: np.ndarray) -> np.ndarray:
+    """Each row of weights over its exact sum; a row summing to zero or less serves only."""
+    out = np.zeros_like(weights)
+    for i in range(weights.shape[0]):
+        total = exact_sum(weights[i])
+        if total > 0.0:
+            for j in range(weights.shape[1]):
+                out[i, j] = weights[i, j] / total
+        else:
+            out[i, 0] = 1.0
+    return out
 
 
 @njit(cache=True, nogil=True)

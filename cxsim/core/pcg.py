@@ -68,24 +68,29 @@ def _output(high: np.uint64, low: np.uint64) -> float:
 
 
 @njit(cache=True, nogil=True)
-def _strides(inc_high: np.uint64, inc_low: np.uint64, width: int, levels: int) -> np.ndarray:
-    """The affine maps of ``width * 2**k`` steps, k < levels: rows of (mult, plus) pairs."""
-    table = np.empty((levels, 4), dtype=np.uint64)
-    # one step: state * M + inc; width steps by composing it width times
-    mh, ml = np.uint64(0), np.uint64(1)
-    ph, pl = np.uint64(0), np.uint64(0)
-    for _ in range(width):
-        mh, ml = _multiply_add(
-            mh, ml, _MULTIPLIER_HIGH, _MULTIPLIER_LOW, np.uint64(0), np.uint64(0)
-        )
-        ph, pl = _multiply_add(ph, pl, _MULTIPLIER_HIGH, _MULTIPLIER_LOW, inc_high, inc_low)
-    for k in range(levels):
-        table[k, 0], table[k, 1], table[k, 2], table[k, 3] = mh, ml, ph, pl
-        # doubling: applying (M, P) twice is (M * M, M * P + P)
-        nph, npl = _multiply_add(mh, ml, ph, pl, ph, pl)
-        mh, ml = _multiply_add(mh, ml, mh, ml, np.uint64(0), np.uint64(0))
-        ph, pl = nph, npl
-    return table
+def _compose(first: np.ndarray, then: np.ndarray) -> np.ndarray:
+    """The affine map (mult, plus) of applying ``first``, then ``then``: mod 2**128."""
+    mh, ml = _multiply_add(then[0], then[1], first[0], first[1], np.uint64(0), np.uint64(0))
+    ph, pl = _multiply_add(then[0], then[1], first[2], first[3], then[2], then[3])
+    return np.array([mh, ml, ph, pl], dtype=np.uint64)
+
+
+@njit(cache=True, nogil=True)
+def _maps(inc_high: np.uint64, inc_low: np.uint64, width: int, levels: int):
+    """The affine maps of j steps (j = 1..width) and of ``width * 2**k`` steps (k < levels).
+
+    Rows are (mult high, mult low, plus high, plus low).
+    """
+    step = np.array([_MULTIPLIER_HIGH, _MULTIPLIER_LOW, inc_high, inc_low], dtype=np.uint64)
+    within = np.empty((width, 4), dtype=np.uint64)
+    within[0] = step
+    for j in range(1, width):
+        within[j] = _compose(within[j - 1], step)
+    strides = np.empty((levels, 4), dtype=np.uint64)
+    strides[0] = within[width - 1]
+    for k in range(1, levels):
+        strides[k] = _compose(strides[k - 1], strides[k - 1])
+    return within, strides
 
 
 @njit(cache=True, nogil=True)
@@ -103,36 +108,40 @@ def occurring(
     The draws are those of a PCG64 in the given state laid out one row per slot number
     and one column per opportunity (``len(rate)``), as ``Generator.random`` fills them;
     ``active`` and ``slot_id`` have one entry per customer row, rows in slot order.
-    Pairs come out by row, then opportunity.
+    Pairs come out by row, then opportunity. The state jumps from slot to slot, and a
+    slot's draws are each one step from its starting state, so they do not wait on one
+    another.
     """
     rows, width = len(active), len(rate)
     levels = 1
     if rows:
         while (np.int64(1) << levels) <= slot_id[rows - 1] + 1:
             levels += 1
-    table = _strides(inc_high, inc_low, width, levels)
+    within, strides = _maps(inc_high, inc_low, width, levels)
     row = np.empty(rows * width, dtype=np.int64)
     opportunity = np.empty(rows * width, dtype=np.int64)
     n = 0
-    sh, sl = state_high, state_low
-    next_slot = 0  # the slot whose draws the state now starts
+    sh, sl = state_high, state_low  # the state before the draws of slot `at`
+    at = 0
     for r in range(rows):
         if not active[r]:
             continue
-        gap = slot_id[r] - next_slot
+        gap = slot_id[r] - at
         k = 0
         while gap > 0:
             if gap & 1:
-                sh, sl = _multiply_add(sh, sl, table[k, 0], table[k, 1], table[k, 2], table[k, 3])
+                sh, sl = _multiply_add(
+                    strides[k, 0], strides[k, 1], sh, sl, strides[k, 2], strides[k, 3]
+                )
             gap >>= 1
             k += 1
         for j in range(width):
-            sh, sl = _multiply_add(sh, sl, _MULTIPLIER_HIGH, _MULTIPLIER_LOW, inc_high, inc_low)
-            if _output(sh, sl) < rate[j]:
-                row[n] = r
-                opportunity[n] = j
-                n += 1
-        next_slot = slot_id[r] + 1
+            dh, dl = _multiply_add(within[j, 0], within[j, 1], sh, sl, within[j, 2], within[j, 3])
+            # written always, kept when it occurs: no branch to mispredict
+            row[n] = r
+            opportunity[n] = j
+            n += _output(dh, dl) < rate[j]
+        at = slot_id[r]
     return row[:n], opportunity[:n]
 
 

@@ -17,6 +17,7 @@ that policy does not change: common random numbers.
 
 from __future__ import annotations
 
+import functools
 import zlib
 
 import numpy as np
@@ -26,6 +27,7 @@ from cxsim.core import kernels
 __all__ = ["Streams", "decision_key"]
 
 
+@functools.lru_cache(maxsize=4096)
 def decision_key(name: str) -> int:
     """Return the stable 32-bit key of a decision name (never Python's salted ``hash``)."""
     return zlib.crc32(name.encode("utf-8"))
@@ -42,6 +44,7 @@ class Streams:
         if not isinstance(seed, int | np.integer) or seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
         self.seed = int(seed)
+        self._seed_words = _words(self.seed).tolist()
 
     def generator(self, decision: str, week: int = 0, *keys: int) -> np.random.Generator:
         """Return the generator of one decision in one week (and, optionally, one entity).
@@ -82,7 +85,11 @@ class Streams:
 
     def stream_key(self, decision: str, week: int) -> np.uint64:
         """The 64-bit key of a decision's keyed draws in a week (its ``SeedSequence``)."""
-        words = _words(self.seed, decision_key(decision), int(week))
+        week = int(week)
+        if 0 <= week <= 0xFFFFFFFF:  # one word each for the decision and the week
+            words = np.array([*self._seed_words, decision_key(decision), week], dtype=np.uint32)
+        else:
+            words = _words(self.seed, decision_key(decision), week)
         return kernels.seed_words(words, 2).view(np.uint64)[0]
 
 

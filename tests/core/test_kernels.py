@@ -354,3 +354,21 @@ def test_average_ranks_are_scipys_rankdata(values):
     values = np.array(values, dtype=float)
     got = kernels.average_ranks(values)
     assert np.array_equal(got, rankdata(values, method="average").astype(float))
+
+
+_finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(_finite | st.sampled_from([1e16, -1e16, 1.0, 0.5, 2**-60]), max_size=12))
+def test_exact_sum_is_math_fsum(values):
+    import math
+
+    assert kernels.exact_sum(np.array(values, dtype=float)) == math.fsum(values)
+
+
+def test_exact_sum_rounds_half_way_cases_to_even_as_fsum_does():
+    import math
+
+    for values in ([1e16, 1.0, 1e-16], [1e16, -1.0, -1e-16], [2**53, 1.0, 2**-80], [0.1] * 10):
+        assert kernels.exact_sum(np.array(values)) == math.fsum(values)
