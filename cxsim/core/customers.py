@@ -73,13 +73,17 @@ def update_trust(
         recovery: Share of the week's cases that were recoveries, 0-1.
         p: Trust parameters.
     """
-    tol = p.tolerance
-    met = disconfirmation >= -tol
-    gain_size = np.minimum(1.0, (disconfirmation + tol) / (2.0 * tol))
-    loss_size = np.minimum(1.0, (-disconfirmation - tol) / (2.0 * tol))
-    gain = p.gain * gain_size * (1.0 - trust) * (1.0 - recovery * (1.0 - p.recovery_share))
-    loss = p.loss * loss_size * trust
-    return np.clip(np.where(met, trust + gain, trust - loss), 0.0, 1.0)
+    trust, disconfirmation, recovery = np.broadcast_arrays(
+        *(np.asarray(a, dtype=float) for a in (trust, disconfirmation, recovery))
+    )
+    after = kernels.trusts_after(
+        trust.ravel(), disconfirmation.ravel(), recovery.ravel(), _trust_weights(p)
+    )
+    return after.reshape(trust.shape)
+
+
+def _trust_weights(p: TrustParameters) -> np.ndarray:
+    return np.array([p.tolerance, p.gain, p.loss, p.recovery_share], dtype=float)
 
 
 def drift_expectation(
@@ -93,8 +97,16 @@ def drift_expectation(
     ``promise_alignment`` (0-1) is the share of the promise gap closed by involving
     customers in design: promises then match what is delivered.
     """
-    target = np.minimum(1.0, performance + p.promise * (1.0 - promise_alignment))
-    return expectation + p.expectation_drift * (target - expectation)
+    expectation, performance = np.broadcast_arrays(
+        np.asarray(expectation, dtype=float), np.asarray(performance, dtype=float)
+    )
+    after = kernels.expectations_after(
+        expectation.ravel(),
+        performance.ravel(),
+        p.promise * (1.0 - promise_alignment),
+        float(p.expectation_drift),
+    )
+    return after.reshape(expectation.shape)
 
 
 def repurchase_probability(
@@ -354,25 +366,26 @@ class Customers:
             The disconfirmation D of each slot that had cases (NaN elsewhere).
         """
         n = self.size
-        self.effort[:n] = self.effort[:n] * (1.0 - effort_decay) + effort_added
-        touched = np.flatnonzero(cases > 0)
-        disconfirmation = np.full(n, np.nan)
-        if len(touched) == 0:
-            return disconfirmation
-        perf = performance_sum[touched] / cases[touched]
-        expect = self.expectation[touched]
-        d = perf - expect
-        week_satisfaction = disconfirmation_satisfaction(perf, expect, params_satisfaction)
-        w = params_satisfaction.smoothing
-        self.satisfaction[touched] += w * (week_satisfaction - self.satisfaction[touched])
-        self.trust[touched] = update_trust(
-            self.trust[touched], d, recoveries[touched] / cases[touched], params_trust
+        s = params_satisfaction
+        return kernels.customers_week(
+            self.effort[:n],
+            self.satisfaction[:n],
+            self.trust[:n],
+            self.expectation[:n],
+            np.asarray(performance_sum, dtype=float),
+            np.asarray(cases, dtype=float),
+            np.asarray(recoveries, dtype=float),
+            np.asarray(effort_added, dtype=float),
+            1.0 - effort_decay,
+            np.array(
+                [s.intercept, s.performance_weight, s.positive_weight, s.negative_weight],
+                dtype=float,
+            ),
+            float(s.smoothing),
+            _trust_weights(params_trust),
+            s.promise * (1.0 - promise_alignment),
+            float(s.expectation_drift),
         )
-        self.expectation[touched] = drift_expectation(
-            expect, perf, params_satisfaction, promise_alignment
-        )
-        disconfirmation[touched] = d
-        return disconfirmation
 
     def due_for_renewal(self, week: int) -> np.ndarray:
         """Rows of active customers whose renewal falls in this week."""

@@ -20,7 +20,10 @@ __all__ = [
     "average_ranks",
     "case_details",
     "keyed_uniform",
+    "customers_week",
     "exact_sum",
+    "expectation_after",
+    "expectations_after",
     "recommendation",
     "recommendations",
     "recommenders",
@@ -29,6 +32,8 @@ __all__ = [
     "seed_words",
     "serving_order",
     "tally_cases",
+    "trust_after",
+    "trusts_after",
 ]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -202,6 +207,119 @@ def satisfaction_score(
         - negative_weight * max(-d, 0.0)
     )
     return min(max(s, 0.0), 1.0)
+
+
+@njit(cache=True, nogil=True)
+def trust_after(
+    trust: float,
+    disconfirmation: float,
+    recovery: float,
+    tolerance: float,
+    gain: float,
+    loss: float,
+    recovery_share: float,
+) -> float:
+    """Trust after a week's disconfirmation (``customers.update_trust``)."""
+    if disconfirmation >= -tolerance:
+        size = min(1.0, (disconfirmation + tolerance) / (2.0 * tolerance))
+        after = trust + gain * size * (1.0 - trust) * (1.0 - recovery * (1.0 - recovery_share))
+    else:
+        size = min(1.0, (-disconfirmation - tolerance) / (2.0 * tolerance))
+        after = trust - loss * size * trust
+    return min(max(after, 0.0), 1.0)
+
+
+@njit(cache=True, nogil=True)
+def expectation_after(
+    expectation: float, performance: float, promise: float, drift: float
+) -> float:
+    """Expectation after a week (``customers.drift_expectation``); ``promise`` as kept."""
+    target = min(1.0, performance + promise)
+    return expectation + drift * (target - expectation)
+
+
+@njit(cache=True, nogil=True)
+def trusts_after(
+    trust: np.ndarray, disconfirmation: np.ndarray, recovery: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """:func:`trust_after` of each customer; ``weights`` as in :func:`customers_week`."""
+    out = np.empty(len(trust))
+    for i in range(len(trust)):
+        out[i] = trust_after(
+            trust[i],
+            disconfirmation[i],
+            recovery[i],
+            weights[0],
+            weights[1],
+            weights[2],
+            weights[3],
+        )
+    return out
+
+
+@njit(cache=True, nogil=True)
+def expectations_after(
+    expectation: np.ndarray, performance: np.ndarray, promise: float, drift: float
+) -> np.ndarray:
+    """:func:`expectation_after` of each customer."""
+    out = np.empty(len(expectation))
+    for i in range(len(expectation)):
+        out[i] = expectation_after(expectation[i], performance[i], promise, drift)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def customers_week(
+    effort: np.ndarray,
+    satisfaction: np.ndarray,
+    trust: np.ndarray,
+    expectation: np.ndarray,
+    performance_sum: np.ndarray,
+    cases: np.ndarray,
+    recoveries: np.ndarray,
+    effort_added: np.ndarray,
+    effort_kept: float,
+    satisfaction_weights: np.ndarray,
+    smoothing: float,
+    trust_weights: np.ndarray,
+    promise: float,
+    drift: float,
+) -> np.ndarray:
+    """The customers' week in place (``Customers.experience``); their disconfirmation.
+
+    ``satisfaction_weights``: s0, bP, b+, b-. ``trust_weights``: tolerance, gain, loss,
+    recovery share. ``promise``: the promise gap as kept this week.
+    """
+    n = len(effort)
+    disconfirmation = np.full(n, np.nan)
+    for i in range(n):
+        effort[i] = effort[i] * effort_kept + effort_added[i]
+        if not cases[i] > 0:
+            continue
+        performance = performance_sum[i] / cases[i]
+        expected = expectation[i]
+        d = performance - expected
+        week = satisfaction_score(
+            performance,
+            expected,
+            satisfaction_weights[0],
+            satisfaction_weights[1],
+            satisfaction_weights[2],
+            satisfaction_weights[3],
+        )
+        satisfaction[i] += smoothing * (week - satisfaction[i])
+        trust[i] = trust_after(
+            trust[i],
+            d,
+            recoveries[i] / cases[i],
+            trust_weights[0],
+            trust_weights[1],
+            trust_weights[2],
+            trust_weights[3],
+        )
+        expectation[i] = expectation_after(expected, performance, promise, drift)
+        disconfirmation[i] = d
+    return disconfirmation
 
 
 @njit(cache=True, nogil=True)
