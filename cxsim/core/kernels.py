@@ -558,6 +558,7 @@ def allocate(
     served = np.zeros(n, dtype=np.bool_)
     owner = np.full(n, -1, dtype=np.int64)
     rank = 0
+    index = 0
     for position_in_queue in range(n):
         case = queue[position_in_queue]
         g = group[case]
@@ -565,13 +566,16 @@ def allocate(
             rank += 1
         else:
             rank = 0
+            index = starts[g]
         if not rank + 0.5 < group_capacity[g]:
             continue
         served[case] = True
         position = cum[starts[g]] + (rank + 0.5) * spacing[g]
-        # the last running total at or below the position (searchsorted, side right)
-        index = np.searchsorted(cum, position, side="right") - 1
-        index = min(max(index, starts[g]), stops[g] - 1)
+        # the last running total at or below the position, within the group (what
+        # searchsorted, side right, then clipping gives): positions grow with the rank,
+        # so the member only moves forward
+        while index + 1 < stops[g] and cum[index + 1] <= position:
+            index += 1
         owner[case] = order[index]
     return served, owner
 
