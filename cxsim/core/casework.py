@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from cxsim.core.kernels import allocate, satisfaction_score, serving_order
+from cxsim.core.customer_formulas import satisfaction_score
+from cxsim.core.kernels import allocate, serving_order
 
 __all__ = [
     "case_outcomes",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cxsim.core import kernels
+from cxsim.core import customer_formulas
 from cxsim.core.parameters import (
     AcquisitionParameters,
     CustomerParameters,
@@ -53,7 +53,9 @@ def disconfirmation_satisfaction(
     weights = np.array(
         [p.intercept, p.performance_weight, p.positive_weight, p.negative_weight], dtype=float
     )
-    scores = kernels.satisfaction_scores(performance.ravel(), expectation.ravel(), weights)
+    scores = customer_formulas.satisfaction_scores(
+        performance.ravel(), expectation.ravel(), weights
+    )
     return scores.reshape(performance.shape)
 
 
@@ -76,7 +78,7 @@ def update_trust(
     trust, disconfirmation, recovery = np.broadcast_arrays(
         *(np.asarray(a, dtype=float) for a in (trust, disconfirmation, recovery))
     )
-    after = kernels.trusts_after(
+    after = customer_formulas.trusts_after(
         trust.ravel(), disconfirmation.ravel(), recovery.ravel(), _trust_weights(p)
     )
     return after.reshape(trust.shape)
@@ -100,7 +102,7 @@ def drift_expectation(
     expectation, performance = np.broadcast_arrays(
         np.asarray(expectation, dtype=float), np.asarray(performance, dtype=float)
     )
-    after = kernels.expectations_after(
+    after = customer_formulas.expectations_after(
         expectation.ravel(),
         performance.ravel(),
         p.promise * (1.0 - promise_alignment),
@@ -140,7 +142,7 @@ def recommendation_score(
     trust, satisfaction = np.broadcast_arrays(
         np.asarray(trust, dtype=float), np.asarray(satisfaction, dtype=float)
     )
-    scores = kernels.recommendations(
+    scores = customer_formulas.recommendations(
         trust.ravel(),
         satisfaction.ravel(),
         float(p.trust_in_recommendation),
@@ -367,7 +369,7 @@ class Customers:
         """
         n = self.size
         s = params_satisfaction
-        return kernels.customers_week(
+        return customer_formulas.customers_week(
             self.effort[:n],
             self.satisfaction[:n],
             self.trust[:n],

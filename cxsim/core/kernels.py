@@ -20,20 +20,10 @@ __all__ = [
     "average_ranks",
     "case_details",
     "keyed_uniform",
-    "customers_week",
     "exact_sum",
-    "expectation_after",
-    "expectations_after",
-    "recommendation",
-    "recommendations",
-    "recommenders",
-    "satisfaction_score",
-    "satisfaction_scores",
     "seed_words",
     "serving_order",
     "tally_cases",
-    "trust_after",
-    "trusts_after",
 ]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -190,152 +180,6 @@ def allocation_shares(weights: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def satisfaction_score(
-    performance: float,
-    expectation: float,
-    intercept: float,
-    performance_weight: float,
-    positive_weight: float,
-    negative_weight: float,
-) -> float:
-    """S = s0 + bP P + b+ max(D, 0) - b- max(-D, 0), D = P - E, clipped to [0, 1]."""
-    d = performance - expectation
-    s = (
-        intercept
-        + performance_weight * performance
-        + positive_weight * max(d, 0.0)
-        - negative_weight * max(-d, 0.0)
-    )
-    return min(max(s, 0.0), 1.0)
-
-
-@njit(cache=True, nogil=True)
-def trust_after(
-    trust: float,
-    disconfirmation: float,
-    recovery: float,
-    tolerance: float,
-    gain: float,
-    loss: float,
-    recovery_share: float,
-) -> float:
-    """Trust after a week's disconfirmation (``customers.update_trust``)."""
-    if disconfirmation >= -tolerance:
-        size = min(1.0, (disconfirmation + tolerance) / (2.0 * tolerance))
-        after = trust + gain * size * (1.0 - trust) * (1.0 - recovery * (1.0 - recovery_share))
-    else:
-        size = min(1.0, (-disconfirmation - tolerance) / (2.0 * tolerance))
-        after = trust - loss * size * trust
-    return min(max(after, 0.0), 1.0)
-
-
-@njit(cache=True, nogil=True)
-def expectation_after(
-    expectation: float, performance: float, promise: float, drift: float
-) -> float:
-    """Expectation after a week (``customers.drift_expectation``); ``promise`` as kept."""
-    target = min(1.0, performance + promise)
-    return expectation + drift * (target - expectation)
-
-
-@njit(cache=True, nogil=True)
-def trusts_after(
-    trust: np.ndarray, disconfirmation: np.ndarray, recovery: np.ndarray, weights: np.ndarray
-) -> np.ndarray:
-    """:func:`trust_after` of each customer; ``weights`` as in :func:`customers_week`."""
-    out = np.empty(len(trust))
-    for i in range(len(trust)):
-        out[i] = trust_after(
-            trust[i],
-            disconfirmation[i],
-            recovery[i],
-            weights[0],
-            weights[1],
-            weights[2],
-            weights[3],
-        )
-    return out
-
-
-@njit(cache=True, nogil=True)
-def expectations_after(
-    expectation: np.ndarray, performance: np.ndarray, promise: float, drift: float
-) -> np.ndarray:
-    """:func:`expectation_after` of each customer."""
-    out = np.empty(len(expectation))
-    for i in range(len(expectation)):
-        out[i] = expectation_after(expectation[i], performance[i], promise, drift)
-    return out
-
-
-@njit(cache=True, nogil=True)
-def customers_week(
-    effort: np.ndarray,
-    satisfaction: np.ndarray,
-    trust: np.ndarray,
-    expectation: np.ndarray,
-    performance_sum: np.ndarray,
-    cases: np.ndarray,
-    recoveries: np.ndarray,
-    effort_added: np.ndarray,
-    effort_kept: float,
-    satisfaction_weights: np.ndarray,
-    smoothing: float,
-    trust_weights: np.ndarray,
-    promise: float,
-    drift: float,
-) -> np.ndarray:
-    """The customers' week in place (``Customers.experience``); their disconfirmation.
-
-    ``satisfaction_weights``: s0, bP, b+, b-. ``trust_weights``: tolerance, gain, loss,
-    recovery share. ``promise``: the promise gap as kept this week.
-    """
-    n = len(effort)
-    disconfirmation = np.full(n, np.nan)
-    for i in range(n):
-        effort[i] = effort[i] * effort_kept + effort_added[i]
-        if not cases[i] > 0:
-            continue
-        performance = performance_sum[i] / cases[i]
-        expected = expectation[i]
-        d = performance - expected
-        week = satisfaction_score(
-            performance,
-            expected,
-            satisfaction_weights[0],
-            satisfaction_weights[1],
-            satisfaction_weights[2],
-            satisfaction_weights[3],
-        )
-        satisfaction[i] += smoothing * (week - satisfaction[i])
-        trust[i] = trust_after(
-            trust[i],
-            d,
-            recoveries[i] / cases[i],
-            trust_weights[0],
-            trust_weights[1],
-            trust_weights[2],
-            trust_weights[3],
-        )
-        expectation[i] = expectation_after(expected, performance, promise, drift)
-        disconfirmation[i] = d
-    return disconfirmation
-
-
-@njit(cache=True, nogil=True)
-def satisfaction_scores(
-    performance: np.ndarray, expectation: np.ndarray, weights: np.ndarray
-) -> np.ndarray:
-    """:func:`satisfaction_score` of each pair; ``weights``: s0, bP, b+, b-."""
-    out = np.empty(len(performance))
-    for i in range(len(performance)):
-        out[i] = satisfaction_score(
-            performance[i], expectation[i], weights[0], weights[1], weights[2], weights[3]
-        )
-    return out
-
-
-@njit(cache=True, nogil=True)
 def keyed_uniform(keys: np.ndarray, stream: np.uint64) -> np.ndarray:
     """One uniform on [0, 1) per non-negative integer key, for the stream ``stream``."""
     out = np.empty(len(keys))
@@ -488,44 +332,6 @@ def serving_order(
         spare[start[bucket]] = i
         start[bucket] += 1
     return spare
-
-
-@njit(cache=True, nogil=True)
-def recommendation(trust: float, satisfaction: float, trust_weight: float, offset: float) -> float:
-    """Likelihood to recommend on 0-10, from trust and satisfaction."""
-    score = 10.0 * (trust_weight * trust + (1.0 - trust_weight) * satisfaction)
-    return min(max(score + offset, 0.0), 10.0)
-
-
-@njit(cache=True, nogil=True)
-def recommendations(
-    trust: np.ndarray, satisfaction: np.ndarray, trust_weight: float, offset: float
-) -> np.ndarray:
-    """:func:`recommendation` of each customer."""
-    out = np.empty(len(trust))
-    for i in range(len(trust)):
-        out[i] = recommendation(trust[i], satisfaction[i], trust_weight, offset)
-    return out
-
-
-@njit(cache=True, nogil=True)
-def recommenders(
-    active: np.ndarray,
-    trust: np.ndarray,
-    satisfaction: np.ndarray,
-    trust_weight: float,
-    offset: float,
-    promoter_threshold: float,
-    detractor_threshold: float,
-) -> tuple[int, int]:
-    """Promoters and detractors among the active slots (``recommendation_score``)."""
-    promoters = detractors = 0
-    for i in range(len(active)):
-        if active[i]:
-            score = recommendation(trust[i], satisfaction[i], trust_weight, offset)
-            promoters += score >= promoter_threshold
-            detractors += score < detractor_threshold
-    return promoters, detractors
 
 
 @njit(cache=True, nogil=True)

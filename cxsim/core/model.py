@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from cxsim.core import kernels
+from cxsim.core import customer_formulas
 from cxsim.core.cases import CaseBatch, new_cases
 from cxsim.core.change import Changes
 from cxsim.core.customers import Customers, repurchase_probability
@@ -726,7 +726,7 @@ class OrganizationModel(mesa.Model):
 
     def _promoters_detractors(self) -> tuple[int, int]:
         c, a = self.customers, self.params.acquisition
-        promoters, detractors = kernels.recommenders(
+        promoters, detractors = customer_formulas.recommenders(
             c.active[c.slots],
             c.trust[c.slots],
             c.satisfaction[c.slots],

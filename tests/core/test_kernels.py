@@ -10,8 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxsim.core import kernels
-from cxsim.core.customers import disconfirmation_satisfaction, recommendation_score
-from cxsim.core.parameters import AcquisitionParameters, SatisfactionParameters
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -181,30 +179,6 @@ def test_allocate_serves_the_same_cases_with_the_same_people(n, units, seed):
     assert np.array_equal(owner, expected_owner)
 
 
-def test_recommenders_count_as_the_recommendation_score_does():
-    rng = np.random.default_rng(3)
-    p = AcquisitionParameters()
-    trust, satisfaction = rng.random(20000), rng.random(20000)
-    active = rng.random(20000) < 0.6
-    w = p.trust_in_recommendation
-    score = np.clip(
-        10.0 * (w * trust[active] + (1.0 - w) * satisfaction[active]) + p.recommendation_offset,
-        0,
-        10,
-    )
-    assert np.array_equal(recommendation_score(trust[active], satisfaction[active], p), score)
-    got = kernels.recommenders(
-        active,
-        trust,
-        satisfaction,
-        p.trust_in_recommendation,
-        p.recommendation_offset,
-        p.promoter_threshold,
-        p.detractor_threshold,
-    )
-    assert got == ((score >= p.promoter_threshold).sum(), (score < p.detractor_threshold).sum())
-
-
 def _tally_reference(
     owner, helper, customer, department, pair, flags, weights, n_staff, n_customers, n_dept, n_pairs
 ):
@@ -322,26 +296,6 @@ def test_tally_counts_as_bincount_does(n, seed):
         assert np.array_equal(got, expected)
 
 
-def test_satisfaction_is_the_numpy_disconfirmation_formula_bit_for_bit():
-    rng = np.random.default_rng(4)
-    p = SatisfactionParameters()
-    performance, expectation = rng.random(5000), rng.random(5000)
-    performance[:10] = expectation[:10]  # no disconfirmation at all
-    d = performance - expectation
-    expected = np.clip(
-        p.intercept
-        + p.performance_weight * performance
-        + p.positive_weight * np.maximum(d, 0.0)
-        - p.negative_weight * np.maximum(-d, 0.0),
-        0.0,
-        1.0,
-    )
-    assert np.array_equal(disconfirmation_satisfaction(performance, expectation, p), expected)
-    grid = disconfirmation_satisfaction(performance.reshape(50, 100), 0.6, p)
-    assert grid.shape == (50, 100)
-    assert np.array_equal(grid.ravel(), disconfirmation_satisfaction(performance, 0.6, p))
-
-
 @settings(max_examples=60, deadline=None)
 @given(
     values=st.lists(
@@ -372,78 +326,3 @@ def test_exact_sum_rounds_half_way_cases_to_even_as_fsum_does():
 
     for values in ([1e16, 1.0, 1e-16], [1e16, -1.0, -1e-16], [2**53, 1.0, 2**-80], [0.1] * 10):
         assert kernels.exact_sum(np.array(values)) == math.fsum(values)
-
-
-def _trust_reference(trust, disconfirmation, recovery, p):
-    tol = p.tolerance
-    met = disconfirmation >= -tol
-    gain_size = np.minimum(1.0, (disconfirmation + tol) / (2.0 * tol))
-    loss_size = np.minimum(1.0, (-disconfirmation - tol) / (2.0 * tol))
-    gain = p.gain * gain_size * (1.0 - trust) * (1.0 - recovery * (1.0 - p.recovery_share))
-    loss = p.loss * loss_size * trust
-    return np.clip(np.where(met, trust + gain, trust - loss), 0.0, 1.0)
-
-
-def _experience_reference(effort, satisfaction, trust, expectation, week, p, decay, alignment):
-    performance_sum, cases, recoveries, effort_added = week
-    effort[:] = effort * (1.0 - decay) + effort_added
-    touched = np.flatnonzero(cases > 0)
-    out = np.full(len(effort), np.nan)
-    perf = performance_sum[touched] / cases[touched]
-    expect = expectation[touched]
-    d = perf - expect
-    s = p.satisfaction
-    week_satisfaction = np.clip(
-        s.intercept
-        + s.performance_weight * perf
-        + s.positive_weight * np.maximum(d, 0.0)
-        - s.negative_weight * np.maximum(-d, 0.0),
-        0.0,
-        1.0,
-    )
-    satisfaction[touched] += s.smoothing * (week_satisfaction - satisfaction[touched])
-    trust[touched] = _trust_reference(
-        trust[touched], d, recoveries[touched] / cases[touched], p.trust
-    )
-    target = np.minimum(1.0, perf + s.promise * (1.0 - alignment))
-    expectation[touched] = expect + s.expectation_drift * (target - expect)
-    out[touched] = d
-    return out
-
-
-def test_the_customers_week_is_the_numpy_formulation_bit_for_bit():
-    from cxsim.core.customers import drift_expectation, update_trust
-    from cxsim.core.parameters import ModelParameters
-
-    p = ModelParameters()
-    rng = np.random.default_rng(9)
-    n = 4000
-    cases = rng.integers(0, 4, n).astype(float)
-    week = (cases * rng.random(n), cases, np.floor(cases * rng.random(n)), rng.random(n))
-    state = [rng.random(n) for _ in range(4)]  # effort, satisfaction, trust, expectation
-    expected_state = [s.copy() for s in state]
-    s, t = p.satisfaction, p.trust
-    got = kernels.customers_week(
-        *state,
-        *week,
-        1.0 - 0.1,
-        np.array([s.intercept, s.performance_weight, s.positive_weight, s.negative_weight]),
-        s.smoothing,
-        np.array([t.tolerance, t.gain, t.loss, t.recovery_share]),
-        s.promise * (1.0 - 0.3),
-        s.expectation_drift,
-    )
-    expected = _experience_reference(*expected_state, week, p, 0.1, 0.3)
-    assert np.array_equal(got, expected, equal_nan=True)
-    for a, b in zip(state, expected_state, strict=True):
-        assert np.array_equal(a, b)
-    d, recovery = rng.normal(0, 0.3, n), rng.random(n)
-    trust = rng.random(n)
-    assert np.array_equal(
-        update_trust(trust, d, recovery, t), _trust_reference(trust, d, recovery, t)
-    )
-    performance = rng.random(n)
-    assert np.array_equal(
-        drift_expectation(trust, performance, s, 0.3),
-        trust + s.expectation_drift * (np.minimum(1.0, performance + s.promise * 0.7) - trust),
-    )
