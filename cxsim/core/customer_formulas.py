@@ -14,6 +14,7 @@ from numba import njit
 
 __all__ = [
     "customers_week",
+    "journey_phases",
     "expectation_after",
     "expectations_after",
     "recommendation",
@@ -208,3 +209,29 @@ def recommenders(
             promoters += score >= promoter_threshold
             detractors += score < detractor_threshold
     return promoters, detractors
+
+
+@njit(cache=True, nogil=True)
+def journey_phases(
+    renewal_week: np.ndarray,
+    tenure: np.ndarray,
+    week: int,
+    renewal_window: int,
+    onboarding_weeks: int,
+    phases: tuple[int, int, int],
+) -> np.ndarray:
+    """Each customer's journey phase (``Customers.phase``).
+
+    Onboarding in the first weeks, renewal near the renewal week, usage otherwise;
+    ``phases`` gives the onboarding, usage and renewal codes.
+    """
+    onboarding, usage, renewal = phases
+    out = np.empty(len(tenure), dtype=np.int64)
+    for i in range(len(tenure)):
+        if tenure[i] < onboarding_weeks:
+            out[i] = onboarding
+        elif renewal_week[i] - week <= renewal_window:
+            out[i] = renewal
+        else:
+            out[i] = usage
+    return out

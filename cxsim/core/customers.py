@@ -333,12 +333,15 @@ class Customers:
 
     def phase(self, week: int) -> np.ndarray:
         """Journey phase of every used slot: onboarding, usage or renewal."""
-        p = self.params
-        n = self.size
-        phase = np.full(n, USAGE, dtype=np.int64)
-        phase[self.renewal_week[:n] - week <= p.renewal_window_weeks] = RENEWAL
-        phase[self.tenure[:n] < p.onboarding_weeks] = ONBOARDING
-        return phase
+        p, n = self.params, self.size
+        return customer_formulas.journey_phases(
+            self.renewal_week[:n],
+            self.tenure[:n],
+            int(week),
+            int(p.renewal_window_weeks),
+            int(p.onboarding_weeks),
+            (ONBOARDING, USAGE, RENEWAL),
+        )
 
     # -- weekly updates --------------------------------------------------------
     def experience(

@@ -9,8 +9,8 @@ generation with arbitrary strides"), so a week costs what its active customers n
 while every draw is the one ``Generator(PCG64(...)).random((slots, opportunities))``
 gives, bit for bit (``tests/core/test_pcg.py``).
 
-Numba has no 128-bit integer type; LLVM has, so the 128-bit arithmetic is two small
-intrinsics on (high, low) pairs of 64-bit words.
+Numba has no 128-bit integer type; LLVM has, so the 128-bit arithmetic is one small
+intrinsic (a multiply-add) on (high, low) pairs of 64-bit words.
 """
 
 from __future__ import annotations

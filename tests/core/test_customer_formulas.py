@@ -124,3 +124,14 @@ def test_the_customers_week_is_the_numpy_formulation_bit_for_bit():
         drift_expectation(trust, performance, s, 0.3),
         trust + s.expectation_drift * (np.minimum(1.0, performance + s.promise * 0.7) - trust),
     )
+
+
+def test_journey_phases_are_the_numpy_formulation():
+    rng = np.random.default_rng(2)
+    renewal_week, tenure = rng.integers(0, 80, 5000), rng.integers(0, 30, 5000)
+    expected = np.full(5000, 1, dtype=np.int64)
+    expected[renewal_week - 40 <= 4] = 2
+    expected[tenure < 8] = 0
+    got = customer_formulas.journey_phases(renewal_week, tenure, 40, 4, 8, (0, 1, 2))
+    assert np.array_equal(got, expected)
+    assert {0, 1, 2} <= set(got.tolist())
