@@ -4,8 +4,9 @@ Each stochastic decision in the model has a name ("cases/occurrence", "turnover/
 ...). Its draws for a given week come from ``SeedSequence([seed, crc32(name), week])`` (computed
 by a compiled copy of NumPy's algorithm, :func:`cxsim.core.kernels.seed_words`):
 
-* per-slot decisions draw for every customer or employee slot before indexing
-  (:meth:`Streams.uniform`);
+* per-slot decisions take their decision's generator's draws in slot order, one (or
+  one per opportunity) for every slot number, whoever holds it (:meth:`Streams.generator`;
+  case occurrence jumps over the draws of slot numbers nobody holds, :mod:`cxsim.core.pcg`);
 * per-case decisions draw by the case's identity (:meth:`Streams.keyed_uniform`): a
   counter-based draw that hashes the identity with the decision's stream key, so a case
   gets the same luck whatever other cases exist, at a cost that grows with the cases
