@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from cxsim.core import kernels
+from cxsim.core import employee_formulas, kernels
 from cxsim.validation.declare import param
 from cxsim.validation.limits import MAX_EMPLOYEES
 
@@ -259,37 +259,28 @@ def update_morale(
     overload, conflict in failed handoffs, the dissonance of gaming (``game``, the share
     of time spent gaming) against one's service orientation and the strain of change
     (demands). Programmes may add engagement directly. Both adjust with a lag of
-    ``adjustment_weeks`` and stay within 0-1.
+    ``adjustment_weeks`` and stay within 0-1
+    (:func:`cxsim.core.employee_formulas.morale_after`).
 
     Returns:
         The new engagement and strain.
     """
-    p = params.morale
-    engagement_target = (
-        p.engagement_base
-        + p.reward_effect * (week.achievement - 0.5) * 2.0
-        + p.support_effect * week.support
-        + p.success_effect * week.success
-        + week.engagement_boost
-    )
-    strain_target = (
-        p.strain_base
-        + p.load_effect * np.maximum(0.0, week.load - p.load_threshold)
-        + p.conflict_effect * week.conflict
-        + p.dissonance_effect * game * orientation
-        + week.change_strain
-    )
-    rate = 1.0 / p.adjustment_weeks
-    return (
-        np.clip(engagement + rate * (engagement_target - engagement), 0.0, 1.0),
-        np.clip(strain + rate * (strain_target - strain), 0.0, 1.0),
+    return employee_formulas.morales_after(
+        _floats(engagement),
+        _floats(strain),
+        _floats(game),
+        _floats(orientation),
+        _morale_week(week),
+        _morale_constants(params),
     )
 
 
 def learn(skill: np.ndarray, params: ModelParameters) -> np.ndarray:
     """Close part of the gap to the skill ceiling (the learning curve); the new skill."""
     p = params.employees
-    return skill + p.learning_rate * np.maximum(0.0, p.skill_ceiling - skill)
+    return employee_formulas.skills_after(
+        _floats(skill), float(p.learning_rate), float(p.skill_ceiling)
+    )
 
 
 def reallocate_effort(
@@ -307,7 +298,8 @@ def reallocate_effort(
     structure's help norm and the incentive pull; effort moves toward it with a lag.
     Willingness to help other departments also follows internal trust (Carley 1991):
     a department that trusts its partners less helps them less. Weights that are all
-    zero leave the employee serving only.
+    zero leave the employee serving only
+    (:func:`cxsim.core.employee_formulas.allocation_after`).
     Unmeasured uses therefore decay toward their base (Holmstrom & Milgrom 1991).
 
     Args:
@@ -321,22 +313,15 @@ def reallocate_effort(
     Returns:
         The new effort shares (employees x :data:`USES`).
     """
-    p = params.allocation
-    pull = week.pull
-    discretionary = np.minimum(1.5, np.maximum(0.1, 1.0 + morale - p.discretionary_reference))
-    willingness = 1.0 - p.trust_effect + 2.0 * p.trust_effect * week.partner_trust
-    weights = np.column_stack(
-        [
-            p.serve_base + pull[:, 0],
-            (p.help_base + p.orientation_help * orientation) * discretionary * willingness
-            + help_norm
-            + pull[:, 1],
-            (p.prevent_base + p.orientation_prevent * orientation) * discretionary + pull[:, 2],
-            pull[:, 3] * (1.0 - p.gaming_distaste * orientation),
-        ]
+    return employee_formulas.allocations_after(
+        _floats(allocation, 2),
+        _floats(morale),
+        _floats(orientation),
+        _floats(week.partner_trust),
+        _floats(week.pull, 2),
+        _allocation_constants(params),
+        float(help_norm),
     )
-    rate = 1.0 / p.adjustment_weeks
-    return allocation + rate * (shares(weights) - allocation)
 
 
 def quit_probability(morale: np.ndarray, params: ModelParameters) -> np.ndarray:
@@ -346,7 +331,8 @@ def quit_probability(morale: np.ndarray, params: ModelParameters) -> np.ndarray:
     same seed gives the same leavers everywhere.
     """
     p = params.turnover
-    return np.array([p.base_quit * math.exp(x) for x in (-p.morale_sensitivity * morale).tolist()])
+    exponent = (-p.morale_sensitivity * np.asarray(morale, dtype=float)).tolist()
+    return p.base_quit * np.fromiter(map(math.exp, exponent), dtype=float, count=len(exponent))
 
 
 def end_week(
@@ -354,21 +340,81 @@ def end_week(
 ) -> None:
     """The employees' own part of a week: morale, learning, effort reallocation.
 
-    Updates every slot in use of ``workforce`` with whole-array arithmetic; ``week`` holds
-    one value per slot.
+    Updates every slot in use of ``workforce`` in one compiled pass
+    (:func:`cxsim.core.employee_formulas.employees_week`); ``week`` holds one value per
+    slot.
     """
-    rows = workforce.state[: workforce.size]
-    orientation, allocation = rows[:, _ORIENTATION], rows[:, _ALLOCATION]
-    engagement, strain = update_morale(
-        rows[:, _ENGAGEMENT], rows[:, _STRAIN], allocation[:, 3], orientation, week, params
+    p = params.employees
+    employee_formulas.employees_week(
+        workforce.state[: workforce.size],
+        workforce.tenure[: workforce.size],
+        _morale_week(week),
+        _floats(week.partner_trust),
+        _floats(week.pull, 2),
+        _morale_constants(params),
+        _allocation_constants(params),
+        float(p.learning_rate),
+        float(p.skill_ceiling),
+        float(help_norm),
     )
-    skill = learn(rows[:, _SKILL], params)
-    allocation = reallocate_effort(
-        allocation, engagement - strain, orientation, week, params, help_norm
+
+
+def _floats(values: object, ndim: int = 1) -> np.ndarray:
+    array = np.ascontiguousarray(values, dtype=float)
+    return array.reshape(-1, 4) if ndim == 2 else array.reshape(-1)
+
+
+def _morale_week(week: WeekAtWork) -> tuple[np.ndarray, ...]:
+    """The week's arrays in the order :func:`employee_formulas.morales_after` reads them."""
+    return tuple(
+        _floats(values)
+        for values in (
+            week.load,
+            week.conflict,
+            week.success,
+            week.support,
+            week.achievement,
+            week.engagement_boost,
+            week.change_strain,
+        )
     )
-    rows[:, _ENGAGEMENT], rows[:, _STRAIN], rows[:, _SKILL] = engagement, strain, skill
-    rows[:, _ALLOCATION] = allocation
-    workforce.tenure[: workforce.size] += 1
+
+
+def _morale_constants(params: ModelParameters) -> np.ndarray:
+    p = params.morale
+    return np.array(
+        [
+            p.engagement_base,
+            p.reward_effect,
+            p.support_effect,
+            p.success_effect,
+            p.strain_base,
+            p.load_effect,
+            p.load_threshold,
+            p.conflict_effect,
+            p.dissonance_effect,
+            1.0 / p.adjustment_weeks,
+        ],
+        dtype=float,
+    )
+
+
+def _allocation_constants(params: ModelParameters) -> np.ndarray:
+    p = params.allocation
+    return np.array(
+        [
+            p.serve_base,
+            p.help_base,
+            p.orientation_help,
+            p.prevent_base,
+            p.orientation_prevent,
+            p.gaming_distaste,
+            p.discretionary_reference,
+            p.trust_effect,
+            1.0 / p.adjustment_weeks,
+        ],
+        dtype=float,
+    )
 
 
 def shares(weights: np.ndarray) -> np.ndarray:

@@ -123,7 +123,15 @@ def exact_sum(values: np.ndarray) -> float:
     CPython's algorithm: Shewchuk's exact partial sums (1997), then the rounding of
     their total, half to even across partials.
     """
-    partials = np.empty(len(values) + 1)
+    return exact_sum_in(values, np.empty(len(values) + 1))
+
+
+@njit(cache=True, nogil=True)
+def exact_sum_in(values: np.ndarray, partials: np.ndarray) -> float:
+    """:func:`exact_sum`, with ``partials`` (at least one longer than ``values``) as room.
+
+    For sums of many short rows, which would otherwise each allocate their room.
+    """
     used = 0
     for value in values:
         x = value
@@ -169,8 +177,9 @@ def exact_sum(values: np.ndarray) -> float:
 def allocation_shares(weights: np.ndarray) -> np.ndarray:
     """Each row of weights over its exact sum; a row summing to zero or less serves only."""
     out = np.zeros_like(weights)
+    partials = np.empty(weights.shape[1] + 1)
     for i in range(weights.shape[0]):
-        total = exact_sum(weights[i])
+        total = exact_sum_in(weights[i], partials)
         if total > 0.0:
             for j in range(weights.shape[1]):
                 out[i, j] = weights[i, j] / total

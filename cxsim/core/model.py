@@ -10,6 +10,7 @@ the customers (:mod:`cxsim.core.customers`) and the policies (:mod:`cxsim.compon
 from __future__ import annotations
 
 import copy
+import math
 
 import mesa
 import numpy as np
@@ -583,7 +584,7 @@ class OrganizationModel(mesa.Model):
             array = np.asarray(values, dtype=float)
         except (TypeError, ValueError):
             array = None
-        if array is None or array.size != int(np.prod(shape)):
+        if array is None or array.size != math.prod(shape):
             got = "got a non-numeric value" if array is None else f"got shape {array.shape}"
         elif not np.isfinite(array).all():
             got = f"{int(array.size - np.isfinite(array).sum())} of them NaN or infinite"
