@@ -243,16 +243,19 @@ def handoff_cases(
     department; ``pick`` chooses the helper in proportion to ``pull`` (help time times
     how much each is sought); ``draw`` decides failure. ``structured_term`` is
     ``1 - structured_effect * structured``. Returns per case the helper, whether the
-    handoff failed and the helper's coverage; per slot the requests received.
+    handoff failed and the helper's coverage (-1 and 0 for a case not handed off); per
+    slot the requests received.
     """
     n, n_staff = len(cross), len(help_capacity)
     pull_cum = np.empty(len(order) + 1)
     pull_cum[0] = 0.0
     for i in range(len(order)):
         pull_cum[i + 1] = pull_cum[i] + pull[order[i]]
-    helper = np.empty(n, dtype=np.int64)
+    helper = np.full(n, -1, dtype=np.int64)
     requests = np.zeros(n_staff)
     for i in range(n):
+        if not cross[i]:
+            continue
         if specialist[i]:
             p = max(partner[i], 0)
             start, stop = department_start[p], department_stop[p]
@@ -264,17 +267,16 @@ def handoff_cases(
         else:
             index = start + np.int64(pick[i] * (stop - start))
         helper[i] = order[min(max(index, start), stop - 1)]
-        if cross[i]:
-            requests[helper[i]] += 1.0
+        requests[helper[i]] += 1.0
     coverage = np.empty(n_staff)
     for s in range(n_staff):
         coverage[s] = min(1.0, help_capacity[s] / max(requests[s], 1.0))
     failed = np.zeros(n, dtype=np.bool_)
-    joint = np.empty(n)
+    joint = np.zeros(n)
     for i in range(n):
-        joint[i] = coverage[helper[i]]
         if not cross[i]:
             continue
+        joint[i] = coverage[helper[i]]
         owner_pod = unit_pod[slot_unit[owner[i]]]
         same_pod = (
             owner_pod >= 0

@@ -307,8 +307,8 @@ class Handoffs:
     """Step 3, hand off: problems that need a partner department.
 
     Per case: ``cross`` (handed off), ``failed`` (the handoff failed), ``partner_slot``
-    (who helped) and ``joint`` (the helper's coverage: how much the handoff was joint
-    work). Per slot: ``help_used`` (help time spent on handoffs, in cases) and
+    (who helped; -1 for a case not handed off) and ``joint`` (the helper's coverage: how
+    much the handoff was joint work; 0 for a case not handed off). Per slot: ``help_used`` (help time spent on handoffs, in cases) and
     ``overload`` (requests for help beyond the employee's help time, in cases).
     """
 

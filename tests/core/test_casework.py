@@ -210,8 +210,9 @@ def _hand_off_reference(
     return Handoffs(
         cross=cross,
         failed=failed,
-        partner_slot=helper,
-        joint=coverage[helper],
+        # a case not handed off has no helper
+        partner_slot=np.where(cross, helper, -1),
+        joint=np.where(cross, coverage[helper], 0.0),
         help_used=np.minimum(routed.help_capacity, requests),
         overload=np.maximum(0.0, requests - routed.help_capacity),
     )
