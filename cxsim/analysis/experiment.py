@@ -361,9 +361,9 @@ def execute(
         executor: Any ``concurrent.futures.Executor``; None runs in this process.
         progress: Whether to draw a progress bar on stderr.
         on_records: Called with each batch of finished records, after it is stored.
-        batch: Runs per task. By default the first run is timed in this process and
-            sets it; a caller that sends a few runs at a time (a calibration) gives 1
-            so that every run goes to the executor at once.
+        batch: Runs per task. By default the first runs are timed and set it (in the
+            pool when there is an executor); a caller that sends a few runs at a time
+            (a calibration) gives 1 so that every run goes to the executor at once.
 
     Returns:
         Counts of runs ``skipped`` (already done), ``done`` and ``failed`` now.
@@ -396,34 +396,75 @@ def _run_pending(
     finish: Callable[[list[RunRecord]], None],
     batch: int | None,
 ) -> None:
-    """Run the pending specs, handing each batch of records to ``finish``."""
-    # run in this process until a batch succeeds: its time sets the batch size
+    """Run the pending specs, handing each batch of records to ``finish``.
+
+    Unless ``batch`` is given, the first runs are timed to set the batch size: in this
+    process without an executor; in the pool with one, a seed at a time on two workers,
+    so that no worker waits while the main process runs.
+    """
     rest = list(pending)
-    seconds = None
-    while rest and seconds is None and batch is None:
-        first = next(iter(_batches(rest, 1)))
-        records = run_batch(first)
-        finish(records)
-        rest = rest[len(first) :]
-        if any(r.status == "done" for r in records):
-            seconds = sum(r.seconds for r in records) / len(records)
-    size = batch or min(batch_size(seconds or 1.0), max(1, math.ceil(len(rest) / 8)))
     if executor is None:
-        for chunk in _batches(rest, size):
+        seconds = None
+        while rest and seconds is None and batch is None:
+            first = next(iter(_batches(rest, 1)))
+            records = run_batch(first)
+            finish(records)
+            rest = rest[len(first) :]
+            seconds = _seconds_per_run(records)
+        for chunk in _batches(rest, _size(batch, seconds, rest)):
             finish(run_batch(chunk))
         return
     futures: dict[Future, list[RunSpec]] = {}
-    for chunk in _batches(rest, size):
-        try:
-            futures[executor.submit(run_batch, chunk)] = chunk
-        except Exception as exc:  # a broken pool takes no more work
-            finish(_lost(chunk, exc))
-    for future in as_completed(futures):
-        try:
-            records = future.result()
-        except Exception as exc:  # a worker died or the cluster lost the task
-            records = _lost(futures[future], exc)
+    seconds = None
+    while rest and seconds is None and batch is None:
+        while rest and len(futures) < _PROBES:
+            first = next(iter(_batches(rest, 1)))
+            _submit(executor, futures, first, finish)
+            rest = rest[len(first) :]
+        if not futures:
+            break
+        done = next(as_completed(futures))
+        records = _records(done, futures.pop(done))
         finish(records)
+        seconds = _seconds_per_run(records)
+    for chunk in _batches(rest, _size(batch, seconds, rest)):
+        _submit(executor, futures, chunk, finish)
+    for future in as_completed(list(futures)):
+        finish(_records(future, futures.pop(future)))
+
+
+_PROBES = 2
+"""Batches of one seed sent to a pool while the first runs are timed."""
+
+
+def _seconds_per_run(records: Sequence[RunRecord]) -> float | None:
+    """The mean time of a batch's runs, or None when none of them finished."""
+    if not any(r.status == "done" for r in records):
+        return None
+    return sum(r.seconds for r in records) / len(records)
+
+
+def _size(batch: int | None, seconds: float | None, rest: Sequence[RunSpec]) -> int:
+    return batch or min(batch_size(seconds or 1.0), max(1, math.ceil(len(rest) / 8)))
+
+
+def _submit(
+    executor: Executor,
+    futures: dict[Future, list[RunSpec]],
+    chunk: list[RunSpec],
+    finish: Callable[[list[RunRecord]], None],
+) -> None:
+    try:
+        futures[executor.submit(run_batch, chunk)] = chunk
+    except Exception as exc:  # a broken pool takes no more work
+        finish(_lost(chunk, exc))
+
+
+def _records(future: Future, chunk: list[RunSpec]) -> list[RunRecord]:
+    try:
+        return future.result()
+    except Exception as exc:  # a worker died or the cluster lost the task
+        return _lost(chunk, exc)
 
 
 def _lost(batch: Sequence[RunSpec], exc: BaseException) -> list[RunRecord]:
