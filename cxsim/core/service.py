@@ -308,8 +308,9 @@ class Handoffs:
 
     Per case: ``cross`` (handed off), ``failed`` (the handoff failed), ``partner_slot``
     (who helped; -1 for a case not handed off) and ``joint`` (the helper's coverage: how
-    much the handoff was joint work; 0 for a case not handed off). Per slot: ``help_used`` (help time spent on handoffs, in cases) and
-    ``overload`` (requests for help beyond the employee's help time, in cases).
+    much the handoff was joint work; 0 for a case not handed off). Per slot:
+    ``help_used`` (help time spent on handoffs, in cases) and ``overload`` (requests for
+    help beyond the employee's help time, in cases).
     """
 
     cross: np.ndarray
