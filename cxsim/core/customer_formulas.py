@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from cxsim.core import kernels
+
 __all__ = [
     "customers_week",
     "journey_phases",
@@ -20,6 +22,9 @@ __all__ = [
     "recommendation",
     "recommendations",
     "recommenders",
+    "renewals_due",
+    "repurchase_logit",
+    "repurchase_logits",
     "satisfaction_score",
     "satisfaction_scores",
     "trust_after",
@@ -235,3 +240,75 @@ def journey_phases(
         else:
             out[i] = usage
     return out
+
+
+@njit(cache=True, nogil=True)
+def repurchase_logit(
+    trust: float,
+    satisfaction: float,
+    effort: float,
+    intercept: float,
+    trust_weight: float,
+    satisfaction_weight: float,
+    effort_weight: float,
+) -> float:
+    """Log-odds of repurchase: b0 + bT trust + bS satisfaction - bE effort (Bolton 1998)."""
+    return (
+        intercept
+        + trust_weight * trust
+        + satisfaction_weight * satisfaction
+        - effort_weight * effort
+    )
+
+
+@njit(cache=True, nogil=True)
+def repurchase_logits(
+    trust: np.ndarray, satisfaction: np.ndarray, effort: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """:func:`repurchase_logit` of each customer; ``weights``: b0, bT, bS, bE."""
+    out = np.empty(len(trust))
+    for i in range(len(trust)):
+        out[i] = repurchase_logit(
+            trust[i], satisfaction[i], effort[i], weights[0], weights[1], weights[2], weights[3]
+        )
+    return out
+
+
+@njit(cache=True, nogil=True)
+def renewals_due(
+    active: np.ndarray,
+    renewal_week: np.ndarray,
+    week: int,
+    slot_id: np.ndarray,
+    trust: np.ndarray,
+    satisfaction: np.ndarray,
+    effort: np.ndarray,
+    stream: np.uint64,
+    weights: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The rows whose renewal falls this week, in one pass over the customers.
+
+    Returns those rows, each one's keyed draw (``Streams.keyed_uniform`` by slot number
+    on ``stream``) and log-odds of repurchase (:func:`repurchase_logit`), and the number
+    of active customers.
+    """
+    n = len(active)
+    count = 0
+    active_count = 0
+    for i in range(n):
+        if active[i]:
+            active_count += 1
+            count += renewal_week[i] == week
+    due = np.empty(count, dtype=np.int64)
+    draws = np.empty(count)
+    logits = np.empty(count)
+    k = 0
+    for i in range(n):
+        if active[i] and renewal_week[i] == week:
+            due[k] = i
+            draws[k] = kernels.keyed_draw(slot_id[i], stream)
+            logits[k] = repurchase_logit(
+                trust[i], satisfaction[i], effort[i], weights[0], weights[1], weights[2], weights[3]
+            )
+            k += 1
+    return due, draws, logits, active_count

@@ -125,14 +125,33 @@ def repurchase_probability(
     event decide on their experience: the logistic is scaled by the chance of escaping
     ``unavoidable_churn`` (a yearly rate) over one renewal cycle of ``renewal_weeks``.
     """
-    logit = (
-        p.intercept
-        + p.trust_weight * trust
-        + p.satisfaction_weight * satisfaction
-        - p.effort_weight * effort
+    trust, satisfaction, effort = np.broadcast_arrays(
+        np.asarray(trust, dtype=float),
+        np.asarray(satisfaction, dtype=float),
+        np.asarray(effort, dtype=float),
     )
+    logit = customer_formulas.repurchase_logits(
+        trust.ravel(), satisfaction.ravel(), effort.ravel(), _repurchase_weights(p)
+    ).reshape(trust.shape)
+    return renewal_probability(logit, p, renewal_weeks)
+
+
+def renewal_probability(
+    logit: np.ndarray, p: RepurchaseParameters, renewal_weeks: int = 26
+) -> np.ndarray:
+    """Repurchase at renewal from the log-odds of :func:`repurchase_probability`.
+
+    NumPy's exponential, as the whole-array formula always used (a compiled one may
+    round differently), so renewals are the same on every machine NumPy runs the same.
+    """
     untouched = (1.0 - p.unavoidable_churn) ** (renewal_weeks / 52.0)
     return untouched / (1.0 + np.exp(-logit))
+
+
+def _repurchase_weights(p: RepurchaseParameters) -> np.ndarray:
+    return np.array(
+        [p.intercept, p.trust_weight, p.satisfaction_weight, p.effort_weight], dtype=float
+    )
 
 
 def recommendation_score(
@@ -396,6 +415,30 @@ class Customers:
         """Rows of active customers whose renewal falls in this week."""
         n = self.size
         return np.flatnonzero(self.active[:n] & (self.renewal_week[:n] == week))
+
+    def renewals(
+        self, week: int, stream: np.uint64, p: RepurchaseParameters
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """The renewals due this week, in one pass over the customers.
+
+        Returns the rows due (:meth:`due_for_renewal`), each one's uniform draw keyed by
+        its slot number on ``stream``, each one's chance of repurchase
+        (:func:`repurchase_probability`) and the number of active customers before
+        anyone leaves.
+        """
+        n = self.size
+        due, draws, logit, active = customer_formulas.renewals_due(
+            self.active[:n],
+            self.renewal_week[:n],
+            int(week),
+            self.slot_id[:n],
+            self.trust[:n],
+            self.satisfaction[:n],
+            self.effort[:n],
+            stream,
+            _repurchase_weights(p),
+        )
+        return due, draws, renewal_probability(logit, p, self.params.renewal_weeks), int(active)
 
     def renew(self, due: np.ndarray, stays: np.ndarray, week: int) -> None:
         """Apply renewal decisions: stayers start a new cycle, the others churn."""

@@ -19,6 +19,7 @@ __all__ = [
     "allocation_shares",
     "average_ranks",
     "case_details",
+    "keyed_draw",
     "keyed_uniform",
     "exact_sum",
     "seed_words",
@@ -33,7 +34,7 @@ _UNIT = 1.0 / float(1 << 53)
 
 
 @njit(cache=True, nogil=True)
-def _splitmix(key: int, stream: np.uint64) -> float:
+def keyed_draw(key: int, stream: np.uint64) -> float:
     """One uniform on [0, 1) from an identity and a stream key (SplitMix64 finalizer)."""
     x = np.uint64(key) * _GOLDEN + stream
     x ^= x >> np.uint64(30)
@@ -193,7 +194,7 @@ def keyed_uniform(keys: np.ndarray, stream: np.uint64) -> np.ndarray:
     """One uniform on [0, 1) per non-negative integer key, for the stream ``stream``."""
     out = np.empty(len(keys))
     for i in range(len(keys)):
-        out[i] = _splitmix(keys[i], stream)
+        out[i] = keyed_draw(keys[i], stream)
     return out
 
 
@@ -244,14 +245,14 @@ def case_details(
     k = 0
     for i in range(n):
         case = slot_id[customer[i]] * opportunities + opportunity[i]
-        stage = _count_below(_splitmix(case, streams[0]), stage_cdf, phase[customer[i]])
+        stage = _count_below(keyed_draw(case, streams[0]), stage_cdf, phase[customer[i]])
         owner = stage_owner[min(stage, last_stage)]
         this_kind = opportunity_kind[opportunity[i]]
-        if this_kind != touchpoint and _splitmix(case, streams[1]) < capability[owner]:
+        if this_kind != touchpoint and keyed_draw(case, streams[1]) < capability[owner]:
             continue  # prevented
         chosen = -1
         if n_departments > 1:
-            draw = _splitmix(case, streams[2])
+            draw = keyed_draw(case, streams[2])
             if this_kind == problem and draw < cross_functional_share:
                 # the rest of the draw, rescaled, picks the partner department
                 picked = _count_below(draw / scale, partner_cdf, owner)

@@ -19,7 +19,7 @@ import pandas as pd
 from cxsim.core import customer_formulas
 from cxsim.core.cases import CaseBatch, new_cases
 from cxsim.core.change import Changes
-from cxsim.core.customers import Customers, repurchase_probability
+from cxsim.core.customers import Customers
 from cxsim.core.employees import (
     USES,
     Employee,
@@ -475,17 +475,10 @@ class OrganizationModel(mesa.Model):
     def renew_and_acquire(self, time: int) -> dict[str, float]:
         """Phase 6: renewals decide, churners leave, new customers arrive."""
         c = self.customers
-        due = c.due_for_renewal(time)
-        draws = self.streams.keyed_uniform("customers/renewal", time, c.slot_id[due])
-        probability = repurchase_probability(
-            c.trust[due],
-            c.satisfaction[due],
-            c.effort[due],
-            self.params.repurchase,
-            self.params.customers.renewal_weeks,
+        due, draws, probability, active_before = c.renewals(
+            time, self.streams.stream_key("customers/renewal", time), self.params.repurchase
         )
         stays = draws < probability
-        active_before = c.active_count
         c.renew(due, stays, time)
 
         a = self.params.acquisition

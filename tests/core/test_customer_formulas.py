@@ -135,3 +135,40 @@ def test_journey_phases_are_the_numpy_formulation():
     got = customer_formulas.journey_phases(renewal_week, tenure, 40, 4, 8, (0, 1, 2))
     assert np.array_equal(got, expected)
     assert {0, 1, 2} <= set(got.tolist())
+
+
+def test_renewals_due_are_the_numpy_formulation_bit_for_bit():
+    from cxsim.core.customers import Customers, repurchase_probability
+    from cxsim.core.parameters import CustomerParameters, ModelParameters
+    from cxsim.core.streams import Streams
+
+    P = ModelParameters()
+    c = Customers(CustomerParameters(count=3000), P.satisfaction, Streams(3), pods=4)
+    rng = np.random.default_rng(5)
+    n = c.size
+    c.trust[:n], c.satisfaction[:n], c.effort[:n] = rng.random(n), rng.random(n), rng.random(n)
+    c.renew(c.due_for_renewal(week=3), rng.random(len(c.due_for_renewal(week=3))) < 0.5, 3)
+    streams = Streams(42)
+    for week in (1, 2, 4, 25, 26):
+        due = c.due_for_renewal(week)
+        draws = streams.keyed_uniform("customers/renewal", week, c.slot_id[due])
+        p = P.repurchase
+        logit = (
+            p.intercept
+            + p.trust_weight * c.trust[due]
+            + p.satisfaction_weight * c.satisfaction[due]
+            - p.effort_weight * c.effort[due]
+        )
+        untouched = (1.0 - p.unavoidable_churn) ** (P.customers.renewal_weeks / 52.0)
+        expected = untouched / (1.0 + np.exp(-logit))
+        got = c.renewals(week, streams.stream_key("customers/renewal", week), p)
+        assert np.array_equal(got[0], due) and len(due) > 0
+        assert np.array_equal(got[1], draws)
+        assert np.array_equal(got[2], expected)
+        assert got[3] == c.active_count
+        assert np.array_equal(
+            repurchase_probability(
+                c.trust[due], c.satisfaction[due], c.effort[due], p, P.customers.renewal_weeks
+            ),
+            expected,
+        )
