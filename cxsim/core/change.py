@@ -9,6 +9,8 @@ leadership the target itself drifts back toward the old baseline (0) by
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from cxsim.core.parameters import ChangeParameters
 
 __all__ = ["CHANGES", "Changes"]
@@ -46,10 +48,14 @@ class Changes:
         self.level[name] = 0.0
         self.target[name] = target
 
-    def update(self, sustained: bool) -> None:
-        """Move every level toward its target; unsustained targets drift back to 0."""
+    def update(self, sustained: bool, held: Collection[str] = ()) -> None:
+        """Move every level toward its target; unsustained targets drift back to 0.
+
+        Changes named in ``held`` do not drift whatever leadership does: the
+        organization's own design (a structure a scenario switches to), not a programme.
+        """
         p = self.params
         for name in CHANGES:
-            if not sustained:
+            if not sustained and name not in held:
                 self.target[name] -= p.drift * self.target[name]
             self.level[name] += (self.target[name] - self.level[name]) / p.adoption_weeks

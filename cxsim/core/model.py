@@ -136,6 +136,7 @@ class OrganizationModel(mesa.Model):
         self.changes = Changes(self.params.change)
         self.levers = WeekLevers()
         self.restructured_ = False
+        self.holds_structure_ = False
         self.programme_cost_ = 0.0
 
         n_dept = len(scenario.departments)
@@ -232,9 +233,10 @@ class OrganizationModel(mesa.Model):
 
         A scenario that settled as the organization was before its change (``[warm_up]
         structure`` or ``incentives``) switches to its own now, as a restructure does:
-        pods at once, their ways adopted gradually. Its interventions are set up. After
-        a warm-up, the customers active now become the starting cohort and what results
-        count (cases, handoffs) restarts; the trailing-quarter counts keep the settled
+        pods at once, their ways adopted gradually and, being the scenario's own
+        structure rather than a programme, held for the whole run. Its interventions are
+        set up. After a warm-up, the customers active now become the starting cohort and
+        what results count (cases, handoffs) restarts; the trailing-quarter counts keep the settled
         weeks, so week 1 reports rates at rest.
 
         Args:
@@ -257,6 +259,8 @@ class OrganizationModel(mesa.Model):
             intervention.setup(self)
         if changed:
             self.restructure(**changed)
+            # the scenario's own structure, not a programme: held for the whole run
+            self.holds_structure_ = "structure" in changed
         if self.warm_up_weeks:
             c = self.customers
             c.mark_initial()
@@ -327,7 +331,9 @@ class OrganizationModel(mesa.Model):
             intervention.step(self, levers, week - intervention.start)
             intervention.running(levers)
             self.programme_cost_ += intervention.cost_per_week
-        self.changes.update(sustained=levers.sustained)
+        self.changes.update(
+            sustained=levers.sustained, held=("adoption",) if self.holds_structure_ else ()
+        )
         level = self.changes.level
         current = StructureLevers.of(self.structure)
         if self.restructured_:
@@ -369,6 +375,7 @@ class OrganizationModel(mesa.Model):
         gradually from the ones in force (the change ``adoption``).
         """
         if structure is not None:
+            self.holds_structure_ = False  # a programme's restructure holds while it runs
             self.previous_levers_ = self.base_levers_
             self.structure = structure
             self.structure.setup(self)

@@ -34,3 +34,13 @@ def test_negative_aims_pull_below_the_baseline():
     assert changes.target["engagement"] == -0.1
     changes.update(sustained=False)
     assert changes.level["engagement"] < 0
+
+
+def test_a_held_change_does_not_drift_without_leadership_and_the_others_still_do():
+    changes = Changes(ChangeParameters())
+    changes.restart("adoption", 1.0)
+    changes.aim("help", 1.0)
+    for _ in range(80):
+        changes.update(sustained=False, held=("adoption",))
+    assert changes.target["adoption"] == 1.0 and changes.level["adoption"] > 0.99
+    assert changes.level["help"] < 0.3

@@ -4,6 +4,7 @@ import pytest
 
 from cxsim import OrganizationModel, Scenario, run
 from cxsim.core.cases import TOUCHPOINT
+from cxsim.core.levers import StructureLevers
 from cxsim.core.metrics import metric_names
 from tests.conftest import SCENARIOS, SMALL_DEPARTMENTS, small
 
@@ -251,6 +252,33 @@ def test_a_change_starts_from_the_organization_settled_as_it_was():
     before.run(3)
     after.run(3)
     assert not after.metrics_frame().equals(before.metrics_frame())
+
+
+def test_a_structure_switched_to_at_week_0_is_held_while_a_programme_slides_back():
+    """The scenario's own structure is adopted and kept for the whole run; a restructure
+    programme without leadership drifts back after its window (Kotter 1995)."""
+    switched = small(
+        {
+            "warm_up.weeks": 4,
+            "structure.type": "cross_functional",
+            "structure.pod_size": 6,
+            "warm_up.structure": "silo",
+        },
+        weeks=80,
+    )
+    model = OrganizationModel(switched, seed=3)
+    model.run()
+    assert model.changes.level["adoption"] > 0.99
+    pods = StructureLevers.of(model.structure)
+    assert model.structure_levers_.pod_friction == pytest.approx(pods.pod_friction, abs=0.01)
+
+    data = small({"warm_up.weeks": 4}, weeks=80).to_dict()
+    data["interventions"] = [
+        {"type": "restructure", "start": 0, "stop": 10, "structure": "cross_functional"}
+    ]
+    programme = OrganizationModel(Scenario.from_dict(data, source="test.toml"), seed=3)
+    programme.run()
+    assert programme.changes.level["adoption"] < 0.3  # no leadership: it slid back
 
 
 def test_a_scenario_settles_as_itself_unless_it_says_otherwise():
