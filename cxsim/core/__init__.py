@@ -9,3 +9,14 @@ defined here (:mod:`cxsim.core.policies`), so it imports no component.
 May import: :mod:`cxsim.validation`. This code, with the components, decides results:
 its source is the code fingerprint that keys stored runs.
 """
+
+from cxsim.core.compiled_cache import keyed_cache
+
+with keyed_cache():  # before anything else imports them (see compiled_cache)
+    from cxsim.core import (  # noqa: F401
+        casework,
+        customer_formulas,
+        employee_formulas,
+        kernels,
+        pcg,
+    )
