@@ -140,6 +140,28 @@ def skills_after(skill: np.ndarray, learning_rate: float, ceiling: float) -> np.
 
 
 @njit(cache=True, nogil=True)
+def _morale_in_week(
+    engagement: float, strain: float, game: float, orientation: float, week: tuple, i: int, m
+) -> tuple[float, float]:
+    """:func:`morale_after` of employee ``i``, with ``week`` as :func:`morales_after` reads it."""
+    load, conflict, success, support, achievement, boost, change_strain = week
+    return morale_after(
+        engagement,
+        strain,
+        game,
+        orientation,
+        load[i],
+        conflict[i],
+        success[i],
+        support[i],
+        achievement[i],
+        boost[i],
+        change_strain[i],
+        m,
+    )
+
+
+@njit(cache=True, nogil=True)
 def morales_after(
     engagement: np.ndarray,
     strain: np.ndarray,
@@ -153,23 +175,11 @@ def morales_after(
     ``week`` holds load, conflict, success, support, achievement, engagement boost and
     change strain, one array each.
     """
-    load, conflict, success, support, achievement, boost, change_strain = week
     n = len(engagement)
     new_engagement, new_strain = np.empty(n), np.empty(n)
     for i in range(n):
-        new_engagement[i], new_strain[i] = morale_after(
-            engagement[i],
-            strain[i],
-            game[i],
-            orientation[i],
-            load[i],
-            conflict[i],
-            success[i],
-            support[i],
-            achievement[i],
-            boost[i],
-            change_strain[i],
-            m,
+        new_engagement[i], new_strain[i] = _morale_in_week(
+            engagement[i], strain[i], game[i], orientation[i], week, i, m
         )
     return new_engagement, new_strain
 
@@ -221,23 +231,11 @@ def employees_week(
     :class:`cxsim.core.employees.Workforce`: engagement, strain, skill, orientation, the
     four effort shares, sought); ``week`` as :func:`morales_after` reads it.
     """
-    load, conflict, success, support, achievement, boost, change_strain = week
     allocation, weights, partials = np.empty(4), np.empty(4), np.empty(5)
     for i in range(state.shape[0]):
         orientation = state[i, 3]
-        engagement, strain = morale_after(
-            state[i, 0],
-            state[i, 1],
-            state[i, 7],
-            orientation,
-            load[i],
-            conflict[i],
-            success[i],
-            support[i],
-            achievement[i],
-            boost[i],
-            change_strain[i],
-            m,
+        engagement, strain = _morale_in_week(
+            state[i, 0], state[i, 1], state[i, 7], orientation, week, i, m
         )
         state[i, 2] = skill_after(state[i, 2], learning_rate, ceiling)
         allocation_after(
