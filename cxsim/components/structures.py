@@ -132,13 +132,16 @@ class CrossFunctional(Structure):
 
     pod_size: int = param(12, ge=2, unit="employees", source="assumed", help="target pod size")
     in_pod_friction: float = param(
-        0.35,
+        0.75,
         ge=0,
         le=2,
         unit="multiplier",
-        source="assumed; Carley 1991",
+        source=(
+            "team familiarity: Xiao et al. 2015 (readmissions at an odds ratio of 1.42 for "
+            "inconsistent surgical teams, 0.70); Huckman & Staats 2013 (19% fewer defects, 0.81)"
+        ),
         help="handoff friction when the partner sits in the same pod",
-        plausible=Plausible.triangular(0.2, 0.35, 0.6),
+        plausible=Plausible.triangular(0.55, 0.75, 0.95),
     )
     information: float = redeclare(
         Structure, "information", 0.8, source="assumed: a pod shares its customers' history"

@@ -286,7 +286,16 @@ class HandoffParameters:
         plausible=Plausible.triangular(0.25, 0.40, 0.55),
     )
     trust_effect: float = param(
-        0.5, ge=0, le=1, unit="kappa", source="Carley 1991", help="internal trust on failure"
+        0.45,
+        ge=0,
+        le=1,
+        unit="kappa",
+        source=(
+            "De Jong, Dirks & Gillespie 2016 (trust and team performance, rho = .30: "
+            "high-trust teams fail about 0.54 as often as low-trust ones); mechanism Carley 1991"
+        ),
+        help="internal trust on failure",
+        plausible=Plausible.triangular(0.2, 0.45, 0.55),
     )
     structured_effect: float = param(
         0.25,
@@ -297,7 +306,13 @@ class HandoffParameters:
         help="structured handoffs on failure",
     )
     help_effect: float = param(
-        0.5, ge=0, le=1, unit="h", source="assumed", help="partner's help coverage on failure"
+        0.5,
+        ge=0,
+        le=1,
+        unit="h",
+        source="assumed (no study measures it)",
+        help="partner's help coverage on failure",
+        plausible=Plausible.uniform(0.2, 0.8),
     )
 
 

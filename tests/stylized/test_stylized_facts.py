@@ -216,6 +216,22 @@ def _first_contact_resolution_gain():
     )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="not met (docs/ODD.md 1 and 9): collaboration keeps about 7 more points of its "
+    "customers, above the published band; the switch of incentive scheme carries half of it",
+)
+def test_collaboration_gains_retention_of_the_size_the_evidence_shows():
+    """Evidence on restructuring speaks of a few points: the two-year retention gain of
+    pods with team recognition over the silo with throughput targets lies within 1-6
+    points on a 95% paired interval. On held-out seeds."""
+    gain = paired_difference(
+        replicate("collaborative", HELD_OUT)["retention"],
+        replicate("siloed", HELD_OUT)["retention"],
+    )
+    assert 0.01 <= gain.low and gain.high <= 0.06, gain
+
+
 def test_collaboration_gains_first_contact_resolution():
     """Pods resolve more problems at first contact than the silo. On held-out seeds."""
     gain = _first_contact_resolution_gain()
@@ -224,8 +240,8 @@ def test_collaboration_gains_first_contact_resolution():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met (docs/ODD.md 1 and 9): with the pods' ways held for the whole run, "
-    "collaboration gains about 16 points, above the published bound",
+    reason="not met (docs/ODD.md 1 and 9): collaboration gains about 14 points, above the "
+    "published bound; the switch of incentive scheme carries half of it",
 )
 def test_collaboration_gains_first_contact_resolution_of_the_size_the_evidence_shows():
     """SQM Group: average FCR is 67-70% and world class 80% and above, so a change of
