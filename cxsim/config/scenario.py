@@ -45,6 +45,7 @@ from cxsim.components import structures as _structures  # noqa: F401
 from cxsim.components.incentives import IncentiveScheme
 from cxsim.components.interventions import Intervention, Restructure
 from cxsim.components.registry import (
+    Component,
     build_component,
     build_named,
     component_code,
@@ -325,10 +326,36 @@ class Scenario:
         return found
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
-        """Return a copy with values changed by dotted path (validated)."""
-        changed = Scenario.from_dict(self.to_dict(), overrides=overrides, source=self.source)
+        """Return a copy with values changed by dotted path (validated).
+
+        A path that switches a component to another type (``structure.type``) starts it
+        from the new type's defaults, as the same path on the scenario's file does: the
+        old type's parameters stay only where they differ from that type's defaults.
+        """
+        data = self.to_dict()
+        for path, value in overrides.items():
+            head, _, leaf = path.rpartition(".")
+            component = self._component_at(head) if leaf == "type" else None
+            if component is not None and value != component.type_name():
+                _keep_given(data, head, component)
+        changed = Scenario.from_dict(data, overrides=overrides, source=self.source)
         changed.given = tuple(sorted({*self.given, *(p.split(".")[0] for p in overrides)}))
         return changed
+
+    def _component_at(self, path: str) -> Component | None:
+        """The structure, incentive scheme or intervention a dotted table path names."""
+        named = {
+            "structure": self.structure,
+            "incentives": self.incentives,
+            "warm_up.structure": self.warm_up_structure,
+            "warm_up.incentives": self.warm_up_incentives,
+        }
+        if path in named:
+            return named[path]
+        kind, _, index = path.partition(".")
+        if kind == "interventions" and index.isdigit() and int(index) < len(self.interventions):
+            return self.interventions[int(index)]
+        return None
 
     @property
     def headcount(self) -> int:
@@ -361,6 +388,22 @@ def load_entry(name: Any, base_dir: Path, path: str) -> Scenario:
         return Scenario.load(target)
     except InputError as exc:
         raise InputError(path, f"a valid scenario file ({exc})") from None
+
+
+def _keep_given(data: dict[str, Any], path: str, component: Component) -> None:
+    """Drop from the table at ``path`` the parameters left at ``component``'s defaults."""
+    table: Any = data
+    for part in path.split("."):
+        table = table[int(part)] if isinstance(table, list) else table.get(part)
+        if table is None:
+            return
+    try:
+        defaults = type(component)().get_params()
+    except TypeError:  # a component without defaults for every parameter keeps them all
+        return
+    for name, value in list(table.items()):
+        if name != "type" and name in defaults and defaults[name] == value:
+            del table[name]
 
 
 def _via_set(source: str | None) -> str:

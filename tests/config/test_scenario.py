@@ -154,3 +154,19 @@ def test_a_scenario_names_the_organization_it_settles_as():
     assert small({"structure.type": "cross_functional"}).hash() != changed.hash()
     table = small({"warm_up.incentives": {"type": "team_recognition", "strength": 0.5}})
     assert table.warm_up_incentives.strength == 0.5
+
+
+def test_switching_a_component_type_by_path_starts_from_the_new_types_defaults():
+    """A sweep's ``structure.type`` point over the siloed baseline is the pods as the
+    same path on the file gives them, not pods with the silo's levers."""
+    silo = Scenario.load(SCENARIOS / "siloed.toml", overrides={"structure.handoff_friction": 1.2})
+    switch = {"structure.type": "cross_functional"}
+    from_file = Scenario.load(
+        SCENARIOS / "siloed.toml", overrides={**switch, "structure.handoff_friction": 1.2}
+    )
+    switched = silo.with_overrides(switch)
+    assert switched.structure == from_file.structure
+    assert switched.structure.information == 0.8  # the pods' default, not the silo's 0.4
+    assert switched.structure.handoff_friction == 1.2  # what the scenario gave is kept
+    # the same type again changes nothing
+    assert silo.with_overrides({"structure.type": "silo"}).structure == silo.structure
