@@ -34,6 +34,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,14 +46,14 @@ from cxsim.components import structures as _structures  # noqa: F401
 from cxsim.components.incentives import IncentiveScheme
 from cxsim.components.interventions import Intervention, Restructure
 from cxsim.components.registry import (
-    Component,
     build_component,
     build_named,
     component_code,
     component_table,
+    resolve,
 )
 from cxsim.components.structures import Structure
-from cxsim.config.dotted import set_value
+from cxsim.config.dotted import set_value, value_at
 from cxsim.config.files import parse_toml, read_toml
 from cxsim.config.uncertainty import read_uncertainty
 from cxsim.core.employees import Department
@@ -328,34 +329,24 @@ class Scenario:
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """Return a copy with values changed by dotted path (validated).
 
-        A path that switches a component to another type (``structure.type``) starts it
-        from the new type's defaults, as the same path on the scenario's file does: the
-        old type's parameters stay only where they differ from that type's defaults.
+        A path that switches a structure, incentive scheme or intervention to another
+        type (``structure.type``, ``interventions.training.type``) starts it from the new
+        type's defaults: of the old type's parameters, only those set away from that
+        type's defaults are kept, and an intervention's automatic name goes with its type.
         """
         data = self.to_dict()
+        try:  # entries by position, since a switched intervention loses its automatic name
+            probe = copy.deepcopy(data)
+            overrides = {set_value(probe, path, value): value for path, value in overrides.items()}
+        except InputError:
+            pass  # reported, with the scenario's source, as the overrides are applied below
         for path, value in overrides.items():
             head, _, leaf = path.rpartition(".")
-            component = self._component_at(head) if leaf == "type" else None
-            if component is not None and value != component.type_name():
-                _keep_given(data, head, component)
+            if leaf == "type" and head:
+                _keep_given(data, head, value)
         changed = Scenario.from_dict(data, overrides=overrides, source=self.source)
         changed.given = tuple(sorted({*self.given, *(p.split(".")[0] for p in overrides)}))
         return changed
-
-    def _component_at(self, path: str) -> Component | None:
-        """The structure, incentive scheme or intervention a dotted table path names."""
-        named = {
-            "structure": self.structure,
-            "incentives": self.incentives,
-            "warm_up.structure": self.warm_up_structure,
-            "warm_up.incentives": self.warm_up_incentives,
-        }
-        if path in named:
-            return named[path]
-        kind, _, index = path.partition(".")
-        if kind == "interventions" and index.isdigit() and int(index) < len(self.interventions):
-            return self.interventions[int(index)]
-        return None
 
     @property
     def headcount(self) -> int:
@@ -390,20 +381,50 @@ def load_entry(name: Any, base_dir: Path, path: str) -> Scenario:
         raise InputError(path, f"a valid scenario file ({exc})") from None
 
 
-def _keep_given(data: dict[str, Any], path: str, component: Component) -> None:
-    """Drop from the table at ``path`` the parameters left at ``component``'s defaults."""
-    table: Any = data
-    for part in path.split("."):
-        table = table[int(part)] if isinstance(table, list) else table.get(part)
-        if table is None:
-            return
-    try:
-        defaults = type(component)().get_params()
-    except TypeError:  # a component without defaults for every parameter keeps them all
+_COMPONENT_TABLES = {
+    "structure": Structure,
+    "incentives": IncentiveScheme,
+    "warm_up.structure": Structure,
+    "warm_up.incentives": IncentiveScheme,
+}
+
+
+def _keep_given(data: dict[str, Any], path: str, new_type: Any) -> None:
+    """Drop from the component table at ``path`` what its old type set by default.
+
+    Before the table switches to ``new_type``: the old type's parameters at their
+    defaults, and an intervention's automatic name.
+    """
+    table = value_at(data, path, default=None)
+    if not isinstance(table, dict) or table.get("type") == new_type:
         return
+    parts = path.split(".")
+    is_intervention = len(parts) == 2 and parts[0] == "interventions"
+    base = Intervention if is_intervention else _COMPONENT_TABLES.get(path)
+    if base is None:
+        return
+    try:
+        old = resolve(base, table.get("type"), f"{path}.type")
+    except InputError:
+        return  # the old table is reported when the scenario is built
+    defaults = {}
+    for f in dataclasses.fields(old):
+        if f.default is not dataclasses.MISSING:
+            defaults[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            defaults[f.name] = f.default_factory()
     for name, value in list(table.items()):
         if name != "type" and name in defaults and defaults[name] == value:
             del table[name]
+    if is_intervention and _automatic_name(table.get("name"), str(table.get("type"))):
+        del table["name"]
+
+
+def _automatic_name(name: Any, type_name: str) -> bool:
+    """Whether ``name`` is the one an unnamed intervention of ``type_name`` is given."""
+    return isinstance(name, str) and (
+        name == type_name or re.fullmatch(rf"{re.escape(type_name)} \(\d+\)", name) is not None
+    )
 
 
 def _via_set(source: str | None) -> str:

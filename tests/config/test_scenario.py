@@ -170,3 +170,28 @@ def test_switching_a_component_type_by_path_starts_from_the_new_types_defaults()
     assert switched.structure.handoff_friction == 1.2  # what the scenario gave is kept
     # the same type again changes nothing
     assert silo.with_overrides({"structure.type": "silo"}).structure == silo.structure
+
+
+def test_switching_other_components_by_path():
+    pods = Scenario.load(SCENARIOS / "collaborative.toml")
+    # back to the silo: the pods' defaults go; a pod size the scenario set has no home
+    assert (
+        pods.with_overrides({"structure.type": "silo"}).structure
+        == Scenario.load(SCENARIOS / "siloed.toml").structure
+    )
+    with pytest.raises(InputError, match="structure"):
+        pods.with_overrides({"structure.pod_size": 40}).with_overrides({"structure.type": "silo"})
+    scheme = pods.with_overrides({"incentives.strength": 0.5})
+    assert scheme.with_overrides({"incentives.type": "universal"}).incentives.strength == 0.5
+    # an intervention by name: its automatic name follows its type, a given one stays
+    programme = small({"interventions": [{"type": "training", "start": 2}]})
+    assert programme.interventions[0].name == "training"
+    switched = programme.with_overrides({"interventions.training.type": "communication"})
+    assert (switched.interventions[0].type_name(), switched.interventions[0].name) == (
+        "communication",
+        "communication",
+    )
+    assert switched.interventions[0].start == 2
+    named = small({"interventions": [{"type": "training", "name": "academy"}]})
+    kept = named.with_overrides({"interventions.academy.type": "communication"})
+    assert kept.interventions[0].name == "academy"

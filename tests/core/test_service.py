@@ -171,10 +171,13 @@ def test_a_pod_that_is_not_a_team_hands_off_as_departments_do():
     silo = week(cases, [4000] * 4, CrossFunctional(in_pod_friction=1.0), pods=pods, seed=3)
     pod = week(cases, [4000] * 4, CrossFunctional(), pods=pods, seed=3, functioning=broken)
     assert pod.totals["handoff_failures"] == silo.totals["handoff_failures"]
-    # in a pod that works as a team, the partner in the pod is a familiar colleague
+    # in a pod that works as a team, the partner in the pod is a familiar colleague: at
+    # the default friction (0.75) handoffs fail less, and in proportion to the friction
+    team = week(cases, [4000] * 4, CrossFunctional(), pods=pods, seed=3)
+    assert team.totals["handoff_failures"] < 0.9 * pod.totals["handoff_failures"]
     familiar = CrossFunctional(in_pod_friction=0.35)
-    team = week(cases, [4000] * 4, familiar, pods=pods, seed=3)
-    assert team.totals["handoff_failures"] < 0.6 * pod.totals["handoff_failures"]
+    closer = week(cases, [4000] * 4, familiar, pods=pods, seed=3)
+    assert closer.totals["handoff_failures"] < 0.6 * pod.totals["handoff_failures"]
 
 
 def test_specialist_steps_reach_the_partner_department_in_any_pod():
@@ -183,6 +186,7 @@ def test_specialist_steps_reach_the_partner_department_in_any_pod():
     cases.kind[:] = 1
     cases.partner[:] = 1
     pods = np.array([0, 1, 0, 1])  # department 1: slot 2 in pod 0, slot 3 in pod 1
+    # a pod's partners familiar enough that leaving the pod shows clearly in failures
     args = ([4000] * 4, CrossFunctional(in_pod_friction=0.35), pods)
     local = week(cases, *args, seed=4, help_capacity=4000, specialist_share=0.0)
     assert local.help_given[3] + local.help_failed[3] == 0
