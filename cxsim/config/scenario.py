@@ -407,24 +407,23 @@ def _keep_given(data: dict[str, Any], path: str, new_type: Any) -> None:
         old = resolve(base, table.get("type"), f"{path}.type")
     except InputError:
         return  # the old table is reported when the scenario is built
-    defaults = {}
-    for f in dataclasses.fields(old):
-        if f.default is not dataclasses.MISSING:
-            defaults[f.name] = f.default
-        elif f.default_factory is not dataclasses.MISSING:
-            defaults[f.name] = f.default_factory()
+    defaults = {spec.name: spec.default for spec in old.parameters()}
     for name, value in list(table.items()):
         if name != "type" and name in defaults and defaults[name] == value:
             del table[name]
-    if is_intervention and _automatic_name(table.get("name"), str(table.get("type"))):
+    if is_intervention and _is_automatic_name(table.get("name"), str(table.get("type"))):
         del table["name"]
 
 
-def _automatic_name(name: Any, type_name: str) -> bool:
-    """Whether ``name`` is the one an unnamed intervention of ``type_name`` is given."""
-    return isinstance(name, str) and (
-        name == type_name or re.fullmatch(rf"{re.escape(type_name)} \(\d+\)", name) is not None
-    )
+def _automatic_name(type_name: str, count: int) -> str:
+    """The name an unnamed intervention gets: its type, numbered when the type repeats."""
+    return type_name if count == 1 else f"{type_name} ({count})"
+
+
+def _is_automatic_name(name: Any, type_name: str) -> bool:
+    """Whether ``name`` is one :func:`_automatic_name` gives an intervention of the type."""
+    numbered = re.fullmatch(rf"{re.escape(type_name)} \((\d+)\)", str(name))
+    return name == type_name or (numbered is not None and int(numbered.group(1)) > 1)
 
 
 def _via_set(source: str | None) -> str:
@@ -510,10 +509,10 @@ def _build_interventions(values: Any, weeks: int) -> list[Intervention]:
                 )
         if not intervention.name:  # unnamed: the type, numbered when it repeats
             base, count = intervention.type_name(), 1
-            intervention.name = base
+            intervention.name = _automatic_name(base, count)
             while intervention.name in names:
                 count += 1
-                intervention.name = f"{base} ({count})"
+                intervention.name = _automatic_name(base, count)
         elif intervention.name in names:
             other = names[intervention.name]
             raise InputError(
