@@ -78,6 +78,13 @@ REPLICATIONS = _integer(
 DRAWS = _integer(2, MAX_RUNS, f"at least 2 draws and at most {MAX_RUNS:,}")
 DEFAULT_DRAWS = 300
 """Draws of the uncertain constants of ``compare --uncertainty`` unless ``--draws`` says."""
+
+HELD_CONSTANTS = (
+    "These intervals are over replications (chance) with every constant at its value; "
+    "what the constants themselves leave uncertain is not in them (add --uncertainty)."
+)
+"""The line under a comparison that ran without ``--uncertainty``."""
+
 DEMO_DRAWS = 40
 """Draws of the demo: enough for the chance of paying off within a few points."""
 
@@ -754,6 +761,8 @@ def _compare(args: argparse.Namespace) -> int:
 
         print()
         print("\n".join(decision_summary(report["uncertainty"], report["baseline"])))
+    else:
+        print(f"\n{HELD_CONSTANTS}")
     return 0
 
 

@@ -220,6 +220,16 @@ def test_compare_under_uncertainty_reports_the_decision_measures(tmp_path, capsy
     out = capsys.readouterr().out
     assert "Under uncertainty: 6 draws" in out and "What to measure first" in out
     assert "Chance it earns more two-year profit than siloed-baseline" in out
+    assert "not in them (add --uncertainty)" not in out
+
+
+def test_a_comparison_without_uncertainty_says_what_its_intervals_leave_out(capsys):
+    """Intervals over replications are chance alone: the printed comparison says so."""
+    siloed, collaborative = str(SCENARIOS / "siloed.toml"), str(SCENARIOS / "collaborative.toml")
+    assert main(["compare", siloed, collaborative, "--reps", "2", *UNCERTAIN_TINY]) == 0
+    out = capsys.readouterr().out
+    assert "difference [95% interval]" in out
+    assert out.rstrip().endswith("not in them (add --uncertainty).")
 
 
 def test_a_constant_set_on_the_command_line_is_held_not_drawn(tmp_path, capsys):
