@@ -31,7 +31,7 @@ def test_shipped_experiments_load():
     schemes = Experiment.load(ROOT / "experiments" / "incentive_schemes.toml")
     assert len(schemes.points_) == 14 and schemes.design == "full_factorial"
     sensitivity = Experiment.load(ROOT / "experiments" / "sensitivity.toml")
-    assert len(sensitivity.points_) == 16 * (7 + 2) and sensitivity.design == "sobol"
+    assert len(sensitivity.points_) == 64 * (10 + 2) and sensitivity.design == "sobol"
     assert len(sensitivity.scenarios) == 2  # the baseline and the collaborative advantage
 
 

@@ -144,8 +144,8 @@ def test_help_everywhere():
 def test_validate_reads_experiment_and_calibration_files(capsys):
     assert main(["validate", str(ROOT / "experiments" / "sensitivity.toml")]) == 0
     out = capsys.readouterr().out
-    # 16 base samples x (10 constants + 2), each under two scenarios
-    assert "sobol, 192 points" in out and "768 (2 replications each)" in out
+    # 64 base samples x (10 constants + 2), each under two scenarios
+    assert "sobol, 768 points" in out and "3,072 (2 replications each)" in out
     assert main(["validate", str(ROOT / "experiments" / "calibrate_baseline.toml")]) == 0
     assert "targets      churn_rate" in capsys.readouterr().out
 
