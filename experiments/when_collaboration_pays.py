@@ -3,11 +3,15 @@
 Usage: python experiments/when_collaboration_pays.py [STORE]
 
 Reads the runs of ``cxsim sweep experiments/when_collaboration_pays.toml`` (default store
-experiments/when_collaboration_pays.db) and prints, for each share of problems that need
-a partner department, each structure and incentive scheme against the siloed baseline at
-the same share (silo, individual throughput targets): the paired difference in two-year
-profit (the sum of weekly profit) and in two-year retention, each with a 95% t-interval
-over the replicates (all points share their replicate seeds). Findings:
+experiments/when_collaboration_pays.db) and prints, for each workload (every leaver
+replaced, or departments shrinking by attrition to their work), each share of problems
+that need a partner department, and each structure and incentive scheme against the
+siloed baseline at the same workload and share (silo, individual throughput targets):
+the paired difference in two-year profit (the sum of weekly profit) and in two-year
+retention, each with a 95% t-interval over the replicates (all points share their
+replicate seeds); the point's occupancy and headcount in its last quarter; and the
+break-even margin, the gross margin per customer-week at which its two-year profit
+equals the baseline's, with Fieller's 95% interval. Findings:
 experiments/when_collaboration_pays.md.
 """
 
@@ -19,11 +23,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from cxsim.analysis.economics import break_even_interval
 from cxsim.analysis.stats import t_interval
 from cxsim.analysis.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ("silo", "individual_throughput")
+WORKLOADS = {False: "as staffed", True: "sized to work"}
+QUARTER = 13
 
 
 def points(store: Store) -> pd.DataFrame:
@@ -42,39 +49,71 @@ def points(store: Store) -> pd.DataFrame:
         for replicate in weekly["profit"].index:
             rows.append(
                 {
+                    "workload": WORKLOADS[scenario["staffing"]["shrink_by_attrition"]],
                     "share": scenario["cases"]["cross_functional_share"],
                     "structure": label,
                     "incentives": scenario["incentives"]["type"],
+                    "margin": scenario["economics"]["margin_per_customer_week"],
                     "replicate": replicate,
                     "profit": weekly["profit"].loc[replicate].sum(),
+                    "revenue": weekly["revenue"].loc[replicate].sum(),
                     "retention": weekly["retention"].loc[replicate].iloc[-1],
+                    "occupancy": weekly["occupancy"].loc[replicate].iloc[-QUARTER:].mean(),
+                    "headcount": weekly["headcount"].loc[replicate].iloc[-QUARTER:].mean(),
                 }
             )
     return pd.DataFrame(rows)
 
 
+def _break_even(paired: pd.DataFrame) -> str:
+    """The margin at which the point's two-year profit equals the baseline's, in words."""
+    revenue = (paired.revenue - paired.revenue_base).to_numpy()
+    cost = revenue - (paired.profit - paired.profit_base).to_numpy()
+    even = break_even_interval(revenue, cost, paired.margin.iloc[0])
+    if even is None:
+        return "none (revenue unchanged within chance)"
+    gains = revenue.mean() > 0
+    if even.high < 0:  # every positive margin is on one side of it
+        return "pays at any margin" if gains else "pays at no margin"
+    side = "above" if gains else "below"
+    return f"{even.mean:6.1f} [{even.low:6.1f}, {even.high:6.1f}] pays {side}"
+
+
 def main() -> None:
-    """Print each point's paired difference from the baseline at its share."""
+    """Print each point's paired difference from the baseline at its workload and share."""
     path = (
         Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "experiments/when_collaboration_pays.db"
     )
     with Store(path, writable=False) as store:
         runs = points(store)
+    keys = ["workload", "share", "replicate"]
     base = runs[(runs.structure == BASELINE[0]) & (runs.incentives == BASELINE[1])]
-    base = base.set_index(["share", "replicate"])
-    print("share  structure     incentives             two-year profit, M [95%]", end="")
-    print("       retention, points [95%]")
-    for (share, structure, incentives), group in runs.groupby(["share", "structure", "incentives"]):
+    base = base.set_index(keys)[["profit", "revenue", "retention", "occupancy", "headcount"]]
+    print(
+        "workload       share  structure     incentives             "
+        "two-year profit, M [95%]   retention, points [95%]   occupancy  headcount  "
+        "break-even margin a customer-week [95%]"
+    )
+    for (workload, share, structure, incentives), group in runs.groupby(
+        ["workload", "share", "structure", "incentives"]
+    ):
+        paired = group.set_index(keys).join(base.add_suffix("_base"), how="inner")
         if (structure, incentives) == BASELINE:
+            print(
+                f"{workload:13s}  {share:5.2f}  {structure:12s}  {incentives:21s}  "
+                f"{'baseline':>50s}  {paired.occupancy.mean():9.2f}  "
+                f"{paired.headcount.mean():9.0f}"
+            )
             continue
-        paired = group.set_index(["share", "replicate"]).join(base.add_suffix("_base"), how="inner")
         profit = (paired.profit - paired.profit_base) / 1e6
         retention = (paired.retention - paired.retention_base) * 100
         (p, p_half), (r, r_half) = t_interval(profit.to_numpy()), t_interval(retention.to_numpy())
         print(
-            f"{share:5.2f}  {structure:12s}  {incentives:21s}  "
-            f"{p:+6.2f} [{p - p_half:+6.2f}, {p + p_half:+6.2f}]       "
-            f"{r:+6.1f} [{r - r_half:+6.1f}, {r + r_half:+6.1f}]"
+            f"{workload:13s}  {share:5.2f}  {structure:12s}  {incentives:21s}  "
+            f"{p:+6.2f} [{p - p_half:+6.2f}, {p + p_half:+6.2f}]      "
+            f"{r:+6.1f} [{r - r_half:+6.1f}, {r + r_half:+6.1f}]  "
+            f"{paired.occupancy.mean():9.2f}  {paired.headcount.mean():9.0f}  "
+            f"{_break_even(paired)}"
         )
 
 

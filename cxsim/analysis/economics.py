@@ -5,8 +5,9 @@ of weekly profit over the horizon, and customer lifetime value CLV = m r / (1 + 
 (Gupta & Lehmann 2003) with m the annual margin of an average customer, r the annual
 retention the run achieved and d the annual discount rate. Against a baseline run with
 the same seed: incremental profit and NPV, the programme's cost, ROI = (gain before
-programme cost - programme cost) / programme cost, and the payback week, the first week
-from which the cumulative incremental profit stays at or above zero.
+programme cost - programme cost) / programme cost, the payback week, the first week from which the
+cumulative incremental profit stays at or above zero, and the break-even margin, the gross
+margin per customer-week at which the incremental profit over the horizon is zero.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cxsim.analysis.stats import Interval, ratio_interval
 from cxsim.core.parameters import EconomicsParameters
 
 __all__ = [
     "RunEconomics",
     "Versus",
     "annual_retention",
+    "break_even_interval",
+    "break_even_margin",
     "clv",
     "npv",
     "payback_week",
@@ -77,6 +81,57 @@ def payback_week(incremental_net: Sequence[float]) -> int | None:
     return 1 if len(negative) == 0 else int(negative[-1]) + 2
 
 
+def break_even_margin(revenue_gain: float, cost_gain: float, margin: float) -> float | None:
+    """The gross margin per customer-week at which an option's extra profit is zero.
+
+    Revenue is the margin per customer-week times the customer-weeks kept, so an
+    option's extra revenue scales with the margin while its extra cost does not: at the
+    margin ``margin x cost_gain / revenue_gain`` the two cancel. An option that keeps
+    more customers (``revenue_gain`` > 0) earns more than its baseline at any margin
+    above this one, and less below it; the scenario's own margin is usually an
+    assumption, and this says how far the verdict rests on it.
+
+    Args:
+        revenue_gain: Extra revenue over the horizon at ``margin``.
+        cost_gain: Extra cost over the horizon (every cost kind).
+        margin: The margin per customer-week the revenue was earned at.
+
+    Returns:
+        The break-even margin, or None when the option changes no revenue.
+    """
+    if revenue_gain == 0:
+        return None
+    return margin * cost_gain / revenue_gain
+
+
+def break_even_interval(
+    revenue_gains: Sequence[float],
+    cost_gains: Sequence[float],
+    margin: float,
+    confidence: float = 0.95,
+) -> Interval | None:
+    """The break-even margin over paired replications, with Fieller's interval.
+
+    The margin at which the mean extra profit is zero, ``margin x mean(cost_gains) /
+    mean(revenue_gains)``, and the margins at which the paired interval of the extra
+    profit still holds zero (:func:`cxsim.analysis.stats.ratio_interval`).
+
+    Args:
+        revenue_gains: Extra revenue over the horizon, one per replication, at ``margin``.
+        cost_gains: Extra cost over the horizon, paired with ``revenue_gains``.
+        margin: The margin per customer-week the revenue was earned at.
+        confidence: Coverage of the interval.
+
+    Returns:
+        The interval, or None when the revenue gained or lost is within chance (no
+        margin then decides the verdict).
+    """
+    ratio = ratio_interval(cost_gains, revenue_gains, confidence)
+    if not np.isfinite(ratio.low):
+        return None
+    return Interval(ratio.mean * margin, ratio.low * margin, ratio.high * margin, ratio.n)
+
+
 @dataclass(frozen=True)
 class RunEconomics:
     """The money of one run over its horizon."""
@@ -113,10 +168,12 @@ class Versus:
     """A run against its baseline (same seed)."""
 
     incremental_profit: float
+    incremental_revenue: float
     incremental_npv: float
     programme_cost: float
     roi: float | None
     payback_week: int | None
+    break_even_margin: float | None
 
 
 def versus_baseline(
@@ -124,8 +181,9 @@ def versus_baseline(
     baseline: Mapping[str, Sequence[float]],
     params: EconomicsParameters,
 ) -> Versus:
-    """Incremental profit, NPV, programme cost, ROI and payback against a baseline run."""
+    """Incremental profit, NPV, programme cost, ROI, payback and break-even margin."""
     profit = np.asarray(weekly["profit"], dtype=float) - np.asarray(baseline["profit"], float)
+    revenue = float(np.sum(weekly["revenue"]) - np.sum(baseline["revenue"]))
     programme = np.asarray(weekly["programme_cost"], float) - np.asarray(
         baseline["programme_cost"], float
     )
@@ -133,8 +191,12 @@ def versus_baseline(
     gain = float(profit.sum()) + spent  # the gain before paying for the programme
     return Versus(
         incremental_profit=float(profit.sum()),
+        incremental_revenue=revenue,
         incremental_npv=npv(profit, params.discount_rate),
         programme_cost=spent,
         roi=roi(gain, spent),
         payback_week=payback_week(profit),
+        break_even_margin=break_even_margin(
+            revenue, revenue - float(profit.sum()), params.margin_per_customer_week
+        ),
     )

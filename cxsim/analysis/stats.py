@@ -19,6 +19,7 @@ __all__ = [
     "mser_truncation",
     "paired_difference",
     "paired_p_value",
+    "ratio_interval",
     "t_interval",
 ]
 
@@ -95,6 +96,44 @@ def paired_p_value(treatment, baseline) -> float:
     if np.ptp(d) == 0:  # every pair differs by exactly the same amount
         return 1.0 if d[0] == 0 else 0.0
     return float(stats.ttest_rel(treatment, baseline).pvalue)
+
+
+def ratio_interval(numerator, denominator, confidence: float = 0.95) -> Interval:
+    """Fieller's interval for the ratio of two means over paired replications.
+
+    The ratio is mean(numerator) / mean(denominator); the interval holds every ratio r
+    for which the paired t-interval of mean(numerator - r denominator) contains zero
+    (Fieller 1954), so it is exact for normal means and needs no delta-method
+    approximation. Where the denominator's mean is not clearly away from zero at this
+    confidence, no finite interval holds the ratio and both bounds are infinite.
+
+    Args:
+        numerator: One value per replication.
+        denominator: One value per replication, paired with ``numerator``.
+        confidence: Coverage of the interval.
+
+    Raises:
+        ValueError: With fewer than two replications, or samples of different lengths.
+    """
+    a = np.ravel(np.asarray(numerator, dtype=float))
+    b = np.ravel(np.asarray(denominator, dtype=float))
+    if a.shape != b.shape:
+        raise ValueError("paired samples must have the same length")
+    n = len(a)
+    if n < 2:
+        raise ValueError("an interval needs at least two replications")
+    t2 = stats.t.ppf(0.5 + confidence / 2.0, n - 1) ** 2
+    mean_a, mean_b = a.mean(), b.mean()
+    covariance = np.cov(a, b, ddof=1) / n  # of the two means
+    ratio = mean_a / mean_b if mean_b != 0 else float("nan")
+    # (mean_a - r mean_b)^2 <= t^2 var(mean_a - r mean_b): a quadratic in r
+    qa = mean_b**2 - t2 * covariance[1, 1]
+    qb = mean_a * mean_b - t2 * covariance[0, 1]
+    qc = mean_a**2 - t2 * covariance[0, 0]
+    if qa <= 0:
+        return Interval(float(ratio), -np.inf, np.inf, n)
+    root = np.sqrt(max(qb**2 - qa * qc, 0.0))
+    return Interval(float(ratio), float((qb - root) / qa), float((qb + root) / qa), n)
 
 
 def bootstrap_interval(values, confidence: float = 0.95, seed: int = 0) -> Interval:

@@ -22,7 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxsim.analysis.economics import run_economics, versus_baseline
+from cxsim.analysis.economics import (
+    break_even_interval,
+    break_even_margin,
+    run_economics,
+    versus_baseline,
+)
 from cxsim.analysis.experiment import replicate_seeds
 from cxsim.analysis.stats import compare, mean_interval
 from cxsim.analysis.store import Store
@@ -43,7 +48,14 @@ from cxsim.validation.limits import MAX_RUNS
 __all__ = ["build_experiment_report", "build_report"]
 
 HEADLINE_METRICS = ("retention", "trust", "morale", "profit")
-VERSUS = ("incremental_profit", "incremental_npv", "programme_cost", "roi", "payback_week")
+VERSUS = (
+    "incremental_profit",
+    "incremental_revenue",
+    "incremental_npv",
+    "programme_cost",
+    "roi",
+    "payback_week",
+)
 """What a scenario's run returns against its baseline run."""
 MAX_COMPARED = 100
 """The most scenarios a comparison's report describes."""
@@ -172,6 +184,7 @@ def _economics(
             row = {
                 "scenario": scenario.name,
                 "replicate": int(r),
+                "margin": economics.margin_per_customer_week,
                 "revenue": money.revenue,
                 "profit": money.profit,
                 "npv": money.npv,
@@ -189,6 +202,7 @@ def _economics(
                 )
                 row.update(
                     incremental_profit=versus.incremental_profit,
+                    incremental_revenue=versus.incremental_revenue,
                     incremental_npv=versus.incremental_npv,
                     programme_cost=versus.programme_cost,
                     roi=np.nan if versus.roi is None else versus.roi,
@@ -854,6 +868,28 @@ def _economics_notes(scenarios: list[StoredScenario]) -> list[str]:
     return notes
 
 
+def _break_even_text(group: pd.DataFrame, money: pd.DataFrame, baseline: str) -> str:
+    """The margin per customer-week at which a scenario's extra profit is zero, in words."""
+    margin = float(group["margin"].iloc[0])
+    if set(money.loc[money.scenario == baseline, "margin"]) != {margin}:
+        return "the baseline earns a different margin"
+    revenue = group["incremental_revenue"].to_numpy()
+    cost = revenue - group["incremental_profit"].to_numpy()
+    if len(group) < 2:
+        point = break_even_margin(float(revenue[0]), float(cost[0]), margin)
+        return "no revenue gained or lost" if point is None else f"{point:,.1f} (one replication)"
+    even = break_even_interval(revenue, cost, margin)
+    if even is None:
+        return "none: the revenue it gains or loses is within chance"
+    gains = revenue.mean() > 0
+    if even.high < 0:  # every positive margin lies on one side of it
+        return "earns more at any margin" if gains else "earns less at any margin"
+    return (
+        f"{even.mean:,.1f} [{even.low:,.1f}, {even.high:,.1f}] a customer-week (the "
+        f"scenario's: {margin:g}); it earns more {'above' if gains else 'below'} it"
+    )
+
+
 def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
     rows = []
     for name, group in money.groupby("scenario", sort=False):
@@ -881,6 +917,7 @@ def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
                     f"{_interval_text(paid, 1, 1)}; {len(paid)} of {len(group)} replications "
                     "paid back"
                 )
+            row["break-even margin"] = _break_even_text(group, money, baseline)
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -4,6 +4,8 @@ import pytest
 from cxsim import run
 from cxsim.analysis.economics import (
     annual_retention,
+    break_even_interval,
+    break_even_margin,
     clv,
     npv,
     payback_week,
@@ -47,14 +49,36 @@ def test_payback_is_the_week_from_which_the_cumulative_stays_positive():
 
 
 def test_versus_baseline_by_hand():
-    base = {"profit": [100.0, 100.0, 100.0], "programme_cost": [0.0, 0.0, 0.0]}
-    scenario = {"profit": [40.0, 120.0, 160.0], "programme_cost": [50.0, 10.0, 0.0]}
-    v = versus_baseline(scenario, base, EconomicsParameters(discount_rate=0.0))
+    base = {
+        "profit": [100.0, 100.0, 100.0],
+        "revenue": [200.0, 200.0, 200.0],
+        "programme_cost": [0.0, 0.0, 0.0],
+    }
+    scenario = {
+        "profit": [40.0, 120.0, 160.0],
+        "revenue": [200.0, 260.0, 300.0],
+        "programme_cost": [50.0, 10.0, 0.0],
+    }
+    v = versus_baseline(
+        scenario, base, EconomicsParameters(discount_rate=0.0, margin_per_customer_week=18.0)
+    )
     assert v.incremental_profit == pytest.approx(20.0)  # -60 + 20 + 60
     assert v.programme_cost == pytest.approx(60.0)
     assert v.roi == pytest.approx((80.0 - 60.0) / 60.0)  # gain before programme 80
     assert v.payback_week == 3
     assert v.incremental_npv == pytest.approx(20.0)
+    # 160 more revenue at a margin of 18 and 140 more cost: even at 18 x 140 / 160
+    assert v.incremental_revenue == pytest.approx(160.0)
+    assert v.break_even_margin == pytest.approx(15.75)
+
+
+def test_break_even_margin_is_where_the_extra_profit_vanishes():
+    # revenue scales with the margin, costs do not: at the break-even the gain is zero
+    revenue_gain, cost_gain, margin = 2.4e6, 3.1e6, 18.0
+    even = break_even_margin(revenue_gain, cost_gain, margin)
+    assert revenue_gain * even / margin - cost_gain == pytest.approx(0.0, abs=1e-6)
+    assert revenue_gain * (even + 1) / margin - cost_gain > 0  # more margin, more profit
+    assert break_even_margin(0.0, 5.0, margin) is None  # no revenue moves: no margin decides
 
 
 def test_run_economics_adds_up_the_model_weeks():
@@ -77,3 +101,18 @@ def test_run_economics_adds_up_the_model_weeks():
             )
         ),
     )
+
+
+def test_break_even_interval_holds_the_margin_of_paired_replications():
+    # 1.0-1.3 M more revenue at a margin of 18 and 0.8-1.0 M more cost: 18 x 3.6 / 4.6
+    revenue = [1.0e6, 1.1e6, 1.2e6, 1.3e6]
+    cost = [0.8e6, 0.85e6, 0.9e6, 1.05e6]
+    even = break_even_interval(revenue, cost, 18.0)
+    assert even.mean == pytest.approx(18.0 * 3.6 / 4.6)
+    assert even.low < even.mean < even.high
+    # at the interval's ends the paired extra profit's interval just reaches zero
+    extra = np.asarray(revenue) * even.high / 18.0 - np.asarray(cost)
+    mean, half = extra.mean(), extra.std(ddof=1) / 2 * 3.182446  # t(0.975, 3)
+    assert mean - half == pytest.approx(0.0, abs=1.0)
+    # revenue that moves either way by chance leaves no margin deciding
+    assert break_even_interval([1e5, -1e5, 2e5, -2e5], [0.0] * 4, 18.0) is None

@@ -122,8 +122,8 @@ def test_the_roi_interval_covers_the_true_return_on_a_synthetic_case():
             shared = rng.normal(1000, 200, weeks)
             cost = np.r_[np.full(10, 100.0), np.zeros(10)]
             gain = 150.0 + rng.normal(0, 30, weeks)
-            base = {"profit": shared, "programme_cost": np.zeros(weeks)}
-            treated = {"profit": shared + gain - cost, "programme_cost": cost}
+            base = {"profit": shared, "revenue": shared, "programme_cost": np.zeros(weeks)}
+            treated = {"profit": shared + gain - cost, "revenue": shared, "programme_cost": cost}
             rois.append(versus_baseline(treated, base, params).roi)
         interval = mean_interval(rois)
         covered += interval.low <= 2.0 <= interval.high
@@ -410,3 +410,46 @@ def test_a_store_in_a_read_only_folder_is_reported(
     assert main(["report", str(readable), "--out", str(tmp_path / "out")]) == 0
     assert main(["status", str(readable)]) == 0
     assert sorted(p.name for p in readable.parent.iterdir()) == ["runs.db"]
+
+
+def test_the_money_table_gives_the_margin_at_which_a_scenario_breaks_even():
+    from cxsim.report.html import _money_summary
+
+    def runs(name, margin, revenue, profit):
+        return [
+            {
+                "scenario": name,
+                "replicate": r,
+                "margin": margin,
+                "profit": 1e6,
+                "npv": 1e6,
+                "clv": 900.0,
+                "paired": True,
+                "incremental_profit": p,
+                "incremental_revenue": v,
+                "programme_cost": 0.0,
+                "roi": np.nan,
+                "payback_week": np.nan,
+            }
+            for r, (v, p) in enumerate(zip(revenue, profit, strict=True))
+        ]
+
+    base = runs("base", 18.0, [0.0] * 4, [0.0] * 4)
+    # 1.0-1.3 M more revenue and 0.8-1.0 M more cost: even at 18 x 3.6 / 4.6 = 14.1
+    pods = runs("pods", 18.0, [1.0e6, 1.1e6, 1.2e6, 1.3e6], [0.2e6, 0.25e6, 0.3e6, 0.25e6])
+    table = _money_summary(pd.DataFrame(base + pods), "base").set_index("scenario")
+    text = table.loc["pods", "break-even margin"]
+    assert text.startswith("14.1 [") and "it earns more above it" in text
+    low, high = (float(x) for x in re.search(r"\[([\d.]+), ([\d.]+)\]", text).groups())
+    assert low < 14.1 < high
+    # a revenue gain within chance cannot say which margin decides
+    flat = runs("flat", 18.0, [1e5, -1e5, 2e5, -2e5], [0.0] * 4)
+    table = _money_summary(pd.DataFrame(base + flat), "base").set_index("scenario")
+    assert table.loc["flat", "break-even margin"].startswith("none")
+    # more revenue for less cost: no margin makes it lose
+    cheaper = runs("cheaper", 18.0, [1.0e6, 1.1e6, 1.2e6, 1.3e6], [1.1e6, 1.3e6, 1.3e6, 1.5e6])
+    table = _money_summary(pd.DataFrame(base + cheaper), "base").set_index("scenario")
+    assert table.loc["cheaper", "break-even margin"] == "earns more at any margin"
+    other = runs("other", 25.0, [1.0e6] * 4, [0.2e6] * 4)
+    table = _money_summary(pd.DataFrame(base + other), "base").set_index("scenario")
+    assert table.loc["other", "break-even margin"] == "the baseline earns a different margin"
