@@ -188,7 +188,7 @@ def _add_compare(commands: Commands) -> None:
         help="compare scenarios over paired replications (common random numbers)",
         description=(
             "Run every scenario over the same replicate seeds and compare each with the "
-            "first (the baseline): means with 95%% intervals, paired differences with "
+            "first (the baseline): means with 95% intervals, paired differences with "
             "intervals and p-values, and the variance reduction pairing achieved."
         ),
     )

@@ -136,9 +136,13 @@ def test_installed_command_exits_2_without_traceback():
     assert "Traceback" not in result.stderr and "customers.count" in result.stderr
 
 
-def test_help_everywhere():
-    for command in ([], ["run"], ["validate"], ["components"], ["parameters"], ["metrics"]):
+def test_help_everywhere(capsys):
+    commands = ["run", "validate", "components", "parameters", "metrics", "compare", "sweep"]
+    commands += ["report", "demo", "calibrate", "status"]
+    for command in ([], *([c] for c in commands)):
         assert main([*command, "--help"]) == 0
+        text = capsys.readouterr().out
+        assert "%%" not in text and "usage: cxsim" in text  # percent signs render once
 
 
 def test_validate_reads_experiment_and_calibration_files(capsys):
