@@ -750,12 +750,14 @@ def _compare(args: argparse.Namespace) -> int:
                 raise InputError(
                     "--reps", f"scenarios whose runs succeed ({exc}; see cxsim status)"
                 ) from None
+            report["money"] = _money_over_horizon(scenarios, report, store, args.seed)
             if args.uncertainty:
                 report["uncertainty"] = _under_uncertainty(args, scenarios, report, store, executor)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
     _print_comparison(report)
+    _print_money(report, scenarios[0].weeks)
     if args.uncertainty:
         from cxsim.report.decision import decision_summary
 
@@ -764,6 +766,37 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         print(f"\n{HELD_CONSTANTS}")
     return 0
+
+
+def _money_over_horizon(
+    scenarios: list[Scenario], report: dict, store, seed: int
+) -> list[dict[str, str]]:
+    """Each scenario's money over the horizon against the baseline, from its stored runs."""
+    from cxsim.analysis.experiment import replicate_seeds
+    from cxsim.report.money import money_by_run, money_table
+
+    seeds = replicate_seeds(seed, report["reps"])
+    weekly = {s.name: store.weekly(s.model_hash(), seeds) for s in scenarios}
+    economics = {s.name: s.parameters.economics for s in scenarios}
+    table = money_table(money_by_run(weekly, economics, report["baseline"]), report["baseline"])
+    return table.fillna("").to_dict("records")
+
+
+def _print_money(report: dict[str, Any], weeks: int) -> None:
+    """Print what each scenario earns over the horizon against the baseline."""
+    print(
+        f"\nOver the {weeks} weeks, against {report['baseline']} (means with 95% intervals "
+        f"over the {report['reps']} paired replications):"
+    )
+    for row in report["money"]:
+        if row["scenario"] == report["baseline"]:
+            continue
+        print(f"{row['scenario']}")
+        for key in ("incremental profit", "programme cost", "ROI %", "payback week"):
+            if row.get(key):
+                print(f"  {key:<19} {row[key]}")
+        if row.get("break-even margin"):  # the margin per customer-week that decides it
+            print(f"  {'break-even margin':<19} {row['break-even margin']}")
 
 
 def _under_uncertainty(

@@ -22,14 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxsim.analysis.economics import (
-    break_even_interval,
-    break_even_margin,
-    run_economics,
-    versus_baseline,
-)
 from cxsim.analysis.experiment import replicate_seeds
-from cxsim.analysis.stats import compare, mean_interval
+from cxsim.analysis.stats import compare
 from cxsim.analysis.store import Store
 from cxsim.analysis.uncertain import (
     load_uncertain_runs,
@@ -41,6 +35,7 @@ from cxsim.core.metrics import METRICS
 from cxsim.core.parameters import EconomicsParameters
 from cxsim.report.decision import amount, decision_summary
 from cxsim.report.figures import acceptability_curves, discovery_box, value_of_information
+from cxsim.report.money import interval_text, money_by_run, money_table
 from cxsim.validation.declare import build
 from cxsim.validation.errors import InputError, shown
 from cxsim.validation.limits import MAX_RUNS
@@ -48,15 +43,6 @@ from cxsim.validation.limits import MAX_RUNS
 __all__ = ["build_experiment_report", "build_report"]
 
 HEADLINE_METRICS = ("retention", "trust", "morale", "profit")
-VERSUS = (
-    "incremental_profit",
-    "incremental_revenue",
-    "incremental_npv",
-    "programme_cost",
-    "roi",
-    "payback_week",
-)
-"""What a scenario's run returns against its baseline run."""
 MAX_COMPARED = 100
 """The most scenarios a comparison's report describes."""
 LIMITS = (
@@ -151,67 +137,6 @@ def _programme(scenario: StoredScenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _interval_text(values: np.ndarray, scale: float = 1.0, digits: int = 1) -> str:
-    def fmt(x: float) -> str:
-        return f"{x * scale:,.{digits}f}"
-
-    if len(values) < 2:
-        return f"{fmt(float(np.mean(values)))} (one replication: no interval)"
-    i = mean_interval(values)
-    return f"{fmt(i.mean)} [{fmt(i.low)}, {fmt(i.high)}]"
-
-
-def _economics(
-    weekly: Mapping[str, Mapping[str, pd.DataFrame]],
-    scenarios: list[StoredScenario],
-    baseline: str,
-) -> pd.DataFrame:
-    """Per scenario and replicate: money of the run and, against the baseline, returns.
-
-    A scenario's returns pair each of its runs with the baseline's run of the same
-    replicate; a replicate that failed on either side is left out of that pair only.
-    """
-    rows = []
-    base = weekly[baseline]
-    for scenario in scenarios:
-        series = weekly[scenario.name]
-        if not series:
-            continue
-        economics = scenario.economics
-        for r in series["profit"].index:
-            run_week = {k: v.loc[r].to_numpy() for k, v in series.items()}
-            money = run_economics(run_week, economics)
-            row = {
-                "scenario": scenario.name,
-                "replicate": int(r),
-                "margin": economics.margin_per_customer_week,
-                "revenue": money.revenue,
-                "profit": money.profit,
-                "npv": money.npv,
-                "clv": money.clv,
-                **{f"total_{k}": v for k, v in money.costs.items()},
-            }
-            if scenario.name != baseline:
-                row.update(dict.fromkeys(VERSUS, np.nan))
-                row["paired"] = r in base["profit"].index
-                if not row["paired"]:  # its baseline run failed: no pair, no return
-                    rows.append(row)
-                    continue
-                versus = versus_baseline(
-                    run_week, {k: v.loc[r].to_numpy() for k, v in base.items()}, economics
-                )
-                row.update(
-                    incremental_profit=versus.incremental_profit,
-                    incremental_revenue=versus.incremental_revenue,
-                    incremental_npv=versus.incremental_npv,
-                    programme_cost=versus.programme_cost,
-                    roi=np.nan if versus.roi is None else versus.roi,
-                    payback_week=np.nan if versus.payback_week is None else versus.payback_week,
-                )
-            rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def _headline(name: str, diffs: pd.DataFrame, money: pd.DataFrame, reps: int) -> str:
     retention = diffs[(diffs.scenario == name) & (diffs.metric == "retention")]
     parts = []
@@ -228,7 +153,7 @@ def _headline(name: str, diffs: pd.DataFrame, money: pd.DataFrame, reps: int) ->
     if own.empty:
         parts.append("no run paired with a baseline run, so no return")
     elif own["programme_cost"].fillna(0).max() > 0:
-        parts.append(f"ROI {_interval_text(own['roi'].dropna().to_numpy(), 100, 0)}%")
+        parts.append(f"ROI {interval_text(own['roi'].dropna().to_numpy(), 100, 0)}%")
         paid = own["payback_week"].dropna()
         if len(paid):
             parts.append(
@@ -239,7 +164,7 @@ def _headline(name: str, diffs: pd.DataFrame, money: pd.DataFrame, reps: int) ->
             parts.append("no payback within the horizon")
     else:
         parts.append(
-            f"incremental profit {_interval_text(own['incremental_profit'].to_numpy(), 1, 0)} "
+            f"incremental profit {interval_text(own['incremental_profit'].to_numpy(), 1, 0)} "
             "over the horizon (no programme cost, so no ROI)"
         )
     return f"<b>{html.escape(name)}</b>: " + ", ".join(html.escape(p) for p in parts)
@@ -298,7 +223,7 @@ def build_report(store_path: str | Path, out_dir: str | Path, older: bool = Fals
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     summary, differences = _outcomes(runs.finals, runs.baseline, reps)
-    money = _economics(runs.weekly, runs.scenarios, runs.baseline)
+    money = money_by_run(runs.weekly, {s.name: s.economics for s in runs.scenarios}, runs.baseline)
     summary.to_csv(out / "outcomes.csv", index=False)
     differences.to_csv(out / "differences.csv", index=False)
     money.to_csv(out / "economics.csv", index=False)
@@ -637,7 +562,7 @@ def _results_section(
         "<code>differences.csv</code>).</p>",
         _table(_readable(differences[differences.metric.isin(HEADLINE_METRICS)], change=True)),
         "<h2>Money over the horizon</h2>",
-        _table(_money_summary(money, baseline)),
+        _table(money_table(money, baseline)),
     ]
 
 
@@ -866,60 +791,6 @@ def _economics_notes(scenarios: list[StoredScenario]) -> list[str]:
                 "scenario set [economics] of its own; the values used are listed below.</p>"
             )
     return notes
-
-
-def _break_even_text(group: pd.DataFrame, money: pd.DataFrame, baseline: str) -> str:
-    """The margin per customer-week at which a scenario's extra profit is zero, in words."""
-    margin = float(group["margin"].iloc[0])
-    if set(money.loc[money.scenario == baseline, "margin"]) != {margin}:
-        return "the baseline earns a different margin"
-    revenue = group["incremental_revenue"].to_numpy()
-    cost = revenue - group["incremental_profit"].to_numpy()
-    if len(group) < 2:
-        point = break_even_margin(float(revenue[0]), float(cost[0]), margin)
-        return "no revenue gained or lost" if point is None else f"{point:,.1f} (one replication)"
-    even = break_even_interval(revenue, cost, margin)
-    if even is None:
-        return "none: the revenue it gains or loses is within chance"
-    gains = revenue.mean() > 0
-    if even.high < 0:  # every positive margin lies on one side of it
-        return "earns more at any margin" if gains else "earns less at any margin"
-    return (
-        f"{even.mean:,.1f} [{even.low:,.1f}, {even.high:,.1f}] a customer-week (the "
-        f"scenario's: {margin:g}); it earns more {'above' if gains else 'below'} it"
-    )
-
-
-def _money_summary(money: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    rows = []
-    for name, group in money.groupby("scenario", sort=False):
-        row = {
-            "scenario": name,
-            "profit": _interval_text(group["profit"].to_numpy(), 1, 0),
-            "NPV of profit": _interval_text(group["npv"].to_numpy(), 1, 0),
-            "customer lifetime value": _interval_text(group["clv"].to_numpy(), 1, 0),
-        }
-        if name != baseline:
-            group = group[group["paired"].eq(True)]  # the runs whose baseline run finished
-            if group.empty:
-                row["incremental profit"] = "no run paired with a baseline run"
-                rows.append(row)
-                continue
-            row["incremental profit"] = _interval_text(group["incremental_profit"].to_numpy(), 1, 0)
-            row["programme cost"] = _interval_text(group["programme_cost"].to_numpy(), 1, 0)
-            rois = group["roi"].dropna().to_numpy()
-            row["ROI %"] = _interval_text(rois, 100, 0) if len(rois) else "no programme cost"
-            paid = group["payback_week"].dropna().to_numpy()
-            if len(paid) == 0:
-                row["payback week"] = "not within the horizon"
-            else:
-                row["payback week"] = (
-                    f"{_interval_text(paid, 1, 1)}; {len(paid)} of {len(group)} replications "
-                    "paid back"
-                )
-            row["break-even margin"] = _break_even_text(group, money, baseline)
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def build_experiment_report(

@@ -5,6 +5,7 @@ import sys
 import pandas as pd
 import pytest
 
+from cxsim.analysis.store import Store
 from cxsim.app.cli import main
 from cxsim.core.metrics import metric_names
 from tests.conftest import ROOT, SCENARIOS
@@ -234,6 +235,29 @@ def test_a_comparison_without_uncertainty_says_what_its_intervals_leave_out(caps
     out = capsys.readouterr().out
     assert "difference [95% interval]" in out
     assert out.rstrip().endswith("not in them (add --uncertainty).")
+
+
+def test_a_comparison_says_what_each_scenario_earns_over_its_horizon(tmp_path, capsys):
+    """Money over the horizon, summed from the stored weeks, under the outcomes."""
+    store = tmp_path / "runs.db"
+    siloed, collaborative = str(SCENARIOS / "siloed.toml"), str(SCENARIOS / "collaborative.toml")
+    args = ["compare", siloed, collaborative, "--reps", "3", "--store", str(store)]
+    assert main([*args, *UNCERTAIN_TINY, "--json"]) == 0
+    money = {row["scenario"]: row for row in json.loads(capsys.readouterr().out)["money"]}
+    with Store(store, writable=False) as runs:
+        hashes = runs.runs().groupby("scenario_name")["scenario_hash"].first()
+        profit = {
+            name: runs.weekly(hashes[name])["profit"].sum(axis=1)
+            for name in ("siloed-baseline", "collaborative")
+        }
+    gain = (profit["collaborative"] - profit["siloed-baseline"]).mean()
+    assert money["collaborative"]["incremental profit"].startswith(f"{gain:,.0f} [")
+    even = money["collaborative"]["break-even margin"]  # six weeks: often within chance
+    assert "a customer-week (the scenario's: 18)" in even or even.startswith("none: the revenue")
+    assert main([*args, *UNCERTAIN_TINY]) == 0  # from the store, in words
+    out = capsys.readouterr().out
+    assert "Over the 6 weeks, against siloed-baseline" in out
+    assert "  break-even margin" in out and "  incremental profit" in out
 
 
 def test_a_constant_set_on_the_command_line_is_held_not_drawn(tmp_path, capsys):
