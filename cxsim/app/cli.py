@@ -85,6 +85,9 @@ HELD_CONSTANTS = (
 )
 """The line under a comparison that ran without ``--uncertainty``."""
 
+MONEY_LINES = ("incremental profit", "programme cost", "ROI %", "payback week", "break-even margin")
+"""What a comparison prints of each scenario's money over the horizon, in this order."""
+
 DEMO_DRAWS = 40
 """Draws of the demo: enough for the chance of paying off within a few points."""
 
@@ -792,11 +795,9 @@ def _print_money(report: dict[str, Any], weeks: int) -> None:
         if row["scenario"] == report["baseline"]:
             continue
         print(f"{row['scenario']}")
-        for key in ("incremental profit", "programme cost", "ROI %", "payback week"):
+        for key in MONEY_LINES:
             if row.get(key):
                 print(f"  {key:<19} {row[key]}")
-        if row.get("break-even margin"):  # the margin per customer-week that decides it
-            print(f"  {'break-even margin':<19} {row['break-even margin']}")
 
 
 def _under_uncertainty(
