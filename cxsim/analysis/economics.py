@@ -5,9 +5,10 @@ of weekly profit over the horizon, and customer lifetime value CLV = m r / (1 + 
 (Gupta & Lehmann 2003) with m the annual margin of an average customer, r the annual
 retention the run achieved and d the annual discount rate. Against a baseline run with
 the same seed: incremental profit and NPV, the programme's cost, ROI = (gain before
-programme cost - programme cost) / programme cost, the payback week, the first week from which the
-cumulative incremental profit stays at or above zero, and the break-even margin, the gross
-margin per customer-week at which the incremental profit over the horizon is zero.
+programme cost - programme cost) / programme cost, the payback week, the first week from
+which the cumulative incremental profit stays at or above zero, and the break-even
+margin, the gross margin per customer-week at which the incremental profit over the
+horizon is zero.
 """
 
 from __future__ import annotations
