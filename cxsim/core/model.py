@@ -480,30 +480,26 @@ class OrganizationModel(mesa.Model):
         )
 
     def renew_and_acquire(self, time: int) -> dict[str, float]:
-        """Phase 6: renewals decide, churners leave, new customers arrive."""
+        """Phase 6: renewals decide, churners leave, new customers arrive.
+
+        During the warm-up every churner is replaced, so the organization settles at
+        the book its scenario names (docs/ODD.md 5); from week 0 arrivals follow paid
+        acquisition and recommendations (docs/ODD.md 7.9).
+        """
         c = self.customers
         due, draws, probability, active_before = c.renewals(
             time, self.streams.stream_key("customers/renewal", time), self.params.repurchase
         )
         stays = draws < probability
         c.renew(due, stays, time)
-
-        a = self.params.acquisition
-        promoters, detractors = self._promoters_detractors()
-        rate = (
-            a.base_rate * self.params.customers.count
-            + a.referral_rate * promoters
-            - a.detraction_rate * detractors
-        )
-        arrivals = int(
-            self.streams.generator("customers/acquisition", time).poisson(max(rate, 0.0))
-        )
+        churned = int(len(due) - stays.sum())
+        arrivals = churned if self.week < 0 else self._acquisitions(time)
         c.age()
         c.acquire(arrivals, time)
         return {
             "due": float(len(due)),
             "renewed": float(stays.sum()),
-            "churned": float(len(due) - stays.sum()),
+            "churned": float(churned),
             "acquired": float(arrivals),
             "active_before": float(active_before),
         }
@@ -724,6 +720,17 @@ class OrganizationModel(mesa.Model):
             self.slot_department, weights=values, minlength=len(self.department_names)
         )
         return sums / np.bincount(self.slot_department, minlength=len(self.department_names))
+
+    def _acquisitions(self, time: int) -> int:
+        """New customers this week: paid acquisition plus referrals less detraction."""
+        a = self.params.acquisition
+        promoters, detractors = self._promoters_detractors()
+        rate = (
+            a.base_rate * self.params.customers.count
+            + a.referral_rate * promoters
+            - a.detraction_rate * detractors
+        )
+        return int(self.streams.generator("customers/acquisition", time).poisson(max(rate, 0.0)))
 
     def _promoters_detractors(self) -> tuple[int, int]:
         c, a = self.customers, self.params.acquisition

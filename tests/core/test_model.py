@@ -227,6 +227,17 @@ def test_warm_up_weeks_are_run_but_neither_reported_nor_costed():
     assert again.metrics_frame().equals(frame)
 
 
+def test_the_warm_up_settles_the_organization_at_the_book_its_scenario_names():
+    scenario = small({"warm_up.weeks": 30, "acquisition.base_rate": 0.02})
+    model = OrganizationModel(scenario, seed=5, horizon=10)
+    c = model.customers
+    assert c.churned > 0  # customers left during the warm-up, and each was replaced
+    assert c.active_count == model.starting_customers == 2000
+    model.run()
+    # from week 0 paid acquisition decides: at 2% a week the book grows
+    assert model.metrics_frame()["active_customers"].iloc[-1] > 2100
+
+
 def test_a_change_starts_from_the_organization_settled_as_it_was():
     silo = small({"warm_up.weeks": 8})
     pods = small(

@@ -1,7 +1,8 @@
 """A scenario that changes nothing stays flat (docs/ODD.md 5, warm-up).
 
 The siloed baseline settles for the default warm-up, then runs its two reported years at
-full size on seeds never used to explore or tune the model. For each headline rate, the
+full size on seeds never used to explore or tune the model. For each headline metric
+(the rates, and the customer book, the workload and the money that follow it), the
 change from the first reported quarter to the last is compared with the run-to-run
 spread: the standard deviation of the last quarter over the replications. The test fails
 when the replications show the mean change to be larger than that spread (its 95%
@@ -34,6 +35,10 @@ AT_REST = (
     "first_contact_resolution",
     "csat",
     "nps",
+    "active_customers",
+    "occupancy",
+    "revenue",
+    "profit",
 )
 QUARTER = 13
 
