@@ -71,14 +71,18 @@ __all__ = [
 ]
 
 DEFAULT_DEPARTMENTS: tuple[dict[str, Any], ...] = (
-    {"name": "marketing", "headcount": 16, "stages": ["awareness"]},
-    {"name": "sales", "headcount": 24, "stages": ["purchase", "renewal"]},
-    {"name": "onboarding", "headcount": 12, "stages": ["onboarding"]},
-    {"name": "product", "headcount": 74, "stages": ["usage"]},
-    {"name": "support", "headcount": 84, "stages": ["support"]},
-    {"name": "billing", "headcount": 40, "stages": ["billing"]},
+    {"name": "marketing", "headcount": 15, "stages": ["awareness"]},
+    {"name": "sales", "headcount": 22, "stages": ["purchase", "renewal"]},
+    {"name": "onboarding", "headcount": 8, "stages": ["onboarding"]},
+    {"name": "product", "headcount": 53, "stages": ["usage"]},
+    {"name": "support", "headcount": 60, "stages": ["support"]},
+    {"name": "billing", "headcount": 34, "stages": ["billing"]},
 )
-"""Six departments, 250 employees, owning the seven journey stages."""
+"""Six departments, 192 employees, owning the seven journey stages.
+
+Each is sized to the work it has in the settled siloed baseline at the planning target
+(docs/ODD.md 9, departments sized to their work).
+"""
 
 MAX_WEEKS = 5200
 """The longest horizon a scenario may have (a century of weeks)."""

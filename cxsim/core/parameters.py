@@ -471,7 +471,7 @@ class AcquisitionParameters:
     """New customers: paid acquisition, referrals by promoters, detraction."""
 
     base_rate: float = param(
-        0.00445,
+        0.00472,
         ge=0,
         le=1,
         unit="share of starting customers per week",

@@ -41,9 +41,10 @@ def _year_of_help(seed: int) -> tuple[float, float]:
         work = model.observation.work
         for position, requests in zip(positions, work.help_given + work.help_failed, strict=True):
             asked[int(position)] = asked.get(int(position), 0.0) + float(requests)
-    # among the positions still held at the end of the year
+    # among the positions still held at the end of the year (one opened in its last week
+    # by workforce planning has been asked nothing yet)
     strain = np.array([e.strain for e in model.employees])
-    requests = np.array([asked[int(position)] for position in model.slot_key])
+    requests = np.array([asked.get(int(position), 0.0) for position in model.slot_key])
     top = np.argsort(requests)[::-1][: max(1, round(TOP * len(requests)))]
     others = np.ones(len(requests), dtype=bool)
     others[top] = False
