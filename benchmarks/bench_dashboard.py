@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_dashboard.py [--repeats N] [--browser]
 
-For the siloed baseline (250 employees, 20,000 customers), times one week of a
+For the siloed baseline (192 employees, 20,000 customers), times one week of a
 workshop with one side and with two sides (same seed, two policies), and one frame of
 the dashboard at week 52: the headline numbers and the three figures (trends,
 collaboration network, morale by department) rendered to PNG, as the page's player

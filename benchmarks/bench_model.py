@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_model.py [--repeats N] [--json FILE]
 
-Reports, for the siloed baseline (250 employees, 20,000 customers, 104 weeks), the
+Reports, for the siloed baseline (192 employees, 20,000 customers, 104 weeks), the
 time of one replication, weeks per second and cases per second, and the time of the
 transformation scenario (five interventions) against it; then how time per
 case changes when customers double at fixed headcount, and how time per week changes
@@ -119,18 +119,18 @@ def main() -> None:
     print(f"  cases per second    {cold['cases_per_second']:,.0f} (reported weeks)")
     ratio = programme["seconds"] / baseline["seconds"]
     print(f"  transformation      {programme['seconds']:.3f} s (x{ratio:.2f} the baseline)")
-    print("customers scaled at 250 employees (time per case, relative to 20,000 customers):")
+    staff = sum(d.headcount for d in Scenario.load(SILOED).departments)
+    print(f"customers scaled at {staff} employees (time per case, relative to 20,000 customers):")
     for f, r in customers.items():
         ratio = r["seconds_per_case"] / customers[1.0]["seconds_per_case"]
         print(
             f"  x{f:<4} {int(20000 * f):>6} customers  {r['seconds']:.3f} s  per case x{ratio:.2f}"
         )
-    print("employees scaled at 20,000 customers (time per week, relative to 250 employees):")
+    print(f"employees scaled at 20,000 customers (time per week, relative to {staff} employees):")
     for f, r in employees.items():
         ratio = r["seconds_per_week"] / employees[1.0]["seconds_per_week"]
-        print(
-            f"  x{f:<4} {round(250 * f):>6} employees  {r['seconds']:.3f} s  per week x{ratio:.2f}"
-        )
+        people = round(staff * f)
+        print(f"  x{f:<4} {people:>6} employees  {r['seconds']:.3f} s  per week x{ratio:.2f}")
     print("Python function calls per week (counted, not timed; flat in customers):")
     for f, c in calls.items():
         print(f"  {int(20000 * f):>6} customers  {c:,.0f} calls per week")

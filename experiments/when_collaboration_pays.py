@@ -3,9 +3,10 @@
 Usage: python experiments/when_collaboration_pays.py [STORE]
 
 Reads the runs of ``cxsim sweep experiments/when_collaboration_pays.toml`` (default store
-experiments/when_collaboration_pays.db) and prints, for each workload (every leaver
-replaced, or departments shrinking by attrition to their work), each share of problems
-that need a partner department, and each structure and incentive scheme against the
+experiments/when_collaboration_pays.db) and prints, for each workload (the shipped
+departments, sized to their work, or the 250 people they once had, with slack), each
+share of problems that need a partner department, and each structure and incentive
+scheme against the
 siloed baseline at the same workload and share (silo, individual throughput targets):
 the paired difference in two-year profit (the sum of weekly profit) and in two-year
 retention, each with a 95% t-interval over the replicates (all points share their
@@ -23,13 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from cxsim import Scenario
 from cxsim.analysis.economics import break_even_interval
 from cxsim.analysis.stats import t_interval
 from cxsim.analysis.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ("silo", "individual_throughput")
-WORKLOADS = {False: "as staffed", True: "sized to work"}
+SHIPPED_PEOPLE = sum(d.headcount for d in Scenario.load(ROOT / "scenarios/siloed.toml").departments)
 QUARTER = 13
 
 
@@ -49,7 +51,7 @@ def points(store: Store) -> pd.DataFrame:
         for replicate in weekly["profit"].index:
             rows.append(
                 {
-                    "workload": WORKLOADS[scenario["staffing"]["shrink_by_attrition"]],
+                    "workload": _workload(scenario),
                     "share": scenario["cases"]["cross_functional_share"],
                     "structure": label,
                     "incentives": scenario["incentives"]["type"],
@@ -63,6 +65,12 @@ def points(store: Store) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _workload(scenario: dict) -> str:
+    """The shipped departments, sized to their work, or more people: slack."""
+    people = sum(department["headcount"] for department in scenario["departments"])
+    return "sized to work" if people == SHIPPED_PEOPLE else "with slack"
 
 
 def _break_even(paired: pd.DataFrame) -> str:

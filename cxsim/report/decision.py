@@ -106,7 +106,7 @@ def decision_summary(
         lines.append("")
         lines.append(f"{name} against {baseline}")
         verdict = (
-            "likely pays" if chance >= 0.8 else "unlikely to pay" if chance <= 0.2 else "may pay"
+            "likely pays" if chance >= 0.8 else "is unlikely to pay" if chance <= 0.2 else "may pay"
         )
         lines.append(
             f"  The decision: it {verdict}. Chance it earns more {LABELS[money_metric]} "

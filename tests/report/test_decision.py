@@ -51,7 +51,7 @@ def test_the_summary_says_when_nothing_would_change_the_answer():
     text = "\n".join(decision_summary(_summary(1.0, []), "silo"))
     assert "nothing in the plausible ranges" in text
     text = "\n".join(decision_summary(_summary(0.1, []), "silo"))
-    assert "unlikely to pay" in text and "losses are scattered" in text
+    assert "The decision: it is unlikely to pay." in text and "losses are scattered" in text
 
 
 def test_the_summary_does_not_describe_a_region_from_a_few_losing_draws():
