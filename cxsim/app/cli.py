@@ -308,7 +308,8 @@ def _add_demo(commands: Commands) -> None:
         help="compare the siloed, collaborative and transformation scenarios and report",
         description=(
             "The main job: the siloed baseline against the collaborative and the "
-            "transformation scenarios, paired replications, then the report."
+            "transformation scenarios, paired replications and what each option earns "
+            "over the horizon, then the decision under uncertainty and the report."
         ),
     )
     _add_reps(demo, 20, "replications (default 20)")
@@ -994,9 +995,12 @@ def _demo(args: argparse.Namespace) -> int:
         comparison = compare_scenarios(
             scenarios, store, executor, reps=args.reps, seed=args.seed, progress=not args.quiet
         )
+        comparison["money"] = _money_over_horizon(scenarios, comparison, store, args.seed)
         if args.uncertainty:
             decision = _under_uncertainty(args, scenarios, comparison, store, executor)
     report = build_report(out / "results.db", out)
+    _print_money(comparison, scenarios[0].weeks)
+    print()
     if args.uncertainty:
         from cxsim.report.decision import decision_summary
 

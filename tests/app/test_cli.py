@@ -296,6 +296,10 @@ def test_the_demo_ends_with_the_decision_and_its_report(tmp_path, capsys):
     assert "collaborative against siloed-baseline" in text
     assert "transformation against siloed-baseline" in text
     assert "What to measure first" in text and "report: " in text
+    # what each option earns over the horizon, from the paired replications, before the
+    # decision under uncertainty
+    money = text.index("Over the 104 weeks, against siloed-baseline")
+    assert money < text.index("Under uncertainty") and "break-even margin" in text[money:]
     page = (out / "report.html").read_text()
     assert ">The decision<" in page and ">Method<" in page
     assert (out / "uncertainty.csv").exists()
