@@ -179,20 +179,33 @@ def customers_week(
 
 
 @njit(cache=True, nogil=True)
-def recommendation(trust: float, satisfaction: float, trust_weight: float, offset: float) -> float:
-    """Likelihood to recommend on 0-10, from trust and satisfaction."""
+def recommendation(
+    trust: float, satisfaction: float, trust_weight: float, offset: float, own: float
+) -> float:
+    """Likelihood to recommend on 0-10, from trust, satisfaction and the customer's own bent.
+
+    ``own`` is the customer's own propensity to recommend, in points on the 0-10 scale
+    (their advocacy trait times ``acquisition.recommendation_spread``).
+    """
     score = 10.0 * (trust_weight * trust + (1.0 - trust_weight) * satisfaction)
-    return min(max(score + offset, 0.0), 10.0)
+    return min(max(score + offset + own, 0.0), 10.0)
 
 
 @njit(cache=True, nogil=True)
 def recommendations(
-    trust: np.ndarray, satisfaction: np.ndarray, trust_weight: float, offset: float
+    trust: np.ndarray,
+    satisfaction: np.ndarray,
+    advocacy: np.ndarray,
+    trust_weight: float,
+    offset: float,
+    spread: float,
 ) -> np.ndarray:
     """:func:`recommendation` of each customer."""
     out = np.empty(len(trust))
     for i in range(len(trust)):
-        out[i] = recommendation(trust[i], satisfaction[i], trust_weight, offset)
+        out[i] = recommendation(
+            trust[i], satisfaction[i], trust_weight, offset, spread * advocacy[i]
+        )
     return out
 
 
@@ -201,8 +214,10 @@ def recommenders(
     active: np.ndarray,
     trust: np.ndarray,
     satisfaction: np.ndarray,
+    advocacy: np.ndarray,
     trust_weight: float,
     offset: float,
+    spread: float,
     promoter_threshold: float,
     detractor_threshold: float,
 ) -> tuple[int, int]:
@@ -210,7 +225,9 @@ def recommenders(
     promoters = detractors = 0
     for i in range(len(active)):
         if active[i]:
-            score = recommendation(trust[i], satisfaction[i], trust_weight, offset)
+            score = recommendation(
+                trust[i], satisfaction[i], trust_weight, offset, spread * advocacy[i]
+            )
             promoters += score >= promoter_threshold
             detractors += score < detractor_threshold
     return promoters, detractors

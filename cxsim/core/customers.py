@@ -1,14 +1,15 @@
 """Customers: a vectorised population, one row per customer.
 
 Customers are not agents: they are NumPy arrays (active, trust, expectation,
-satisfaction, accumulated effort, tenure, renewal week, margin, pod), updated for all
-customers at once. Each customer has a slot number, given in order of arrival and never
-reused; a slot's traits (starting trust and expectation, renewal phase, margin, pod
-draw) and its weekly draws depend on its slot number, not on the week it is filled, so
-the k-th customer acquired is the same person under every policy (common random
-numbers). Rows hold the customers in slot order; the rows of customers who have left are
-dropped from time to time (:meth:`Customers.compact`), so that the week's work follows
-the customers there are, not every customer there has ever been.
+satisfaction, accumulated effort, tenure, renewal week, margin, advocacy, pod), updated
+for all customers at once. Each customer has a slot number, given in order of arrival and
+never reused; a slot's traits (starting trust and expectation, renewal phase, margin, pod
+draw, own propensity to recommend) and its weekly draws depend on its slot number, not
+on the week it is filled, so the k-th customer acquired is the same person under every
+policy (common random numbers). Rows hold the customers in slot order; the rows of
+customers who have left are dropped from time to time (:meth:`Customers.compact`), so
+that the week's work follows the customers there are, not every customer there has ever
+been.
 """
 
 from __future__ import annotations
@@ -155,17 +156,32 @@ def _repurchase_weights(p: RepurchaseParameters) -> np.ndarray:
 
 
 def recommendation_score(
-    trust: np.ndarray, satisfaction: np.ndarray, p: AcquisitionParameters
+    trust: np.ndarray,
+    satisfaction: np.ndarray,
+    p: AcquisitionParameters,
+    advocacy: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """Likelihood to recommend on 0-10, from trust and satisfaction."""
-    trust, satisfaction = np.broadcast_arrays(
-        np.asarray(trust, dtype=float), np.asarray(satisfaction, dtype=float)
+    """Likelihood to recommend on 0-10, from trust, satisfaction and the customer's own bent.
+
+    Args:
+        trust: Trust, 0-1.
+        satisfaction: Satisfaction, 0-1.
+        p: Acquisition parameters.
+        advocacy: Each customer's own propensity to recommend, in standard deviations
+            (scaled by ``p.recommendation_spread``); 0 is the typical customer.
+    """
+    trust, satisfaction, advocacy = np.broadcast_arrays(
+        np.asarray(trust, dtype=float),
+        np.asarray(satisfaction, dtype=float),
+        np.asarray(advocacy, dtype=float),
     )
     scores = customer_formulas.recommendations(
         trust.ravel(),
         satisfaction.ravel(),
+        advocacy.ravel(),
         float(p.trust_in_recommendation),
         float(p.recommendation_offset),
+        float(p.recommendation_spread),
     )
     return scores.reshape(trust.shape)
 
@@ -179,6 +195,7 @@ _COLUMNS = (
     "satisfaction",
     "effort",
     "margin",
+    "advocacy",
     "tenure",
     "renewal_week",
     "pod",
@@ -227,7 +244,7 @@ class Customers:
         grow("pod_draw", float, 0.0)
         grow("active", bool, False)
         grow("initial", bool, False)
-        for name in ("trust", "expectation", "satisfaction", "effort", "margin"):
+        for name in ("trust", "expectation", "satisfaction", "effort", "margin", "advocacy"):
             grow(name, float, 0.0)
         for name in ("tenure", "renewal_week", "pod", "slot_id"):
             grow(name, np.int64, 0)
@@ -261,6 +278,7 @@ class Customers:
             "phase": rng.random(_BLOCK),
             "margin": rng.lognormal(-0.5 * p.margin_spread**2, p.margin_spread, _BLOCK),
             "pod": rng.random(_BLOCK),
+            "advocacy": rng.standard_normal(_BLOCK),
         }
         self._cached_block = (block, values)
         return values
@@ -285,6 +303,7 @@ class Customers:
         )
         self.effort[sl] = 0.0
         self.margin[sl] = traits["margin"]
+        self.advocacy[sl] = traits["advocacy"]
         self.pod_draw[sl] = traits["pod"]
         self.pod[sl] = (traits["pod"] * self.pods).astype(np.int64)
         offset = (traits["phase"] * p.renewal_weeks).astype(np.int64)

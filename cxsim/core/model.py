@@ -738,8 +738,10 @@ class OrganizationModel(mesa.Model):
             c.active[c.slots],
             c.trust[c.slots],
             c.satisfaction[c.slots],
+            c.advocacy[c.slots],
             a.trust_in_recommendation,
             a.recommendation_offset,
+            a.recommendation_spread,
             a.promoter_threshold,
             a.detractor_threshold,
         )

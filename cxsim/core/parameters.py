@@ -503,8 +503,20 @@ class AcquisitionParameters:
         source="assumed",
         help="weight of trust (rest: satisfaction) in likelihood to recommend",
     )
+    recommendation_spread: float = param(
+        3.0,
+        ge=0,
+        le=10,
+        unit="0-10 points (sd)",
+        source=(
+            "Sauro & Lewis (MeasuringU): answers to a rating item spread with a standard "
+            "deviation about 25% of the scale's range (21-28%); 3.0 gives 2.5 at rest"
+        ),
+        help="spread across customers of their own propensity to recommend",
+        plausible=Plausible.triangular(2.4, 3.0, 3.6),
+    )
     recommendation_offset: float = param(
-        1.7,
+        1.8,
         ge=-10,
         le=10,
         unit="0-10 points",

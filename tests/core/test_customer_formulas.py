@@ -11,20 +11,27 @@ def test_recommenders_count_as_the_recommendation_score_does():
     rng = np.random.default_rng(3)
     p = AcquisitionParameters()
     trust, satisfaction = rng.random(20000), rng.random(20000)
+    advocacy = rng.standard_normal(20000)
     active = rng.random(20000) < 0.6
     w = p.trust_in_recommendation
     score = np.clip(
-        10.0 * (w * trust[active] + (1.0 - w) * satisfaction[active]) + p.recommendation_offset,
+        10.0 * (w * trust[active] + (1.0 - w) * satisfaction[active])
+        + p.recommendation_offset
+        + p.recommendation_spread * advocacy[active],
         0,
         10,
     )
-    assert np.array_equal(recommendation_score(trust[active], satisfaction[active], p), score)
+    assert np.array_equal(
+        recommendation_score(trust[active], satisfaction[active], p, advocacy[active]), score
+    )
     got = customer_formulas.recommenders(
         active,
         trust,
         satisfaction,
+        advocacy,
         p.trust_in_recommendation,
         p.recommendation_offset,
+        p.recommendation_spread,
         p.promoter_threshold,
         p.detractor_threshold,
     )

@@ -102,6 +102,17 @@ def test_population_starts_active_with_traits_in_range():
     assert len(np.unique(c.renewal_week[n])) == P.customers.renewal_weeks
 
 
+def test_a_customers_own_propensity_to_recommend_moves_their_score_by_the_spread():
+    c = make(count=20000)
+    advocacy = c.advocacy[c.slots]
+    assert abs(advocacy.mean()) < 0.03 and abs(advocacy.std() - 1.0) < 0.03
+    p = P.acquisition
+    trust, satisfaction = np.full(3, 0.5), np.full(3, 0.5)
+    score = recommendation_score(trust, satisfaction, p, np.array([-1.0, 0.0, 1.0]))
+    assert score[2] - score[1] == pytest.approx(p.recommendation_spread)
+    assert score[1] - score[0] == pytest.approx(p.recommendation_spread)
+
+
 def test_slot_traits_do_not_depend_on_when_the_slot_is_filled():
     a, b = make(count=100), make(count=100)
     a.acquire(5000, week=3)  # crosses a trait block
@@ -109,6 +120,7 @@ def test_slot_traits_do_not_depend_on_when_the_slot_is_filled():
     b.acquire(3000, week=11)
     assert np.array_equal(a.trust[: a.size], b.trust[: b.size])
     assert np.array_equal(a.margin[: a.size], b.margin[: b.size])
+    assert np.array_equal(a.advocacy[: a.size], b.advocacy[: b.size])
 
 
 def test_renewal_keeps_stayers_and_conserves_customers():
@@ -128,7 +140,7 @@ def test_compacting_drops_the_leavers_and_keeps_everyone_else_in_order():
         due = c.due_for_renewal(week)
         c.renew(due, np.zeros(len(due), dtype=bool), week)
     here = np.flatnonzero(c.active[: c.size])
-    trust, margin = c.trust[here].copy(), c.margin[here].copy()
+    trust, margin, advocacy = c.trust[here].copy(), c.margin[here].copy(), c.advocacy[here].copy()
     moved = c.compact()
     assert moved is not None and np.array_equal(moved[here], np.arange(len(here)))
     assert np.all(moved[np.setdiff1d(np.arange(len(moved)), here)] == -1)
@@ -136,6 +148,7 @@ def test_compacting_drops_the_leavers_and_keeps_everyone_else_in_order():
     assert np.array_equal(c.slot_id[: c.size], here)
     assert np.array_equal(c.trust[: c.size], trust)
     assert np.array_equal(c.margin[: c.size], margin)
+    assert np.array_equal(c.advocacy[: c.size], advocacy)
     c.acquire(10, week=4)  # newcomers take the next slot numbers, after the compacted rows
     assert np.array_equal(c.slot_id[c.size - 10 : c.size], np.arange(2000, 2010))
     assert c.active_count + c.churned == c.ever_acquired
