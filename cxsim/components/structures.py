@@ -150,7 +150,10 @@ class CrossFunctional(Structure):
         Structure,
         "coordination_cost",
         0.08,
-        source="assumed: pod stand-ups and planning",
+        source=(
+            "assumed: pod stand-ups and planning; below the Scrum Guide's (2020) timeboxes "
+            "for a team of 10 or fewer, at most 12.5% of a month's working hours"
+        ),
         plausible=Plausible.triangular(0.04, 0.08, 0.16),
     )
     coordination_reference_size: int = param(
