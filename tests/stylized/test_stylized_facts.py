@@ -18,6 +18,7 @@ import pytest
 
 from cxsim import OrganizationModel, Scenario
 from cxsim.analysis.stats import mean_interval, paired_difference
+from cxsim.core.customers import recommendation_score
 from tests.conftest import SCENARIOS
 from tests.stylized.settled import replicate_together
 
@@ -66,8 +67,6 @@ def _summary(result) -> dict[str, float]:
 
 def _recommendation_spread(model: OrganizationModel) -> float:
     """Standard deviation of the active customers' likelihood to recommend, week 104."""
-    from cxsim.core.customers import recommendation_score
-
     c, rows = model.customers, model.customers.slots
     active = c.active[rows]
     score = recommendation_score(
