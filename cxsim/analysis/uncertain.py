@@ -15,7 +15,8 @@ Per scenario against the baseline (the first), on the paired differences:
   that of the paired differences at fixed constants (assumed the same at every draw);
 * on the money (two-year profit by default, or NPV): EVPI of choosing between the
   scenario and the baseline, EVPPI of each constant, the acceptability curve of its ROI
-  where it has a programme cost, and PRIM boxes where the scenario loses money.
+  where it has a programme cost, and PRIM boxes where the answer flips: where the
+  scenario loses money if it usually pays, where it pays if it usually loses.
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ __all__ = [
 MONEY = "profit_total"
 """The money a decision is valued in: profit over the horizon (currency)."""
 
-MIN_LOSSES = 5
-"""Losing draws needed before scenario discovery describes where an option loses: a box
-around one or two losing draws describes the luck of the design, not a region."""
+MIN_FLIPS = 5
+"""Draws against the usual answer needed before scenario discovery describes where the
+answer flips: a box around one or two such draws describes the luck of the design, not a
+region."""
 
 LARGER_IS_WORSE = frozenset(m.name for m in METRICS if m.lower_is_better)
 """Metrics for which a scenario is better when it is lower (declared on each metric)."""
@@ -256,9 +258,12 @@ def summarise_uncertainty(
 
     Returns:
         ``{"draws": N, "scenarios": {name: {...}}}`` as ``cxsim compare --json`` reports
-        it: ``p_better``, ``parameter_share``, ``evpi``, ``evppi``, ``boxes`` (where at
-        least :data:`MIN_LOSSES` draws lose money), ``losses`` (draws that lose money)
-        and ``differences`` (mean, p5, p95 per metric).
+        it: ``p_better``, ``parameter_share``, ``evpi``, ``evppi``, ``flips_to`` (the
+        answer against the usual one: ``"loses"`` where the scenario pays in at least
+        half of the draws, else ``"pays"``), ``flips`` (draws with that answer),
+        ``boxes`` (where the answer flips, once at least :data:`MIN_FLIPS` draws flip),
+        ``losses`` (draws that lose money) and ``differences`` (mean, p5, p95 per
+        metric).
     """
     metrics = list(dict.fromkeys([*metrics, money]))
     names = list(dict.fromkeys(runs.outcomes.index.get_level_values("scenario")))
@@ -306,10 +311,14 @@ def summarise_uncertainty(
             else:
                 entry["parameter_share"][metric] = None
         loses = gain < 0
+        usually_pays = entry["p_better"][money] >= 0.5
+        flips = loses if usually_pays else gain > 0
         boxes = []
         entry["losses"] = int(loses.sum())
-        if MIN_LOSSES <= loses.sum() < len(loses) and len(draws.columns):
-            for box in find_boxes(draws.reset_index(drop=True), loses, threshold=threshold):
+        entry["flips_to"] = "loses" if usually_pays else "pays"
+        entry["flips"] = int(flips.sum())
+        if MIN_FLIPS <= flips.sum() < len(flips) and len(draws.columns):
+            for box in find_boxes(draws.reset_index(drop=True), flips, threshold=threshold):
                 boxes.append(
                     {
                         "limits": {path: list(limits) for path, limits in box.limits.items()},

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from cxsim.analysis.discovery import Box, describe
-from cxsim.analysis.uncertain import MIN_LOSSES
+from cxsim.analysis.uncertain import MIN_FLIPS
 
 __all__ = ["amount", "decision_summary", "money", "points"]
 
@@ -134,23 +134,28 @@ def decision_summary(
                 f"{_share(entry['p_better'][metric])} of draws."
             )
         boxes = entry.get("boxes") or []
+        flips_to, flips = entry["flips_to"], entry["flips"]
+        verb, did = ("loses money", "lost money") if flips_to == "loses" else ("pays", "paid")
         if boxes:
             box = boxes[0]
             ranges = {path: tuple(r) for path, r in summary["ranges"].items()}
             limits = {path: tuple(limits) for path, limits in box["limits"].items()}
             where = describe(Box(limits, box["coverage"], box["density"], 0.0), ranges, labels)
             lines.append(
-                f"  What would change the answer: it loses money when {where} "
-                f"({_share(box['coverage'])} of the draws where it loses; it loses in "
-                f"{_share(box['density'])} of draws there)."
+                f"  What would change the answer: it {verb} when {where} "
+                f"({_share(box['coverage'])} of the draws where it {flips_to}; it "
+                f"{flips_to} in {_share(box['density'])} of draws there)."
             )
-        elif 0 < entry.get("losses", 0) < MIN_LOSSES:
+        elif 0 < flips < MIN_FLIPS:
             lines.append(
-                f"  What would change the answer: it lost money in {entry['losses']} of "
+                f"  What would change the answer: it {did} in {flips} of "
                 f"{summary['draws']} draws, too few to say where (more draws would tell)."
             )
-        elif chance < 1.0:
-            lines.append("  What would change the answer: no simple region; losses are scattered.")
+        elif flips:
+            scattered = "losses" if flips_to == "loses" else "gains"
+            lines.append(
+                f"  What would change the answer: no simple region; {scattered} are scattered."
+            )
         else:
             lines.append("  What would change the answer: nothing in the plausible ranges.")
         evppi = entry.get("evppi") or {}

@@ -348,20 +348,37 @@ def value_of_information(
 @_plain_text
 def discovery_box(
     draws: pd.DataFrame,
-    loses: np.ndarray,
+    flips: np.ndarray,
     limits: Mapping[str, Sequence[float]],
     axes_paths: tuple[str, str],
     out_dir: str | Path,
     scenario: str,
-    name: str = "where_it_loses",
+    name: str | None = None,
+    flips_to: str = "loses",
 ) -> tuple[Path, Path]:
-    """The draws over two constants, where the scenario loses money, and PRIM's box."""
+    """The draws over two constants, those where the answer flips, and PRIM's box.
+
+    Args:
+        draws: The uncertain constants, one row per draw.
+        flips: Per draw, whether the answer is against the usual one.
+        limits: The PRIM box's limits per constant.
+        axes_paths: The two constants to plot.
+        out_dir: Directory the figure is written to.
+        scenario: The scenario's name, for the title.
+        name: File name without suffix; ``where_it_loses`` or ``where_it_pays``.
+        flips_to: ``"loses"`` (the scenario usually pays) or ``"pays"``.
+
+    Returns:
+        The PNG and SVG paths.
+    """
     x_path, y_path = axes_paths
+    verb, other = ("loses money", "it gains") if flips_to == "loses" else ("pays", "it loses money")
+    name = name or f"where_it_{flips_to}"
     figure, ax = _figure(figsize=(6.5, 5))
-    loses = np.asarray(loses, dtype=bool)
+    flips = np.asarray(flips, dtype=bool)
     x, y = draws[x_path].to_numpy(), draws[y_path].to_numpy()
-    ax.scatter(x[~loses], y[~loses], s=12, color=COLOURS[1], alpha=0.6, label="it gains")
-    ax.scatter(x[loses], y[loses], s=14, color=COLOURS[3], alpha=0.8, label="it loses money")
+    ax.scatter(x[~flips], y[~flips], s=12, color=COLOURS[1], alpha=0.6, label=other)
+    ax.scatter(x[flips], y[flips], s=14, color=COLOURS[3], alpha=0.8, label=f"it {verb}")
     x_low, x_high = limits.get(x_path, (x.min(), x.max()))
     y_low, y_high = limits.get(y_path, (y.min(), y.max()))
     ax.add_patch(
@@ -372,12 +389,12 @@ def discovery_box(
             fill=False,
             linewidth=2,
             edgecolor="black",
-            label="where it loses (PRIM box)",
+            label=f"where it {flips_to} (PRIM box)",
         )
     )
     ax.set_xlabel(x_path)
     ax.set_ylabel(y_path)
-    ax.set_title(f"Where {scenario} loses money")
+    ax.set_title(f"Where {scenario} {verb}")
     ax.legend(fontsize=8)
     figure.tight_layout()
     return _save(figure, Path(out_dir), name)

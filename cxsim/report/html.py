@@ -309,10 +309,19 @@ def _decision(
         limits = entry["boxes"][0]["limits"]
         pair = (list(limits) + [p for p in ranked if p not in limits])[:2]
         gain = paired_differences(runs.outcomes, name, runs.baseline)["profit_total"]
+        flips_to = entry["flips_to"]
+        flips = (gain < 0) if flips_to == "loses" else (gain > 0)
         png, _ = discovery_box(
-            runs.draws.loc[gain.index], (gain < 0).to_numpy(), limits, tuple(pair), figures, name
+            runs.draws.loc[gain.index],
+            flips.to_numpy(),
+            limits,
+            tuple(pair),
+            figures,
+            name,
+            flips_to=flips_to,
         )
-        images.append((png, "Where the option loses money, over its two most telling constants."))
+        verb = "loses money" if flips_to == "loses" else "pays"
+        images.append((png, f"Where the option {verb}, over its two most telling constants."))
     return parts, images
 
 
@@ -621,11 +630,12 @@ def _method_section(reps: int, warm_up: Mapping[str, Any], uncertain: bool) -> l
             "expected value of perfect information (EVPI) is the mean, over draws, of the "
             "best option's value less the value of the option best on average; of one "
             "constant alone (EVPPI), the same after a smoothing spline of the net benefit "
-            "on that constant (Strong, Oakley & Brennan 2014). Where an option loses money, "
-            "PRIM (Friedman & Fisher 1999) peels the draws to the box of constants in which "
-            "losses concentrate: its coverage is the share of all losing draws inside it, "
-            "its density the share of draws inside it that lose. It describes a region only "
-            "from five losing draws or more.</p>"
+            "on that constant (Strong, Oakley & Brennan 2014). Where the answer flips (an "
+            "option that usually pays loses money in some draws, or one that usually loses "
+            "pays in some), PRIM (Friedman & Fisher 1999) peels the draws to the box of "
+            "constants in which those draws concentrate: its coverage is the share of all "
+            "such draws inside it, its density the share of draws inside it that flip. It "
+            "describes a region only from five such draws or more.</p>"
         )
     return parts
 

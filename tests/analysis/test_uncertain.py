@@ -6,7 +6,7 @@ import pytest
 
 from cxsim.analysis.store import Store
 from cxsim.analysis.uncertain import (
-    MIN_LOSSES,
+    MIN_FLIPS,
     UncertainRuns,
     load_uncertain_runs,
     run_under_uncertainty,
@@ -126,7 +126,35 @@ def test_scenario_discovery_waits_for_enough_losing_draws():
     empty = pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["draw", "scenario"]))
     pods = summarise_uncertainty(UncertainRuns(draws, outcomes, empty, "base"), metrics=())
     pods = pods["scenarios"]["pods"]
-    assert 0 < pods["losses"] < MIN_LOSSES and pods["boxes"] == []
+    assert pods["flips_to"] == "loses" and 0 < pods["losses"] == pods["flips"] < MIN_FLIPS
+    assert pods["boxes"] == []
+
+
+def test_where_an_option_usually_loses_discovery_describes_where_it_pays():
+    rng = np.random.default_rng(5)
+    n = 400
+    draws = pd.DataFrame(
+        {"share": rng.uniform(0.1, 0.9, n), "other": rng.uniform(0, 1, n)},
+        index=pd.RangeIndex(n, name="draw"),
+    )
+    # the scenario pays only where more than 70% of the work crosses departments
+    gain = 10.0 * (draws["share"].to_numpy() - 0.7) + rng.normal(0, 0.5, n)
+    rows = []
+    for draw in range(n):
+        rows.append({"draw": draw, "scenario": "base", "profit_total": 0.0})
+        rows.append({"draw": draw, "scenario": "pods", "profit_total": gain[draw]})
+    outcomes = pd.DataFrame(rows).set_index(["draw", "scenario"])
+    empty = pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["draw", "scenario"]))
+    pods = summarise_uncertainty(UncertainRuns(draws, outcomes, empty, "base"), metrics=())
+    pods = pods["scenarios"]["pods"]
+    assert pods["p_better"]["profit_total"] < 0.5
+    assert pods["flips_to"] == "pays" and pods["flips"] == int((gain > 0).sum())
+    assert pods["losses"] == int((gain < 0).sum())
+    (box,) = pods["boxes"][:1]
+    assert list(box["limits"]) == ["share"]
+    low, high = box["limits"]["share"]
+    assert low == pytest.approx(0.7, abs=0.06) and high == pytest.approx(0.9, abs=0.01)
+    assert box["density"] >= 0.8 and box["coverage"] >= 0.8
 
 
 def test_the_acceptability_curve_is_of_roi_where_a_programme_was_paid_for():

@@ -9,7 +9,7 @@ def test_money_and_points_read_as_people_write_them():
     assert points(0.042) == "+4.2 points" and points(-0.1) == "-10.0 points"
 
 
-def _summary(chance: float, boxes: list) -> dict:
+def _summary(chance: float, boxes: list, flips: int = 30) -> dict:
     return {
         "draws": 300,
         "money": "profit_total",
@@ -25,6 +25,8 @@ def _summary(chance: float, boxes: list) -> dict:
                 "evpi": 5e5,
                 "evppi": {"cases.cross_functional_share": 4e5, "trust.loss": 1e4},
                 "boxes": boxes,
+                "flips_to": "loses" if chance >= 0.5 else "pays",
+                "flips": flips,
             }
         },
     }
@@ -47,18 +49,37 @@ def test_the_summary_states_the_decision_the_range_the_flip_and_what_to_measure(
     assert "e+" not in text and "e-" not in text  # no scientific notation
 
 
+def test_where_it_usually_loses_the_summary_says_where_it_would_pay():
+    box = {
+        "limits": {"cases.cross_functional_share": [0.7, 0.9]},
+        "coverage": 0.75,
+        "density": 0.6,
+    }
+    labels = {"cases.cross_functional_share": "the share of problems crossing departments"}
+    text = "\n".join(decision_summary(_summary(0.2, [box]), "silo", labels))
+    assert "The decision: it is unlikely to pay." in text
+    assert (
+        "What would change the answer: it pays when the share of problems crossing "
+        "departments is at least 0.7 (75% of the draws where it pays; it pays in 60% of "
+        "draws there)." in text
+    )
+    assert "loses money when" not in text
+
+
 def test_the_summary_says_when_nothing_would_change_the_answer():
-    text = "\n".join(decision_summary(_summary(1.0, []), "silo"))
+    text = "\n".join(decision_summary(_summary(1.0, [], flips=0), "silo"))
     assert "nothing in the plausible ranges" in text
     text = "\n".join(decision_summary(_summary(0.1, []), "silo"))
-    assert "The decision: it is unlikely to pay." in text and "losses are scattered" in text
+    assert "The decision: it is unlikely to pay." in text and "gains are scattered" in text
+    text = "\n".join(decision_summary(_summary(0.9, []), "silo"))
+    assert "losses are scattered" in text
 
 
 def test_the_summary_does_not_describe_a_region_from_a_few_losing_draws():
-    summary = _summary(0.99, [])
-    summary["scenarios"]["pods"]["losses"] = 3
-    text = "\n".join(decision_summary(summary, "silo"))
+    text = "\n".join(decision_summary(_summary(0.99, [], flips=3), "silo"))
     assert "it lost money in 3 of 300 draws, too few to say where" in text
+    text = "\n".join(decision_summary(_summary(0.01, [], flips=2), "silo"))
+    assert "it paid in 2 of 300 draws, too few to say where" in text
 
 
 def test_no_one_constant_is_named_when_none_alone_is_worth_knowing():

@@ -9,6 +9,7 @@ from PIL import Image
 from cxsim import run
 from cxsim.report.figures import (
     collaboration_map,
+    discovery_box,
     final_outcomes,
     roi_distribution,
     sensitivity_bars,
@@ -48,6 +49,23 @@ def test_final_outcomes_side_by_side(tmp_path):
 
 def test_roi_distribution(tmp_path):
     assert_images(roi_distribution(np.random.default_rng(0).normal(0.4, 0.1, 50), tmp_path, "x"))
+
+
+def test_discovery_box_names_the_answer_it_draws(tmp_path):
+    rng = np.random.default_rng(0)
+    draws = pd.DataFrame({"share": rng.uniform(0, 1, 60), "trust.loss": rng.uniform(0, 1, 60)})
+    pays = draws["share"].to_numpy() > 0.7
+    limits = {"share": (0.7, 1.0)}
+    paths = discovery_box(
+        draws, pays, limits, ("share", "trust.loss"), tmp_path, "pods", flips_to="pays"
+    )
+    assert paths[0].name == "where_it_pays.png"
+    assert_images(paths)
+    svg = paths[1].read_text()
+    assert "Where pods pays" in svg and "where it pays (PRIM box)" in svg
+    paths = discovery_box(draws, ~pays, limits, ("share", "trust.loss"), tmp_path, "pods")
+    assert paths[0].name == "where_it_loses.png"
+    assert "Where pods loses money" in paths[1].read_text()
 
 
 def test_collaboration_map_of_a_silo_and_pods(tmp_path):
