@@ -12,8 +12,9 @@ the paired difference in two-year profit (the sum of weekly profit) and in two-y
 retention, each with a 95% t-interval over the replicates (all points share their
 replicate seeds); the point's occupancy and headcount in its last quarter; and the
 break-even margin, the gross margin per customer-week at which its two-year profit
-equals the baseline's, with Fieller's 95% interval. Findings:
-experiments/when_collaboration_pays.md.
+equals the baseline's, with Fieller's 95% interval. A second table sets each structure
+against the silo under the *same* scheme, so that the structure's own part shows apart
+from the switch of scheme. Findings: experiments/when_collaboration_pays.md.
 """
 
 from __future__ import annotations
@@ -87,16 +88,17 @@ def _break_even(paired: pd.DataFrame) -> str:
     return f"{even.mean:6.1f} [{even.low:6.1f}, {even.high:6.1f}] pays {side}"
 
 
-def main() -> None:
-    """Print each point's paired difference from the baseline at its workload and share."""
-    path = (
-        Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "experiments/when_collaboration_pays.db"
-    )
-    with Store(path, writable=False) as store:
-        runs = points(store)
+def _table(runs: pd.DataFrame, baseline: tuple[str, str], same_scheme: bool) -> None:
+    """Print each point's paired difference from a baseline at its workload and share.
+
+    Args:
+        runs: One row per finished run, as :func:`points` gives them.
+        baseline: The (structure, incentives) every point is set against; with
+            ``same_scheme`` only its structure counts: each point is set against it under
+            the point's own scheme, and the baseline's structure is left out.
+        same_scheme: Whether the baseline runs under each point's scheme.
+    """
     keys = ["workload", "share", "replicate"]
-    base = runs[(runs.structure == BASELINE[0]) & (runs.incentives == BASELINE[1])]
-    base = base.set_index(keys)[["profit", "revenue", "retention", "occupancy", "headcount"]]
     print(
         "workload       share  structure     incentives             "
         "two-year profit, M [95%]   retention, points [95%]   occupancy  headcount  "
@@ -105,8 +107,13 @@ def main() -> None:
     for (workload, share, structure, incentives), group in runs.groupby(
         ["workload", "share", "structure", "incentives"]
     ):
+        if same_scheme and structure == baseline[0]:
+            continue  # the silo against itself
+        scheme = incentives if same_scheme else baseline[1]
+        base = runs[(runs.structure == baseline[0]) & (runs.incentives == scheme)]
+        base = base.set_index(keys)[["profit", "revenue", "retention", "occupancy", "headcount"]]
         paired = group.set_index(keys).join(base.add_suffix("_base"), how="inner")
-        if (structure, incentives) == BASELINE:
+        if structure == baseline[0] and incentives == scheme:
             print(
                 f"{workload:13s}  {share:5.2f}  {structure:12s}  {incentives:21s}  "
                 f"{'baseline':>50s}  {paired.occupancy.mean():9.2f}  "
@@ -123,6 +130,19 @@ def main() -> None:
             f"{paired.occupancy.mean():9.2f}  {paired.headcount.mean():9.0f}  "
             f"{_break_even(paired)}"
         )
+
+
+def main() -> None:
+    """Print each point against the baseline, then against the silo under its scheme."""
+    path = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "experiments/when_collaboration_pays.db"
+    )
+    with Store(path, writable=False) as store:
+        runs = points(store)
+    _table(runs, BASELINE, same_scheme=False)
+    print()
+    print("Against the silo under the same scheme (the structure's own part):")
+    _table(runs, BASELINE, same_scheme=True)
 
 
 if __name__ == "__main__":

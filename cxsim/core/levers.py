@@ -32,6 +32,8 @@ class StructureLevers:
         borrowing: Share of other units' spare capacity a unit's overflow can use.
         specialization_loss: Skill lost on cases when one person covers a department's
             whole case mix.
+        queue_ownership: How much faster a person serves a queue their unit owns than a
+            department's shared one.
     """
 
     handoff_friction: float
@@ -45,6 +47,7 @@ class StructureLevers:
     handoff_relief: float = 0.0
     borrowing: float = 1.0
     specialization_loss: float = 0.0
+    queue_ownership: float = 0.0
 
     @classmethod
     def of(cls, structure) -> StructureLevers:
@@ -60,6 +63,7 @@ class StructureLevers:
             team_support=structure.team_support,
             borrowing=structure.borrowing,
             specialization_loss=structure.specialization_loss,
+            queue_ownership=structure.queue_ownership,
         )
 
     def blend(self, toward: StructureLevers, adoption: float) -> StructureLevers:

@@ -439,12 +439,14 @@ class OrganizationModel(mesa.Model):
         productivity = floor + (1.0 - floor) * (skill - depth_loss) / max(ep.initial_skill, 1e-9)
         away = min(0.9, self.structure_levers_.coordination + self.levers.time_away)
         working = ep.capacity * (1.0 - away) * productivity
+        # people serve a queue their own unit owns faster than a department's shared one
+        ownership = 1.0 + self.structure_levers_.queue_ownership * self.routing.breadth
         return Staff(
             department=self.slot_department,
             skill=skill,
             morale=morale,
             allocation=allocation,
-            serve_capacity=working * allocation[:, 0],
+            serve_capacity=working * allocation[:, 0] * ownership,
             help_capacity=working * allocation[:, 1],
             working=working,
             depth_loss=depth_loss,

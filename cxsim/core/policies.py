@@ -59,8 +59,8 @@ class StructurePolicy(Protocol):
     """A structure: pods and the levers of :class:`~cxsim.core.levers.StructureLevers`.
 
     Its fields ``handoff_friction``, ``structured_handoffs``, ``information``,
-    ``prevention_multiplier``, ``help_norm``, ``team_support``, ``borrowing`` and
-    ``specialization_loss`` are read as levers.
+    ``prevention_multiplier``, ``help_norm``, ``team_support``, ``borrowing``,
+    ``specialization_loss`` and ``queue_ownership`` are read as levers.
     """
 
     def setup(self, model: Any) -> None:

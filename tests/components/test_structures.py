@@ -43,3 +43,4 @@ def test_pods_split_the_department_pool_and_its_depth():
     silo, pods = Silo(), CrossFunctional()
     assert silo.borrowing == 1.0 and pods.borrowing < 1.0
     assert silo.specialization_loss == 0.0 < pods.specialization_loss
+    assert silo.queue_ownership == 0.0 < pods.queue_ownership  # but each pod owns its queue

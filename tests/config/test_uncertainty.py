@@ -129,6 +129,7 @@ def test_the_costs_of_collaboration_are_uncertain_where_pods_are_in_play():
         "cross_functional.borrowing",
         "cross_functional.specialization_loss",
         "cross_functional.in_pod_friction",
+        "cross_functional.queue_ownership",
     }
     assert not costs & set(read_uncertainty(None, _shipped("siloed")).paths)
     compared = read_uncertainty(None, _shipped("siloed", "collaborative"))

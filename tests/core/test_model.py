@@ -97,6 +97,27 @@ def test_structures_change_outcomes_under_the_same_seed():
     assert pods["handoff_failure_rate"].mean() < silo["handoff_failure_rate"].mean()
 
 
+def test_pod_members_serve_the_queue_their_pod_owns_faster():
+    """Queue ownership (Wang & Zhou 2018): serving speed x (1 + ownership x breadth), in
+    pods only; a department's shared queue (breadth 0) is served at its plain speed."""
+    for ownership in (0.0, 0.1):
+        pods = small({"structure.type": "cross_functional"}, weeks=2)
+        pods = pods.with_overrides({"structure.queue_ownership": ownership})
+        model = OrganizationModel(pods, seed=4)
+        model.update_policies(0)
+        staff, breadth = model.staff_snapshot(), model.routing.breadth
+        assert breadth.min() > 0
+        expected = staff.working * staff.allocation[:, 0] * (1.0 + ownership * breadth)
+        np.testing.assert_allclose(staff.serve_capacity, expected)
+        np.testing.assert_allclose(staff.help_capacity, staff.working * staff.allocation[:, 1])
+    silo = small({"structure.type": "silo", "structure.queue_ownership": 0.1}, weeks=2)
+    silo = OrganizationModel(silo, seed=4)
+    silo.update_policies(0)
+    staff = silo.staff_snapshot()
+    assert not silo.routing.breadth.any()
+    np.testing.assert_allclose(staff.serve_capacity, staff.working * staff.allocation[:, 0])
+
+
 def test_quitters_are_replaced_by_new_hires_who_learn():
     scenario = small({"turnover.base_quit": 0.2}, weeks=6)
     model = run(scenario, seed=3).model

@@ -231,12 +231,6 @@ def test_pods_earn_less_than_the_silo_where_little_work_crosses_departments():
     assert profit.high < 0, profit
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not met (docs/ODD.md 1 and 9): with departments sized to their work, the pods' "
-    "costs of collaboration are paid in people, and the customers they keep pay for them "
-    "only after the two years at the assumed margin",
-)
 def test_pods_earn_more_than_the_silo_where_most_work_crosses_departments():
     """Contingency, the other side: as shipped, where seven in ten problems need a partner
     department, pods with team recognition earn more two-year profit than the silo with
