@@ -372,12 +372,14 @@ def _add_calibrate(commands: Commands) -> None:
     calibrate.add_argument(
         "--out",
         metavar="CALIBRATED.toml",
-        help="calibrated scenario (default FILE-calibrated.toml)",
+        help="calibrated scenario (default FILE-calibrated.toml, next to FILE)",
     )
     calibrate.add_argument(
-        "--report", metavar="DIR", help="fit report directory (default FILE-calibration/)"
+        "--report",
+        metavar="DIR",
+        help="fit report directory (default FILE-calibration/ next to FILE)",
     )
-    _add_store(calibrate, "results store (default FILE-calibration.db); resumes")
+    _add_store(calibrate, "results store (default FILE-calibration.db next to FILE); resumes")
     _add_executor(calibrate)
     _add_set(calibrate)
     _add_json(calibrate)
@@ -1049,10 +1051,10 @@ def _calibrate(args: argparse.Namespace) -> int:
         calibration = Calibration(
             scenario, targets, free, **given, source=args.file, overrides=overrides
         )
-    stem = Path(args.file).with_suffix("")
-    out = args.out or f"{stem.name}-calibrated.toml"
-    report_dir = args.report or f"{stem.name}-calibration"
-    store_path = args.store or f"{stem.name}-calibration.db"
+    stem = Path(args.file).with_suffix("")  # outputs go next to FILE, as a sweep's store does
+    out = args.out or f"{stem}-calibrated.toml"
+    report_dir = args.report or f"{stem}-calibration"
+    store_path = args.store or f"{stem}-calibration.db"
     output_file(out, "--out", (".toml",))
     output_directory(report_dir, "--report", create=False)
 

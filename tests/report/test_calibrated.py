@@ -2,6 +2,7 @@
 
 import json
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -111,6 +112,20 @@ def test_writes_a_calibrated_scenario_that_loads_and_compares(tmp_path, scenario
         )
         == 0
     )
+
+
+def test_outputs_go_next_to_the_file_by_default(tmp_path, scenario_file, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    args = ["calibrate", str(scenario_file), "--target", "incidents_per_customer=0.09+-0.01"]
+    args += ["--free", "cases.problem_rate=0.02:0.2", "--reps", "2", "--budget", "4"]
+    assert main([*args, "--workers", "1", "--quiet"]) == 0
+    stem = scenario_file.with_suffix("")
+    assert Scenario.load(f"{stem}-calibrated.toml").name == "ours-calibrated"
+    assert Path(f"{stem}-calibration", "calibration.json").is_file()
+    assert Path(f"{stem}-calibration.db").is_file()
+    assert not any(elsewhere.iterdir())  # nothing in the working directory
 
 
 def test_from_a_calibration_table(tmp_path, scenario_file, capsys):
