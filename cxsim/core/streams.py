@@ -61,14 +61,6 @@ class Streams:
         entropy = _Entropy(_words(self.seed, decision_key(decision), int(week), *keys))
         return np.random.Generator(np.random.PCG64(entropy))
 
-    def uniform(self, decision: str, week: int, size: int | tuple[int, ...]) -> np.ndarray:
-        """Draw uniforms on [0, 1) for every slot of a decision in a week."""
-        return self.generator(decision, week).random(size)
-
-    def normal(self, decision: str, week: int, size: int | tuple[int, ...]) -> np.ndarray:
-        """Draw standard normals for every slot of a decision in a week."""
-        return self.generator(decision, week).standard_normal(size)
-
     def keyed_uniform(self, decision: str, week: int, keys: np.ndarray) -> np.ndarray:
         """Draw one uniform on [0, 1) per key, the same for a key whatever the other keys.
 
