@@ -259,8 +259,8 @@ def summarise_uncertainty(
     Returns:
         ``{"draws": N, "scenarios": {name: {...}}}`` as ``cxsim compare --json`` reports
         it: ``p_better``, ``parameter_share``, ``evpi``, ``evppi``, ``flips_to`` (the
-        answer against the usual one: ``"loses"`` where the scenario pays in at least
-        half of the draws, else ``"pays"``), ``flips`` (draws with that answer),
+        answer against the usual one: ``"loses"`` where the scenario pays in at least as
+        many draws as it loses in, else ``"pays"``), ``flips`` (draws with that answer),
         ``boxes`` (where the answer flips, once at least :data:`MIN_FLIPS` draws flip),
         ``losses`` (draws that lose money) and ``differences`` (mean, p5, p95 per
         metric).
@@ -311,8 +311,9 @@ def summarise_uncertainty(
             else:
                 entry["parameter_share"][metric] = None
         loses = gain < 0
-        usually_pays = entry["p_better"][money] >= 0.5
-        flips = loses if usually_pays else gain > 0
+        pays = gain > 0
+        usually_pays = pays.sum() >= loses.sum()  # draws that tie count for neither
+        flips = loses if usually_pays else pays
         boxes = []
         entry["losses"] = int(loses.sum())
         entry["flips_to"] = "loses" if usually_pays else "pays"

@@ -49,6 +49,7 @@ def route_cases(
     staff_department: np.ndarray,
     serve: np.ndarray,
     help_time: np.ndarray,
+    ownership: np.ndarray,
     order: np.ndarray,
     unit_start: np.ndarray,
     unit_stop: np.ndarray,
@@ -62,9 +63,12 @@ def route_cases(
 ):
     """Route cases within capacity: the unit first, then the department's spare capacity.
 
-    See :func:`cxsim.core.service.route`. Returns per case the unit, whether it needs a
-    partner, the partner's unit, whether it was handled and its owner; per slot the
-    serve and help capacity after idle help time went back to serving, and the load.
+    See :func:`cxsim.core.service.route`. ``serve`` is each slot's capacity on its own
+    unit's queue, at the speed ``ownership`` gives it there; idle help time goes back to
+    that queue at the same speed, and spare time lent to other units' overflow is at the
+    plain speed. Returns per case the unit, whether it needs a partner, the partner's
+    unit, whether it was handled and its owner; per slot the serve and help capacity
+    after idle help time went back to serving, and the load.
     """
     n, n_staff = len(department), len(staff_department)
     n_units, n_dept = len(unit_start), len(department_start)
@@ -102,7 +106,7 @@ def route_cases(
     for s in range(n_staff):
         share = idle[slot_unit[s]]
         help_capacity[s] = help_time[s] * (1.0 - share)
-        serve_capacity[s] = serve[s] + help_time[s] * share
+        serve_capacity[s] = serve[s] + help_time[s] * share * ownership[s]
     queue = serving_order(unit, age, priority, n_units)
     handled, owner = allocate(unit, queue, serve_capacity, order, unit_start, unit_stop)
     used = np.zeros(n_staff)
@@ -114,7 +118,7 @@ def route_cases(
             overflow_count += 1
     spare = np.empty(n_staff)
     for s in range(n_staff):
-        spare[s] = borrowing * max(0.0, serve_capacity[s] - used[s])
+        spare[s] = borrowing * max(0.0, serve_capacity[s] - used[s]) / ownership[s]
     overflow = np.empty(overflow_count, dtype=np.int64)
     k = 0
     for i in range(n):

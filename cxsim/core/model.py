@@ -450,6 +450,7 @@ class OrganizationModel(mesa.Model):
             help_capacity=working * allocation[:, 1],
             working=working,
             depth_loss=depth_loss,
+            ownership=ownership,
             sought=rows[:, w.SOUGHT],
         )
 

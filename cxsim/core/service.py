@@ -140,6 +140,7 @@ class Staff:
     help_capacity: np.ndarray
     working: np.ndarray  # all working time, in cases per week
     depth_loss: np.ndarray | float = 0.0  # skill lost on cases to a wider case mix
+    ownership: np.ndarray | float = 1.0  # serving speed on one's own unit's queue
     sought: np.ndarray | float = 1.0  # how much colleagues seek each one's help (mean 1)
 
 
@@ -362,7 +363,9 @@ def route(
     that seeks a specialist anywhere in the department, which it expects in proportion
     to its help time. A unit's overflow can use only the share ``borrowing`` of other
     units' spare capacity: one queue served by all of a department pools its capacity,
-    pods borrow from one another only at a cost (Whitt 1992).
+    pods borrow from one another only at a cost (Whitt 1992). A slot serves its own
+    unit's queue at the speed ``staff.ownership`` gives it and lends spare time to other
+    units at the plain speed.
     """
     is_problem = cases.kind == PROBLEM
     (unit, needs_partner, partner_unit, handled, owner, serve_capacity, help_capacity, load) = (
@@ -376,6 +379,7 @@ def route(
             staff.department,
             np.asarray(staff.serve_capacity, dtype=float),
             np.asarray(staff.help_capacity, dtype=float),
+            np.ones(len(staff.department)) * staff.ownership,
             routing.order,
             routing.unit_start,
             routing.unit_stop,

@@ -308,7 +308,7 @@ def _decision(
     if entry["boxes"] and len(runs.draws.columns) >= 2:
         limits = entry["boxes"][0]["limits"]
         pair = (list(limits) + [p for p in ranked if p not in limits])[:2]
-        gain = paired_differences(runs.outcomes, name, runs.baseline)["profit_total"]
+        gain = paired_differences(runs.outcomes, name, runs.baseline)[summary["money"]]
         flips_to = entry["flips_to"]
         flips = (gain < 0) if flips_to == "loses" else (gain > 0)
         png, _ = discovery_box(

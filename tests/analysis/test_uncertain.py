@@ -130,6 +130,27 @@ def test_scenario_discovery_waits_for_enough_losing_draws():
     assert pods["boxes"] == []
 
 
+def test_draws_that_tie_count_for_neither_answer():
+    n = 40
+    draws = pd.DataFrame({"x": np.linspace(0, 1, n)}, index=pd.RangeIndex(n, name="draw"))
+    gain = np.where(np.arange(n) < 30, 0.0, -1.0)  # the same as the baseline, or worse
+    rows = []
+    for draw in range(n):
+        rows.append({"draw": draw, "scenario": "base", "profit_total": 0.0})
+        rows.append({"draw": draw, "scenario": "same", "profit_total": gain[draw]})
+    outcomes = pd.DataFrame(rows).set_index(["draw", "scenario"])
+    empty = pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["draw", "scenario"]))
+    same = summarise_uncertainty(UncertainRuns(draws, outcomes, empty, "base"), metrics=())
+    same = same["scenarios"]["same"]
+    assert same["p_better"]["profit_total"] == 0.0
+    # it never pays, so the answer can only flip toward paying, and never does
+    assert same["flips_to"] == "pays" and same["flips"] == 0 and same["boxes"] == []
+    outcomes.loc[(slice(30, None), "same"), "profit_total"] = 0.0  # identical everywhere
+    same = summarise_uncertainty(UncertainRuns(draws, outcomes, empty, "base"), metrics=())
+    same = same["scenarios"]["same"]
+    assert same["flips_to"] == "loses" and same["flips"] == 0 and same["losses"] == 0
+
+
 def test_where_an_option_usually_loses_discovery_describes_where_it_pays():
     rng = np.random.default_rng(5)
     n = 400

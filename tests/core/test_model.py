@@ -109,6 +109,7 @@ def test_pod_members_serve_the_queue_their_pod_owns_faster():
         assert breadth.min() > 0
         expected = staff.working * staff.allocation[:, 0] * (1.0 + ownership * breadth)
         np.testing.assert_allclose(staff.serve_capacity, expected)
+        np.testing.assert_allclose(staff.ownership, 1.0 + ownership * breadth)
         np.testing.assert_allclose(staff.help_capacity, staff.working * staff.allocation[:, 1])
     silo = small({"structure.type": "silo", "structure.queue_ownership": 0.1}, weeks=2)
     silo = OrganizationModel(silo, seed=4)

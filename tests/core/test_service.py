@@ -66,6 +66,7 @@ def week(
     help_capacity=2.0,
     functioning=None,
     specialist_share=P.cases.specialist_share,
+    ownership=1.0,
 ):
     n = len(capacity)
     departments = np.array([0] * (n // 2) + [1] * (n - n // 2))
@@ -79,6 +80,7 @@ def week(
         serve_capacity=np.asarray(capacity, float),
         help_capacity=np.full(n, help_capacity),
         working=np.asarray(capacity, float) + help_capacity,
+        ownership=ownership,
     )
     customers = int(cases.customer.max()) + 1
     return work_week(
@@ -224,6 +226,19 @@ def test_pods_borrow_only_part_of_other_pods_spare_capacity():
     assert pooled.totals["handled"] == 40
     assert split.totals["handled"] == 10 + 15
     assert alone.totals["handled"] == 10
+
+
+def test_time_lent_to_another_pods_queue_is_at_the_plain_speed():
+    """Queue ownership speeds serving one's own pod's queue only (docs/ODD.md 7.16)."""
+    cases = touchpoints(40)  # all customers are in pod 0; department 0 serves them
+    pods = np.array([0, 1, 0, 1])
+    # serve capacity on one's own queue, at 1.5 times the plain speed
+    lent = week(
+        cases, [15, 30, 50, 50], CrossFunctional(borrowing=1.0), pods, 0, 0.0, ownership=1.5
+    )
+    assert lent.totals["handled"] == 15 + 20  # the other pod's 30 is 20 at the plain speed
+    plain = week(cases, [15, 30, 50, 50], CrossFunctional(borrowing=1.0), pods, 0, 0.0)
+    assert plain.totals["handled"] == 40
 
 
 def _quality_of_one_case(levers, params=P, depth_loss: float = 0.0) -> float:
