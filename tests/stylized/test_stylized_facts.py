@@ -234,7 +234,8 @@ def test_pods_earn_less_than_the_silo_where_little_work_crosses_departments():
 def test_pods_earn_more_than_the_silo_where_most_work_crosses_departments():
     """Contingency, the other side: as shipped, where seven in ten problems need a partner
     department, pods with team recognition earn more two-year profit than the silo with
-    throughput targets. On held-out seeds."""
+    throughput targets. On held-out seeds. It rests on the pods owning their queues
+    (docs/ODD.md 7.16, at the size measured in the field): without that, they lose."""
     shipped = paired_difference(
         replicate("collaborative", HELD_OUT)["profit"], replicate("siloed", HELD_OUT)["profit"]
     )
