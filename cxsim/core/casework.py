@@ -63,10 +63,8 @@ def route_cases(
 ):
     """Route cases within capacity: the unit first, then the department's spare capacity.
 
-    See :func:`cxsim.core.service.route`. ``serve`` is each slot's capacity on its own
-    unit's queue, at the speed ``ownership`` gives it there; idle help time goes back to
-    that queue at the same speed, and spare time lent to other units' overflow is at the
-    plain speed. Returns per case the unit, whether it needs a partner, the partner's
+    See :func:`cxsim.core.service.route` (and for ``ownership``, the speed on one's own
+    unit's queue). Returns per case the unit, whether it needs a partner, the partner's
     unit, whether it was handled and its owner; per slot the serve and help capacity
     after idle help time went back to serving, and the load.
     """

@@ -119,14 +119,17 @@ def _route_reference(
         )
     idle = np.where(unit_help > 0, np.maximum(0.0, 1.0 - expected / np.maximum(unit_help, 1e-9)), 0)
     help_capacity = staff.help_capacity * (1.0 - idle[routing.slot_unit])
-    serve_capacity = staff.serve_capacity + staff.help_capacity * idle[routing.slot_unit]
+    ownership = np.ones(n_staff) * staff.ownership  # own queue's speed; lent time at plain
+    serve_capacity = (
+        staff.serve_capacity + staff.help_capacity * idle[routing.slot_unit] * ownership
+    )
 
     priority = draws("service/priority")
     handled, owner = _allocate_reference(
         unit, age, priority, serve_capacity, routing.order, routing.unit_start, routing.unit_stop
     )
     used = np.bincount(owner[handled], minlength=n_staff)
-    spare = borrowing * np.maximum(0.0, serve_capacity - used)
+    spare = borrowing * np.maximum(0.0, serve_capacity - used) / ownership
     overflow = np.flatnonzero(~handled)
     handled_2, owner_2 = _allocate_reference(
         cases.department[overflow],
