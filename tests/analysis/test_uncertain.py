@@ -113,19 +113,24 @@ def test_the_summary_reports_each_measure_from_the_paired_draws():
     )
 
 
+def _against_the_baseline(draws: pd.DataFrame, gain: np.ndarray) -> dict:
+    """The summary of a scenario whose two-year profit is ``gain`` above the baseline's."""
+    rows = []
+    for draw, value in zip(draws.index, gain, strict=True):
+        rows.append({"draw": draw, "scenario": "base", "profit_total": 0.0})
+        rows.append({"draw": draw, "scenario": "pods", "profit_total": value})
+    outcomes = pd.DataFrame(rows).set_index(["draw", "scenario"])
+    empty = pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["draw", "scenario"]))
+    summary = summarise_uncertainty(UncertainRuns(draws, outcomes, empty, "base"), metrics=())
+    return summary["scenarios"]["pods"]
+
+
 def test_scenario_discovery_waits_for_enough_losing_draws():
     n = 200
     rng = np.random.default_rng(3)
     draws = pd.DataFrame({"x": rng.uniform(0, 1, n)}, index=pd.RangeIndex(n, name="draw"))
     gain = np.where(draws["x"].to_numpy() < 0.01, -1.0, 1.0)  # loses in a sliver only
-    rows = []
-    for draw in range(n):
-        rows.append({"draw": draw, "scenario": "base", "profit_total": 0.0})
-        rows.append({"draw": draw, "scenario": "pods", "profit_total": gain[draw]})
-    outcomes = pd.DataFrame(rows).set_index(["draw", "scenario"])
-    empty = pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["draw", "scenario"]))
-    pods = summarise_uncertainty(UncertainRuns(draws, outcomes, empty, "base"), metrics=())
-    pods = pods["scenarios"]["pods"]
+    pods = _against_the_baseline(draws, gain)
     assert pods["flips_to"] == "loses" and 0 < pods["losses"] == pods["flips"] < MIN_FLIPS
     assert pods["boxes"] == []
 
@@ -134,20 +139,11 @@ def test_draws_that_tie_count_for_neither_answer():
     n = 40
     draws = pd.DataFrame({"x": np.linspace(0, 1, n)}, index=pd.RangeIndex(n, name="draw"))
     gain = np.where(np.arange(n) < 30, 0.0, -1.0)  # the same as the baseline, or worse
-    rows = []
-    for draw in range(n):
-        rows.append({"draw": draw, "scenario": "base", "profit_total": 0.0})
-        rows.append({"draw": draw, "scenario": "same", "profit_total": gain[draw]})
-    outcomes = pd.DataFrame(rows).set_index(["draw", "scenario"])
-    empty = pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["draw", "scenario"]))
-    same = summarise_uncertainty(UncertainRuns(draws, outcomes, empty, "base"), metrics=())
-    same = same["scenarios"]["same"]
+    same = _against_the_baseline(draws, gain)
     assert same["p_better"]["profit_total"] == 0.0
     # it never pays, so the answer can only flip toward paying, and never does
     assert same["flips_to"] == "pays" and same["flips"] == 0 and same["boxes"] == []
-    outcomes.loc[(slice(30, None), "same"), "profit_total"] = 0.0  # identical everywhere
-    same = summarise_uncertainty(UncertainRuns(draws, outcomes, empty, "base"), metrics=())
-    same = same["scenarios"]["same"]
+    same = _against_the_baseline(draws, np.zeros(n))  # identical everywhere
     assert same["flips_to"] == "loses" and same["flips"] == 0 and same["losses"] == 0
 
 
@@ -160,14 +156,7 @@ def test_where_an_option_usually_loses_discovery_describes_where_it_pays():
     )
     # the scenario pays only where more than 70% of the work crosses departments
     gain = 10.0 * (draws["share"].to_numpy() - 0.7) + rng.normal(0, 0.5, n)
-    rows = []
-    for draw in range(n):
-        rows.append({"draw": draw, "scenario": "base", "profit_total": 0.0})
-        rows.append({"draw": draw, "scenario": "pods", "profit_total": gain[draw]})
-    outcomes = pd.DataFrame(rows).set_index(["draw", "scenario"])
-    empty = pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["draw", "scenario"]))
-    pods = summarise_uncertainty(UncertainRuns(draws, outcomes, empty, "base"), metrics=())
-    pods = pods["scenarios"]["pods"]
+    pods = _against_the_baseline(draws, gain)
     assert pods["p_better"]["profit_total"] < 0.5
     assert pods["flips_to"] == "pays" and pods["flips"] == int((gain > 0).sum())
     assert pods["losses"] == int((gain < 0).sum())
