@@ -437,8 +437,7 @@ class OrganizationModel(mesa.Model):
         ep = self.params.employees
         floor = ep.productivity_floor
         productivity = floor + (1.0 - floor) * (skill - depth_loss) / max(ep.initial_skill, 1e-9)
-        away = min(0.9, self.structure_levers_.coordination + self.levers.time_away)
-        working = ep.capacity * (1.0 - away) * productivity
+        working = ep.capacity * self._working_share(programmes=True) * productivity
         # people serve a queue their own unit owns faster than a department's shared one
         ownership = 1.0 + self.structure_levers_.queue_ownership * self.routing.breadth
         return Staff(
@@ -599,6 +598,9 @@ class OrganizationModel(mesa.Model):
     def plan_staffing(self, work: WorkWeek, staff: Staff, time: int) -> None:
         """Phase 10: departments follow their demand and new hires start (:mod:`.staffing`).
 
+        The plan converts demand into headcount at the case-work capacity people have
+        without this week's programmes (training, reorganizing): their time away ends with
+        their window, so it is met by the people there are, not by permanent hires.
         Positions whose leavers were not replaced this week close first (the department
         shrinks by attrition). A new employee takes a new slot; under pods they join the
         pod with the fewest of their department's members (then the smallest pod), so no
@@ -614,6 +616,8 @@ class OrganizationModel(mesa.Model):
         capacity = np.bincount(
             self.slot_department, weights=staff.serve_capacity + staff.help_capacity, minlength=n
         )
+        # without this week's programmes, whose time away ends with their window
+        capacity *= self._working_share(programmes=False) / self._working_share(programmes=True)
         headcount = np.bincount(self.slot_department, minlength=n)
         vacated = np.bincount(self.slot_department[self.vacated_], minlength=n)
         starting = self.staffing.review(demand, capacity, headcount, time, vacated)
@@ -626,6 +630,16 @@ class OrganizationModel(mesa.Model):
             self.slot_department, self.slot_pod, n, self.routing.functioning
         )
         self.reward_group = np.where(self.slot_pod >= 0, self.slot_pod, self.slot_department)
+
+    def _working_share(self, programmes: bool) -> float:
+        """Share of working time left for work after coordinating (and programmes).
+
+        At least a tenth of the week is always left for work.
+        """
+        away = self.structure_levers_.coordination
+        if programmes:
+            away += self.levers.time_away
+        return 1.0 - min(0.9, away)
 
     def _close_positions(self) -> None:
         """Drop the slots whose leavers were not replaced; the others keep their order."""

@@ -65,7 +65,8 @@ class StaffingPlan:
         Args:
             demand: Case work each department faced this week, in cases: the cases it
                 served and the help it gave, plus the cases left waiting.
-            capacity: Each department's case-work capacity (serve and help), in cases.
+            capacity: Each department's lasting case-work capacity (serve and help), in
+                cases: without the time a programme takes for its window only.
             headcount: Each department's headcount this week.
             time: The week under way (:attr:`OrganizationModel.elapsed`).
             vacated: Positions each department left unfilled this week (default none).

@@ -1,6 +1,6 @@
 import numpy as np
 
-from cxsim import OrganizationModel
+from cxsim import OrganizationModel, Scenario
 from cxsim.core.parameters import StaffingParameters
 from cxsim.core.staffing import StaffingPlan
 from tests.conftest import small
@@ -176,3 +176,32 @@ def test_a_pod_that_attrition_empties_keeps_its_customers_served_by_other_pods()
     assert (model.routing.unit_of >= 0).all()  # every pod's customers have someone to go to
     frame = model.metrics_frame()
     assert frame["first_contact_resolution"].iloc[-4:].min() > 0
+
+
+def test_the_plan_does_not_hire_for_the_time_a_programme_takes():
+    """A training class takes working time for its window only: the plan converts demand
+    into headcount at the capacity people have without it, so a temporary programme does
+    not become permanent positions (7.19)."""
+    seen = {}
+    for training in (False, True):
+        scenario = small(weeks=3)
+        if training:
+            data = scenario.to_dict()
+            # a class that takes time and, for this test, teaches nothing
+            data["interventions"] = [
+                {"type": "training", "start": 0, "stop": 3, "hours_share": 0.3, "rate": 0.0}
+            ]
+            scenario = Scenario.from_dict(data)
+        model = OrganizationModel(scenario, seed=1)
+        capacities = []
+
+        def review(demand, capacity, *rest, plan=model.staffing.review, into=capacities):
+            into.append(capacity)
+            return plan(demand, capacity, *rest)
+
+        model.staffing.review = review
+        model.step()
+        seen[training] = (capacities[0], model.observation.staff.working.sum())
+    (plain, plain_working), (trained, trained_working) = seen[False], seen[True]
+    assert trained_working < 0.75 * plain_working  # the class did take the time
+    assert np.allclose(trained, plain)  # yet the plan sees the capacity without it
